@@ -1,0 +1,23 @@
+"""kazkg: a linked-data knowledge graph of Kazakhstan's industrial development, 1956-1985.
+
+    >>> import kazkg
+    >>> dataset = kazkg.load()                        # rdflib.Dataset, default graph = union
+    >>> rows = kazkg.query("lenin-prize-laureates")   # a catalog query, or SPARQL text
+"""
+
+from importlib import metadata
+
+from .api import build, load, query, validate
+from .errors import InputError, Inconsistent, KazkgError, QueryError, UnknownQuery, ValidationFailed
+from .namespaces import KAZKG, KZG, KZR
+
+try:
+    __version__ = metadata.version("kazkg")
+except metadata.PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0+unknown"
+
+__all__ = [
+    "build", "load", "query", "validate",
+    "KazkgError", "InputError", "ValidationFailed", "Inconsistent", "QueryError", "UnknownQuery",
+    "KAZKG", "KZR", "KZG", "__version__",
+]

@@ -1,0 +1,64 @@
+"""The Python API: build or load the dataset and query it."""
+
+from __future__ import annotations
+
+from rdflib import Dataset
+
+from . import build as pipeline
+from . import catalog, sparql, validate as shacl
+from .inputs import Inputs, bundled
+from .namespaces import INFERRED_GRAPH, bind_prefixes
+from .store import load as parse_inputs
+
+_builds: dict[str, pipeline.Build] = {}  # one build per distinct input, for this process
+
+
+def build(inputs: Inputs | None = None, *, use_cache: bool = True) -> pipeline.Build:
+    """Build the dataset (or take it from the disk cache); see kazkg.build.Build."""
+    inputs = inputs or bundled()
+    result = pipeline.build(inputs, use_cache=use_cache)
+    _builds[result.fingerprint] = result
+    return result
+
+
+def load(inputs: Inputs | None = None, *, use_cache: bool = True, inferred: bool = True) -> Dataset:
+    """The built dataset: named graphs for the ontology, each data file and (unless
+    `inferred=False`) the OWL-RL inferences; its default graph is the union."""
+    inputs = inputs or bundled()
+    key = inputs.fingerprint()
+    result = _builds.get(key) if use_cache else None
+    dataset = (result or build(inputs, use_cache=use_cache)).dataset
+    return dataset if inferred else without_inferred(dataset)
+
+
+def without_inferred(dataset: Dataset) -> Dataset:
+    """A copy of the dataset with every graph but the inferred one."""
+    copy = Dataset(default_union=True)
+    bind_prefixes(copy)
+    for graph in dataset.graphs():
+        if graph.identifier != INFERRED_GRAPH and len(graph):
+            target = copy.graph(graph.identifier)
+            for triple in graph:
+                target.add(triple)
+    return copy
+
+
+def query(text: str, dataset: Dataset | None = None, *, inferred: bool = True,
+          use_cache: bool = True):
+    """Run a SPARQL query (its text, or the name of a catalog query) and return the rdflib
+    Result. The project's prefixes may be used without PREFIX lines."""
+    if text.strip() and not any(c.isspace() for c in text.strip()) and "{" not in text:
+        text = catalog.get(text.strip()).text
+    if dataset is None:
+        dataset = load(use_cache=use_cache, inferred=inferred)
+    return sparql.run(dataset, text, project_prefixes=True)
+
+
+def validate(inputs: Inputs | None = None) -> list[shacl.Violation]:
+    """Every SHACL result for the inputs (violations, warnings and infos), without inference."""
+    inputs = inputs or bundled()
+    shapes = pipeline.load_shapes(inputs)
+    if shapes is None:
+        return []
+    names = {str(s.graph): pipeline.display_path(s.path) for s in inputs.sources}
+    return shacl.check(parse_inputs(inputs), shapes, names)

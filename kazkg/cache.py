@@ -1,0 +1,57 @@
+"""The on-disk cache of built datasets, keyed by the fingerprint of the inputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from rdflib import Dataset
+
+from . import settings
+from .errors import KazkgError
+from .store import new_dataset, read_quads
+
+
+def _directory() -> Path:
+    return Path(settings.get("cache_dir"))
+
+
+def _paths(key: str) -> tuple[Path, Path]:
+    base = _directory() / key[:32]
+    return base.with_suffix(".nq"), base.with_suffix(".json")
+
+
+def load(key: str) -> tuple[Dataset, dict] | None:
+    """The cached dataset and its build summary, or None when there is no usable entry."""
+    data, meta = _paths(key)
+    try:
+        summary = json.loads(meta.read_text(encoding="utf-8"))
+        if summary.get("key") != key:
+            return None
+        dataset = new_dataset()
+        for s, p, o, g in read_quads(data):
+            dataset.graph(g).add((s, p, o))
+        return dataset, summary
+    except (OSError, ValueError, KazkgError):  # a missing or damaged entry is simply rebuilt
+        return None
+
+
+def save(key: str, dataset: Dataset, summary: dict) -> None:
+    """Store atomically: a reader sees the old entry or the whole new one, never half."""
+    data, meta = _paths(key)
+    data.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write(data, dataset.serialize(format="nquads", encoding="utf-8"))
+    _atomic_write(meta, json.dumps({**summary, "key": key}, indent=2).encode("utf-8"))
+
+
+def _atomic_write(path: Path, payload: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,160 @@
+"""The `kazkg` command line. Commands only turn options into calls; the work is elsewhere."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import api, catalog, export, results, stats
+from .errors import KazkgError
+from .namespaces import compact
+
+no_cache_option = click.option(
+    "--no-cache", is_flag=True, help="Rebuild from the source files instead of using the cache."
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kazkg")
+def cli():
+    """kazkg: a linked-data knowledge graph of Kazakhstan's industry, 1956-1985."""
+
+
+@cli.command()
+@no_cache_option
+def build(no_cache):
+    """Load, validate (SHACL) and infer (OWL-RL); print a summary."""
+    result = api.build(use_cache=not no_cache)
+    graphs = result.triples_per_graph()
+    width = max(len(compact(g)) for g in graphs)
+    click.echo(f"dataset {result.version} ({'from cache' if result.from_cache else 'built'})")
+    for graph, count in sorted(graphs.items()):
+        click.echo(f"  {compact(graph).ljust(width)}  {count:>6}")
+    total = len(set(result.dataset.triples((None, None, None))))
+    click.echo(f"  {'graphs'.ljust(width)}  {len(graphs):>6}")
+    click.echo(f"  {'triples (union)'.ljust(width)}  {total:>6}")
+    click.echo(f"  {'inferred'.ljust(width)}  {result.inferred_count:>6}")
+    steps = ", ".join(f"{k} {v:.2f}s" for k, v in result.seconds.items())
+    click.echo(f"time: {steps}")
+
+
+@cli.command()
+def validate():
+    """Check the data against the SHACL shapes; exit 1 on any violation."""
+    found = api.validate()
+    violations = [v for v in found if v.severity == "Violation"]
+    for v in found:
+        click.echo(f"{v.severity}: {v}", err=v.severity == "Violation")
+    if violations:
+        click.echo(f"{len(violations)} violation(s).", err=True)
+        sys.exit(1)
+    click.echo(f"The data conforms to the SHACL shapes ({len(found)} warning(s)).")
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(results.ALL),
+              help="Output format (default: table on a terminal, else tsv or turtle).")
+@click.option("--inferred/--no-inferred", default=True, show_default=True,
+              help="Query the inferred triples too, or only the asserted ones.")
+@no_cache_option
+def query(query, fmt, inferred, no_cache):
+    """Run QUERY: a file path, a query name from queries/, or the query text itself.
+
+    The project's prefixes (kazkg:, kzr:, schema:, ...) may be used without PREFIX lines.
+    """
+    text = resolve_query(query)
+    result = api.query(text, inferred=inferred, use_cache=not no_cache)
+    fmt = fmt or results.default_format(result, sys.stdout.isatty())
+    click.echo(results.render(result, fmt), nl=False)
+
+
+def resolve_query(argument: str) -> str:
+    """A path to a file, else the name of a catalog query, else the query text itself."""
+    path = Path(argument)
+    if path.suffix == ".rq" or os.sep in argument:
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    if any(ch.isspace() for ch in argument.strip()) or "{" in argument:
+        return argument
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    return catalog.get(argument).text
+
+
+@cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(list(export.FORMATS)), default="turtle",
+              show_default=True)
+@click.option("--inferred/--no-inferred", default=True, show_default=True,
+              help="Include the inferred graph.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file (atomically) instead of standard output.")
+@no_cache_option
+def export_command(fmt, inferred, output, no_cache):
+    """Write the dataset in an RDF format; the same input gives the same bytes."""
+    payload = export.serialize(api.load(use_cache=not no_cache), fmt, inferred=inferred)
+    if output is None:
+        click.echo(payload.decode("utf-8"), nl=False)
+        return
+    target = Path(output)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_bytes(payload)
+    partial.replace(target)
+    click.echo(f"wrote {len(payload)} bytes to {output}", err=True)
+
+
+@cli.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@no_cache_option
+def stats_command(as_json, no_cache):
+    """Counts by graph, by class and by label language."""
+    data = stats.summary(api.load(use_cache=not no_cache))
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    titles = {"graphs": "Triples by graph", "classes": "Instances by class",
+              "languages": "Labels by language"}
+    for key, title in titles.items():
+        rows = {compact(k): v for k, v in data[key].items()}
+        width = max(map(len, rows), default=0)
+        click.echo(f"{title}:")
+        for name, count in rows.items():
+            click.echo(f"  {name.ljust(width)}  {count:>6}")
+        click.echo()
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.argument("files", nargs=-1, type=click.Path())
+def serve(host, port, files):
+    """Serve the graph over HTTP (SPARQL endpoint)."""
+    click.echo("kazkg serve: not yet. The SPARQL endpoint is issue #3; until it lands, use "
+               "`kazkg query` or `kazkg export`.", err=True)
+    sys.exit(3)
+
+
+def main(argv=None):
+    """Entry point: run the CLI; show errors as messages, never as tracebacks."""
+    try:
+        cli.main(args=argv, prog_name="kazkg", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except KazkgError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(error.exit_code)
+    except Exception as error:  # a bug: say so plainly, keep the traceback for those who ask
+        if os.environ.get("KAZKG_DEBUG"):
+            traceback.print_exc()
+        click.echo(f"internal error: {type(error).__name__}: {error} "
+                   "(set KAZKG_DEBUG=1 for details; please report it)", err=True)
+        sys.exit(70)

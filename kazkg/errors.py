@@ -1,0 +1,72 @@
+"""The errors kazkg raises on purpose.
+
+Each carries a message meant for a person; the CLI prints it and the web app maps the type to
+a status code. Anything else that escapes is a bug.
+"""
+
+
+class KazkgError(Exception):
+    """Base class: a problem in the input or the request, explained in `str(error)`."""
+
+    exit_code = 2
+
+
+class InputError(KazkgError):
+    """A file could not be read or parsed; the message names the file and the position."""
+
+    def __init__(self, path, message, line=None, column=None):
+        self.path, self.line, self.column = str(path), line, column
+        where = self.path
+        if line is not None:
+            where += f", line {line}" + (f", column {column}" if column is not None else "")
+        super().__init__(f"{where}: {message}")
+
+
+class ValidationFailed(KazkgError):
+    """The data does not conform to the SHACL shapes."""
+
+    exit_code = 1
+
+    def __init__(self, violations):
+        self.violations = list(violations)
+        lines = [f"{len(self.violations)} SHACL violation(s):"]
+        lines += [f"  - {v}" for v in self.violations]
+        super().__init__("\n".join(lines))
+
+
+class Inconsistent(KazkgError):
+    """OWL-RL found a contradiction (disjoint classes, functional properties, ...)."""
+
+    exit_code = 1
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        lines = [f"The graph is inconsistent ({len(self.problems)} problem(s)):"]
+        lines += [f"  - {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class QueryError(KazkgError):
+    """A SPARQL query could not be parsed or run; the message says where."""
+
+    def __init__(self, message, line=None, column=None, query=None):
+        self.line, self.column = line, column
+        text = message
+        if line is not None:
+            text = f"line {line}, column {column}: {message}"
+            if query is not None:
+                lines = query.splitlines() or [""]
+                if 1 <= line <= len(lines):
+                    text += f"\n  {lines[line - 1]}\n  {' ' * (max(column, 1) - 1)}^"
+        super().__init__(text)
+
+
+class UnknownQuery(KazkgError):
+    """A query name that is not in the catalog."""
+
+    def __init__(self, name, available):
+        self.name, self.available = name, sorted(available)
+        listing = "\n".join(f"  {n}" for n in self.available)
+        super().__init__(
+            f"No query named {name!r} (and no such file). Available queries:\n{listing}"
+        )

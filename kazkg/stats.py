@@ -1,0 +1,39 @@
+"""Counts that describe a built dataset: by graph, by class and by label language."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rdflib import Dataset, Literal
+from rdflib.namespace import RDF, RDFS, SKOS
+
+LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
+
+
+def by_graph(dataset: Dataset) -> dict[str, int]:
+    return {str(g.identifier): len(g) for g in sorted(dataset.graphs(), key=lambda g: str(g.identifier)) if len(g)}
+
+
+def by_class(dataset: Dataset) -> dict[str, int]:
+    """Distinct instances per class, over the union (so inferred types count too)."""
+    members: dict = {}
+    for s, o in dataset.subject_objects(RDF.type):
+        members.setdefault(o, set()).add(s)
+    namespace = dataset.namespace_manager
+    counts = {cls.n3(namespace): len(subjects) for cls, subjects in members.items()}
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def by_language(dataset: Dataset) -> dict[str, int]:
+    """Label literals (rdfs:label, skos:prefLabel, skos:altLabel) per language tag."""
+    seen = set()
+    for prop in LABEL_PROPERTIES:
+        for s, o in dataset.subject_objects(prop):
+            if isinstance(o, Literal):
+                seen.add((s, prop, o))
+    counts = Counter(o.language or "(none)" for _, _, o in seen)
+    return dict(sorted(counts.items()))
+
+
+def summary(dataset: Dataset) -> dict[str, dict[str, int]]:
+    return {"graphs": by_graph(dataset), "classes": by_class(dataset), "languages": by_language(dataset)}

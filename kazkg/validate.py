@@ -1,0 +1,96 @@
+"""SHACL validation of the asserted data against ontology/shapes.ttl (pyshacl)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyshacl import validate as shacl_validate
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import RDF
+
+from .errors import ValidationFailed
+from .namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, SH, bind_prefixes
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL result, with the named graphs (files) that describe its focus node."""
+
+    focus: str
+    path: str
+    message: str
+    shape: str
+    severity: str
+    graphs: tuple[str, ...]
+
+    def __str__(self) -> str:
+        where = ", ".join(self.graphs) or "(no graph)"
+        on = f"{self.focus} {self.path}".strip()
+        return f"{where}: {on}: {self.message} [{self.shape}]"
+
+
+def data_graph(dataset: Dataset) -> Graph:
+    """The asserted data as one graph: every named graph but the ontology and the inferred."""
+    union = Graph()
+    bind_prefixes(union)
+    for graph in dataset.graphs():
+        if graph.identifier not in (ONTOLOGY_GRAPH, INFERRED_GRAPH):
+            union += graph
+    return union
+
+
+def check(dataset: Dataset, shapes: Graph, sources: dict[str, str] | None = None) -> list[Violation]:
+    """Validate the dataset; return every result (violations, warnings and infos).
+
+    `sources` maps a named graph IRI to a name a person knows (its file), for the messages.
+    """
+    ontology = dataset.graph(ONTOLOGY_GRAPH)
+    conforms, report, _ = shacl_validate(
+        data_graph(dataset),
+        shacl_graph=shapes,
+        ont_graph=ontology if len(ontology) else None,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
+    if conforms:
+        return []
+    namespace = dataset.namespace_manager
+    sources = sources or {}
+
+    def short(term) -> str:
+        if term is None:
+            return ""
+        return term.n3(namespace) if isinstance(term, URIRef) else str(term)
+
+    def graphs_of(node) -> tuple[str, ...]:
+        names = {
+            str(g.identifier)
+            for g in dataset.graphs()
+            if g.identifier not in (ONTOLOGY_GRAPH, INFERRED_GRAPH) and (node, None, None) in g
+        }
+        return tuple(sorted(sources.get(n, n) for n in names))
+
+    results = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        results.append(
+            Violation(
+                focus=short(focus),
+                path=short(report.value(result, SH.resultPath)),
+                message=str(report.value(result, SH.resultMessage) or "constraint not met"),
+                shape=short(report.value(result, SH.sourceShape)),
+                severity=str(report.value(result, SH.resultSeverity)).rpartition("#")[2],
+                graphs=graphs_of(focus),
+            )
+        )
+    return sorted(results, key=lambda v: (v.graphs, v.focus, v.path, v.message))
+
+
+def ensure_valid(dataset: Dataset, shapes: Graph, sources=None) -> list[Violation]:
+    """Raise ValidationFailed when there is any sh:Violation; return the lesser results."""
+    results = check(dataset, shapes, sources)
+    violations = [r for r in results if r.severity == "Violation"]
+    if violations:
+        raise ValidationFailed(violations)
+    return results
