@@ -1,0 +1,120 @@
+"""The command line, run as a user runs it: a real subprocess."""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+import pytest
+
+from conftest import run_kazkg
+
+
+@pytest.fixture(scope="module", autouse=True)
+def warm_cache(built):
+    """Build once in-process, so that the subprocesses below start from the cache."""
+
+
+def test_build_prints_a_summary():
+    done = run_kazkg("build")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "from cache" in out
+    for word in ("kzg:ontology", "kzg:inferred", "kzg:text/p2-s7", "triples (union)", "time:"):
+        assert word in out
+
+
+def test_build_no_cache_rebuilds():
+    done = run_kazkg("build", "--no-cache")
+    assert done.returncode == 0, done.stderr
+    assert "(built)" in done.stdout and "infer" in done.stdout
+
+
+def test_validate_passes_on_the_bundled_data():
+    done = run_kazkg("validate")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "conforms" in done.stdout
+
+
+def test_validate_exits_1_with_readable_messages(data_copy):
+    path = data_copy / "graph" / "text" / "p3-s3.ttl"
+    path.write_text(path.read_text(encoding="utf-8") + "\nkzr:nameless a kazkg:Mine .\n",
+                    encoding="utf-8")
+    done = run_kazkg("validate", env={"KAZKG_DATA_DIR": str(data_copy)})
+    assert done.returncode == 1
+    assert "kzr:nameless" in done.stderr and "p3-s3.ttl" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "tsv", "xml"])
+def test_query_select_formats(fmt):
+    done = run_kazkg("query", "SELECT ?s WHERE { ?s a kazkg:LeninPrizeLaureate }", "--format", fmt)
+    assert done.returncode == 0, done.stderr
+    assert "achisai-polymetallic-combine" in done.stdout
+    if fmt == "json":
+        rows = json.loads(done.stdout)["results"]["bindings"]
+        assert rows[0]["s"]["value"].endswith("achisai-polymetallic-combine")
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt", "jsonld", "xml"])
+def test_query_construct_formats(fmt):
+    query = "CONSTRUCT { ?s a kazkg:LeninPrizeLaureate } WHERE { ?s a kazkg:LeninPrizeLaureate }"
+    done = run_kazkg("query", query, "--format", fmt)
+    assert done.returncode == 0, done.stderr
+    rdf_format = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
+                  "jsonld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}[fmt]
+    triples = list(ox.parse(done.stdout.encode(), format=rdf_format))
+    assert len(triples) == 1
+
+
+def test_query_by_catalog_name_and_by_file(tmp_path):
+    by_name = run_kazkg("query", "lenin-prize-laureates", "--format", "csv")
+    assert by_name.returncode == 0, by_name.stderr
+    query_file = tmp_path / "q.rq"
+    query_file.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s a kazkg:Sentence }")
+    by_file = run_kazkg("query", str(query_file), "--format", "csv")
+    assert by_file.returncode == 0, by_file.stderr
+    assert by_file.stdout.splitlines()[1] == "29"
+
+
+def test_unknown_query_name_lists_the_available_ones():
+    done = run_kazkg("query", "no-such-query")
+    assert done.returncode == 2
+    assert "no-such-query" in done.stderr and "lenin-prize-laureates" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_sparql_syntax_error_shows_where():
+    done = run_kazkg("query", "SELECT ?s WHERE {\n  ?s ?p \n}")
+    assert done.returncode == 2
+    assert "line " in done.stderr and "column " in done.stderr and "^" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_wrong_format_for_the_query_form_is_explained():
+    done = run_kazkg("query", "ASK { ?s ?p ?o }", "--format", "turtle")
+    assert done.returncode == 2 and "does not suit" in done.stderr
+
+
+def test_service_is_refused():
+    done = run_kazkg("query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    assert done.returncode == 2 and "SERVICE" in done.stderr
+
+
+def test_stats_counts_by_class_graph_and_language():
+    done = run_kazkg("stats", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["classes"]["kazkg:Enterprise"] >= 15
+    assert data["languages"]["kk"] == data["languages"]["ru"] or data["languages"]["kk"] > 100
+    table = run_kazkg("stats")
+    assert "Instances by class" in table.stdout and "Labels by language" in table.stdout
+
+
+def test_malformed_file_error_names_file_and_line(data_copy):
+    path = data_copy / "graph" / "text" / "p4-s7.ttl"
+    path.write_text(path.read_text(encoding="utf-8") + "\nkzr:a kzr:b kzr:c\n", encoding="utf-8")
+    done = run_kazkg("build", env={"KAZKG_DATA_DIR": str(data_copy)})
+    assert done.returncode == 2
+    assert "p4-s7.ttl" in done.stderr and "line" in done.stderr
+    assert "Traceback" not in done.stderr

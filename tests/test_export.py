@@ -1,0 +1,73 @@
+"""`kazkg export`: every format, strict-parser clean, deterministic, the same triples."""
+
+from __future__ import annotations
+
+import os
+
+import pyoxigraph as ox
+import pytest
+
+from kazkg import export
+from conftest import run_kazkg
+
+OX_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML,
+}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def warm_cache(built):
+    """Build once in-process, so that the subprocesses below start from the cache."""
+
+
+def _export(tmp_path, fmt, *extra, seed="0"):
+    out = tmp_path / f"all-{fmt}-{seed}{export.FORMATS[fmt][2]}"
+    done = run_kazkg("export", "--format", fmt, "-o", str(out), *extra,
+                     env={"PYTHONHASHSEED": seed})
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def _triples(path, fmt):
+    return {(q.subject, q.predicate, q.object) for q in ox.parse(path=path, format=OX_FORMATS[fmt])}
+
+
+@pytest.mark.parametrize("fmt", list(export.FORMATS))
+def test_export_is_deterministic_and_strictly_parseable(tmp_path, fmt):
+    first = _export(tmp_path, fmt, seed="1")
+    second = _export(tmp_path, fmt, seed="2")
+    assert first.read_bytes() == second.read_bytes()
+    assert len(_triples(first, fmt)) > 1000
+
+
+def test_nquads_and_turtle_hold_the_same_triples(tmp_path):
+    nquads = _export(tmp_path, "nquads")
+    turtle = _export(tmp_path, "turtle")
+    quads = list(ox.parse(path=nquads, format=ox.RdfFormat.N_QUADS))
+    assert all(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads)
+    assert {(q.subject, q.predicate, q.object) for q in quads} == _triples(turtle, "turtle")
+
+
+def test_turtle_uses_the_project_prefixes(tmp_path):
+    text = _export(tmp_path, "turtle").read_text(encoding="utf-8")
+    for prefix in ("kazkg:", "kzr:", "schema:", "prov:", "skos:"):
+        assert f"@prefix {prefix}" in text
+
+
+def test_inferred_is_included_by_default_and_can_be_left_out(tmp_path):
+    graph = "<https://w3id.org/kazkg/graph/inferred>"
+    with_inferred = _export(tmp_path, "nquads").read_text(encoding="utf-8")
+    without = _export(tmp_path, "nquads", "--no-inferred", seed="3").read_text(encoding="utf-8")
+    assert graph in with_inferred and graph not in without
+
+
+def test_no_literal_subjects_in_any_export(tmp_path):
+    for q in ox.parse(path=_export(tmp_path, "nquads"), format=ox.RdfFormat.N_QUADS):
+        assert not isinstance(q.subject, ox.Literal)
+
+
+def test_export_to_stdout(tmp_path):
+    done = run_kazkg("export", "--format", "nt")
+    assert done.returncode == 0
+    assert done.stdout.count("\n") > 1000

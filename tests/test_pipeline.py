@@ -1,0 +1,106 @@
+"""Load -> validate -> infer: the named graphs, the inferred graph's hygiene, errors, cache."""
+
+from __future__ import annotations
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import OWL, RDF
+
+import kazkg
+import pytest
+from kazkg import inputs
+from kazkg.namespaces import INFERRED_GRAPH, KZG, META_VOCABULARIES, ONTOLOGY_GRAPH
+
+from conftest import ROOT
+
+
+def test_one_named_graph_per_file(built):
+    graphs = set(built.triples_per_graph())
+    files = sorted((ROOT / "graph").rglob("*.ttl"))
+    expected = {str(inputs.graph_name(ROOT / "graph", f)) for f in files}
+    assert expected <= graphs
+    assert {str(ONTOLOGY_GRAPH), str(INFERRED_GRAPH)} <= graphs
+    assert graphs == expected | {str(ONTOLOGY_GRAPH), str(INFERRED_GRAPH)}
+
+
+def test_default_graph_is_the_union(dataset):
+    union = set(dataset.triples((None, None, None)))
+    parts = set()
+    for graph in dataset.graphs():
+        parts.update(graph)
+    assert union == parts
+
+
+def test_inferred_graph_is_new_and_clean(dataset):
+    inferred = dataset.graph(INFERRED_GRAPH)
+    assert len(inferred) > 0
+    asserted = set()
+    for graph in dataset.graphs():
+        if graph.identifier != INFERRED_GRAPH:
+            asserted.update(graph)
+    for s, p, o in inferred:
+        assert (s, p, o) not in asserted
+        assert not isinstance(s, (Literal, BNode)), (s, p, o)
+        assert not isinstance(o, BNode), (s, p, o)
+        assert not (p == OWL.sameAs and s == o)
+        assert not str(s).startswith(META_VOCABULARIES), (s, p, o)
+        assert not (p == RDF.type and o in (OWL.Thing,))
+
+
+def test_malformed_turtle_names_file_and_line(data_copy):
+    bad = data_copy / "graph" / "text" / "p1-s1.ttl"
+    lines = bad.read_text(encoding="utf-8").splitlines()
+    lines.append('kzr:broken rdfs:label "no closing quote .')
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(kazkg.InputError) as caught:
+        kazkg.build(use_cache=False)
+    message = str(caught.value)
+    assert "p1-s1.ttl" in message
+    assert f"line {len(lines)}" in message
+
+
+def _append(path, text):
+    path.write_text(path.read_text(encoding="utf-8") + "\n" + text + "\n", encoding="utf-8")
+
+
+def test_disjointness_violation_stops_the_build(data_copy):
+    _append(data_copy / "graph" / "text" / "p2-s7.ttl",
+            "kzr:achisai-polymetallic-combine a kazkg:Place .")
+    with pytest.raises(kazkg.Inconsistent) as caught:
+        kazkg.build(use_cache=False)
+    assert "achisai-polymetallic-combine" in str(caught.value)
+    assert "kazkg:Place" in str(caught.value)
+
+
+def test_functional_property_violation_stops_the_build(data_copy):
+    _append(data_copy / "graph" / "text" / "p2-s7.ttl",
+            "kzr:award-achisai-lenin-prize-1985 kazkg:hasTime kzr:year-1984 .")
+    with pytest.raises(kazkg.Inconsistent) as caught:
+        kazkg.build(use_cache=False)
+    message = str(caught.value)
+    assert "award-achisai-lenin-prize-1985" in message and "kazkg:hasTime" in message
+    assert "year-1984" in message and "year-1985" in message
+
+
+def test_shacl_violation_stops_the_build(data_copy):
+    _append(data_copy / "graph" / "text" / "p3-s3.ttl", "kzr:nameless-plant a kazkg:Plant .")
+    with pytest.raises(kazkg.ValidationFailed) as caught:
+        kazkg.build(use_cache=False)
+    message = str(caught.value)
+    assert "kzr:nameless-plant" in message
+    assert "graph/text/p3-s3.ttl" in message
+
+
+def test_second_build_comes_from_the_cache(data_copy):
+    first = kazkg.build()
+    second = kazkg.build()
+    assert not first.from_cache and second.from_cache
+    assert second.fingerprint == first.fingerprint
+    assert set(second.dataset.quads()) == set(first.dataset.quads())
+    rebuilt = kazkg.build(use_cache=False)
+    assert not rebuilt.from_cache
+
+
+def test_cache_key_follows_the_inputs(data_copy):
+    before = inputs.bundled().fingerprint()
+    _append(data_copy / "graph" / "reference" / "places.ttl", "# a comment changes the bytes")
+    assert inputs.bundled().fingerprint() != before
