@@ -21,6 +21,10 @@ class Setting:
         raw = os.environ.get(self.env)
         if raw is None:
             return self.default
+        if isinstance(self.default, bool):
+            return raw.strip().lower() in ("1", "true", "yes", "on")
+        if isinstance(self.default, tuple):
+            return tuple(item for item in raw.split() if item)
         return type(self.default)(raw) if self.default is not None else raw
 
 
@@ -32,6 +36,20 @@ def _default_cache_dir() -> str:
 SETTINGS = (
     Setting("cache_dir", _default_cache_dir(), "Folder for the built dataset cache."),
     Setting("data_dir", "", "Folder holding ontology/, graph/ and queries/ (default: the bundled data)."),
+    # The web server (kazkg serve). Each is also a `kazkg serve` option of the same name.
+    Setting("query_timeout", 10.0, "Seconds a query may run before its worker is stopped (answer: 503)."),
+    Setting("dump_timeout", 120.0, "Seconds a dump download may take to serialise the first time."),
+    Setting("result_limit", 10000, "Most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) in one answer; "
+            "a truncated answer says so in the X-Result-Truncated header."),
+    Setting("body_limit", 512 * 1024, "Largest request body in bytes (larger: 413)."),
+    Setting("workers", max(2, os.cpu_count() or 1), "Query worker processes (each holds the dataset)."),
+    Setting("worker_memory_mb", 2048, "Extra memory (MiB) one query worker may use before its query fails."),
+    Setting("threads", 8, "HTTP threads of the waitress server."),
+    Setting("cache_entries", 512, "Query answers kept in memory (the dataset never changes while served)."),
+    Setting("cache_bytes", 64 * 1024 * 1024, "Bytes of query answers kept in memory."),
+    Setting("service_allow", (), "SERVICE endpoints a query may call (space-separated IRIs); none by default."),
+    Setting("enable_update", False, "Accept SPARQL Update and Graph Store writes (needs update_token too)."),
+    Setting("update_token", "", "Bearer token that writes must present (Authorization: Bearer ...)."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -1,0 +1,79 @@
+"""Turning Answers and small RDF graphs into HTTP responses (shared by the blueprints)."""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import Response, current_app, g, request
+from rdflib import Graph
+from werkzeug.exceptions import Forbidden, Unauthorized
+
+from ..negotiation import RDF_FORMATS, NotAcceptable, best_match
+from .engine import Answer, graph_bytes
+from .errors import error_response
+from .service import Service
+
+
+def service() -> Service:
+    return current_app.extensions["kazkg"]
+
+
+def content_type(media_type: str) -> str:
+    return media_type + "; charset=utf-8" if media_type.startswith("text/") else media_type
+
+
+def not_modified(etag: str) -> Response | None:
+    """A 304 when a conditional GET already holds this exact answer."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    if request.if_none_match.contains(etag.strip('"')) or "*" in request.if_none_match:
+        response = Response(status=304)
+        response.headers["ETag"] = etag
+        return response
+    return None
+
+
+def respond(answer: Answer, etag: str | None = None) -> Response:
+    if answer.status >= 400:
+        return error_response(answer.status, answer.error or "", position=answer.position,
+                              headers=answer.headers)
+    response = Response(answer.body, answer.status)
+    if answer.body or answer.status == 200:
+        response.headers["Content-Type"] = content_type(answer.media_type)
+    for name, value in answer.headers.items():
+        response.headers[name] = value
+    if etag and answer.status == 200:
+        response.headers["ETag"] = etag
+        response.headers["Cache-Control"] = "public, max-age=0, must-revalidate"
+    return response
+
+
+def rdf_response(graph: Graph, etag: str | None = None) -> Response:
+    """A small graph (service description, VoID) in the negotiated RDF format."""
+    if etag:
+        cached = not_modified(etag)
+        if cached is not None:
+            return cached
+    try:
+        fmt = best_match(request.headers.get("Accept"), RDF_FORMATS, request.args.get("format"))
+    except NotAcceptable as error:
+        return error_response(406, str(error))
+    return respond(Answer(200, fmt.media_type, graph_bytes(graph, fmt.name)), etag)
+
+
+def require_write() -> None:
+    """Writes need --enable-update and the bearer token: 403 when off, 401 without a token,
+    403 with a wrong one."""
+    g.writing = True  # no CORS headers for writes
+    config = current_app.config
+    if not config["ENABLE_UPDATE"]:
+        raise Forbidden("this endpoint is read-only: SPARQL Update and Graph Store writes are off "
+                        "(kazkg serve --enable-update with a bearer token turns them on)")
+    header = request.headers.get("Authorization", "")
+    if not header.strip():
+        raise Unauthorized("writes need an 'Authorization: Bearer <token>' header")
+    scheme, _, token = header.strip().partition(" ")
+    expected = config["UPDATE_TOKEN"]
+    if scheme.lower() != "bearer" or not expected or not hmac.compare_digest(
+            token.strip().encode("utf-8"), expected.encode("utf-8")):
+        raise Forbidden("the bearer token is not valid for writes")

@@ -1,0 +1,74 @@
+"""The application factory: one Flask app serving one built dataset."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Flask, g, request
+
+from .. import settings
+from . import data, endpoint, errors, store
+from .service import Service
+
+log = logging.getLogger("kazkg.web")
+
+# Flask config keys <- kazkg settings (kazkg.settings.SETTINGS holds defaults and help).
+SERVER_SETTINGS = ("query_timeout", "dump_timeout", "result_limit", "body_limit", "workers",
+                   "worker_memory_mb", "cache_entries", "cache_bytes", "service_allow",
+                   "enable_update", "update_token")
+
+
+def default_config() -> dict:
+    return {name.upper(): settings.get(name) for name in SERVER_SETTINGS}
+
+
+def create_app(build=None, config: dict | None = None) -> Flask:
+    """A Flask app for `build` (a kazkg.build.Build; default: the bundled dataset).
+
+    `config` overrides the settings by their upper-case names, e.g. {"QUERY_TIMEOUT": 2}.
+    The worker pool is forked here, so call this before starting any server thread.
+    """
+    if build is None:
+        from ..api import build as build_dataset
+
+        build = build_dataset()
+    app = Flask(__name__)
+    app.config.update(default_config())
+    app.config.update(config or {})
+    app.config["MAX_CONTENT_LENGTH"] = app.config["BODY_LIMIT"]
+    app.config["SERVICE_ALLOW"] = tuple(app.config["SERVICE_ALLOW"])
+    if app.config["ENABLE_UPDATE"] and not app.config["UPDATE_TOKEN"]:
+        raise ValueError("updates need a bearer token: set update_token (KAZKG_UPDATE_TOKEN)")
+    app.extensions["kazkg"] = Service(build.dataset, build.version, app.config)
+    app.register_blueprint(endpoint.bp)
+    app.register_blueprint(store.bp)
+    app.register_blueprint(data.bp)
+    errors.init_app(app)
+    app.before_request(_started)
+    app.after_request(_headers)
+    return app
+
+
+def _started():
+    g.started = time.perf_counter()
+
+
+def _headers(response):
+    response.vary.add("Accept")
+    if not g.get("writing"):  # CORS is open for reading; writes need a token and no browser origin
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Expose-Headers"] = (
+            "ETag, X-Result-Limit, X-Result-Truncated, X-Time-Limit, Retry-After")
+        if request.method == "OPTIONS":
+            response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, If-None-Match"
+            response.headers["Access-Control-Max-Age"] = "86400"
+    started = g.get("started")
+    took = f"{(time.perf_counter() - started) * 1000:.0f}ms" if started else "-"
+    path = request.full_path.rstrip("?")
+    if len(path) > 200:
+        path = path[:200] + "..."
+    log.info('%s "%s %s" %s %s %s', request.remote_addr or "-", request.method, path,
+             response.status_code, response.calculate_content_length() or 0, took)
+    return response

@@ -1,0 +1,46 @@
+"""Describing and downloading the dataset: VoID, dumps at stable URLs, and /health."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+from werkzeug.exceptions import NotFound
+
+from .answers import not_modified, rdf_response, respond, service
+from .describe import dump_filenames, void_description
+
+bp = Blueprint("data", __name__)
+
+
+@bp.route("/.well-known/void")
+def void():
+    accept = request.headers.get("Accept")
+    etag = service().etag(("void", request.host_url, accept, request.args.get("format")))
+    return rdf_response(void_description(service().meta, request.host_url), etag)
+
+
+@bp.route("/download/<filename>")
+def download(filename: str):
+    """The whole dataset (all named graphs, inferred ones included) in one RDF format."""
+    fmt = dump_filenames().get(filename)
+    if fmt is None:
+        raise NotFound(f"no download named {filename!r}; there are: "
+                       f"{', '.join(sorted(dump_filenames()))}")
+    key = ("dump", fmt)
+    etag = service().etag(key)
+    cached = not_modified(etag)
+    if cached is not None:
+        return cached
+    answer = service().run({"kind": "dump", "format": fmt},
+                           timeout=current_app.config["DUMP_TIMEOUT"], cache_key=key)
+    response = respond(answer, etag)
+    if answer.status == 200:
+        response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@bp.route("/health")
+def health():
+    svc = service()
+    return jsonify(status="ok", version=svc.version, triples=svc.meta.triples,
+                   graphs=len(svc.meta.graphs), workers=svc.pool.size,
+                   workers_replaced=svc.pool.replaced, writes=len(svc.log))

@@ -1,0 +1,68 @@
+"""The /sparql blueprint: the SPARQL 1.1 Protocol's query (and, when enabled, update)
+operation; with no query, the service description (or the HTML query page for browsers)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+from werkzeug.exceptions import BadRequest
+
+from ..negotiation import RDF_FORMATS, RESULT_FORMATS, prefers_html
+from . import protocol, store
+from .answers import not_modified, rdf_response, require_write, respond, service
+from .describe import service_description
+
+bp = Blueprint("endpoint", __name__)
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+@bp.route("/sparql/", methods=["GET", "POST"])
+def sparql():
+    operation = protocol.read(request, current_app.config["BODY_LIMIT"])
+    if operation.kind == "query":
+        return query(operation)
+    if operation.kind == "update":
+        return update(operation)
+    if request.method == "POST":
+        raise BadRequest("the request has no query")
+    if "graph" in request.args or "default" in request.args:
+        return store.get_graph()
+    return describe()
+
+
+def endpoint_url() -> str:
+    return request.host_url + "sparql"
+
+
+def query(operation: protocol.Operation):
+    accept = request.headers.get("Accept")
+    key = ("query", operation.text, endpoint_url(), operation.default_graphs,
+           operation.named_graphs, accept, operation.format)
+    etag = service().etag(key)
+    cached = not_modified(etag)
+    if cached is not None:
+        return cached
+    job = {"kind": "query", "text": operation.text, "base": endpoint_url(),
+           "default_graphs": operation.default_graphs, "named_graphs": operation.named_graphs,
+           "accept": accept, "format": operation.format}
+    return respond(service().run(job, cache_key=key), etag)
+
+
+def update(operation: protocol.Operation):
+    require_write()
+    if operation.default_graphs or operation.named_graphs:
+        raise BadRequest("using-graph-uri and using-named-graph-uri are not supported; "
+                         "write USING or WITH in the update instead")
+    job = {"kind": "update", "text": operation.text, "base": endpoint_url()}
+    return respond(service().write(job, ("update", operation.text, endpoint_url())))
+
+
+def describe():
+    """The service description (RDF), or the query page for a browser."""
+    accept = request.headers.get("Accept")
+    if prefers_html(accept) and "format" not in request.args:
+        return render_template(
+            "sparql.html", endpoint=endpoint_url(), version=service().version,
+            result_formats=RESULT_FORMATS, rdf_formats=RDF_FORMATS,
+            update=current_app.config["ENABLE_UPDATE"])
+    graph = service_description(service().meta, endpoint_url(), current_app.config["ENABLE_UPDATE"])
+    return rdf_response(graph, service().etag(("sd", endpoint_url(), accept, request.args.get("format"))))

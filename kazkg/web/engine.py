@@ -1,0 +1,259 @@
+"""What a worker process does with a job: parse, guard, negotiate, evaluate, cap, serialise.
+
+Everything here runs inside a worker of kazkg.workers.Pool, never in the HTTP process, so a
+query that cannot be interrupted (or a huge one that takes minutes to parse) only ever costs
+one worker, which the pool kills at the time limit. A job is a plain dict; the answer is an
+`Answer` that the web layer turns into an HTTP response unchanged.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from dataclasses import dataclass, field
+from itertools import islice
+
+import rdflib.plugins.sparql as rdflib_sparql
+from pyparsing import ParseException
+from rdflib import Dataset, Graph, URIRef
+from rdflib.plugins.sparql.evaluate import evalPart
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.processor import SPARQLResult, prepareQuery, prepareUpdate
+from rdflib.plugins.sparql.sparql import QueryContext
+from rdflib.plugins.sparql.update import evalUpdate
+
+from .. import export, results
+from ..errors import QueryError
+from ..namespaces import bind_prefixes
+from ..negotiation import RDF_FORMATS, RESULT_FORMATS, NotAcceptable, best_match
+from . import writes
+
+# FROM <iri> and LOAD must only ever name graphs of the dataset, never fetch a document.
+rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+
+GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
+
+
+@dataclass
+class Answer:
+    status: int
+    media_type: str = "application/json"
+    body: bytes = b""
+    headers: dict = field(default_factory=dict)
+    error: str | None = None        # a message for the client (status >= 400)
+    position: tuple | None = None   # (line, column) of a syntax error
+    retire: bool = False            # the worker's state may be damaged: replace it
+
+
+class State:
+    """The worker's dataset and how much of the update log it has applied."""
+
+    dataset: Dataset | None = None
+    applied = 0
+
+
+def install(dataset: Dataset) -> None:
+    """Give the engine its dataset (in the main process, before the pool forks)."""
+    State.dataset = dataset
+    State.applied = 0
+
+
+def handle(job: dict) -> Answer:
+    """The pool's handler: one job in, one Answer out; QueryError becomes a 400."""
+    warnings.simplefilter("ignore")  # a library's warning is not the client's problem
+    try:
+        sync(job.get("log", ()))
+        kind = job["kind"]
+        if kind == "query":
+            return run_query(job)
+        if kind == "update":
+            return run_update(job)
+        if kind == "graph":
+            return get_graph(job)
+        if kind == "dump":
+            return dump(job)
+        if kind == "write":
+            writes.apply(State.dataset, job["op"])
+            State.applied += 1
+            return Answer(204)
+        raise ValueError(f"unknown job kind {kind!r}")
+    except QueryError as error:
+        return Answer(400, error=str(error),
+                      position=(error.line, error.column) if error.line is not None else None)
+    except NotAcceptable as error:
+        return Answer(406, error=str(error))
+    except RecursionError:
+        return Answer(400, error="the request is nested too deeply to process")
+
+
+def sync(log) -> None:
+    """Apply the writes this worker has not seen yet (only when updates are enabled)."""
+    for op in log[State.applied:]:
+        writes.apply(State.dataset, op)
+        State.applied += 1
+
+
+# --- queries --------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=256)
+def prepare(text: str, base: str | None, allowed_services: tuple[str, ...]):
+    """Parse a query (cached); QueryError with line and column for a syntax error."""
+    try:
+        query = prepareQuery(text, base=base)
+    except ParseException as error:
+        raise QueryError(f"SPARQL syntax error: {error.msg}", error.lineno, error.col, text) from None
+    except RecursionError:
+        raise
+    except Exception as error:  # rdflib raises plain Exceptions, e.g. for an unknown prefix
+        raise QueryError(f"SPARQL error: {error}") from None
+    guard(query.algebra, allowed_services)
+    return query
+
+
+def walk(node):
+    if isinstance(node, CompValue):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            yield from walk(value)
+
+
+def guard(algebra, allowed_services: tuple[str, ...]) -> None:
+    """Refuse what could reach outside the dataset: SERVICE (unless allowed) and LOAD."""
+    for node in walk(algebra):
+        if node.name == "ServiceGraphPattern" and str(node.term) not in allowed_services:
+            raise QueryError(f"SERVICE <{node.term}> is not allowed: this endpoint calls no other "
+                             "endpoint that is not on its allow-list")
+        if node.name == "Load":
+            raise QueryError("LOAD is not allowed: this endpoint never fetches documents")
+
+
+def form(query) -> str:
+    return query.algebra.name.replace("Query", "").upper()
+
+
+def dataset_for(query, default_iris, named_iris):
+    """(dataset for GRAPH, default graph) of a query: the protocol's parameters win over FROM /
+    FROM NAMED; either way only the dataset's own graphs are used, and nothing is fetched."""
+    dataset = State.dataset
+    if not default_iris and not named_iris:
+        clause = query.algebra.get("datasetClause") or []
+        default_iris = [str(d.default) for d in clause if d.default]
+        named_iris = [str(d.named) for d in clause if d.named]
+    if not default_iris and not named_iris:
+        return dataset, dataset  # the default graph is the union of all graphs
+    return _view(tuple(default_iris), tuple(named_iris), State.applied)
+
+
+@functools.lru_cache(maxsize=32)
+def _view(default_iris, named_iris, _generation):
+    source = State.dataset
+    view = Dataset(default_union=False)
+    default = Graph()
+    for iri in dict.fromkeys(default_iris):
+        default += Graph(store=source.store, identifier=URIRef(iri))
+    for iri in dict.fromkeys(named_iris):
+        target = view.graph(URIRef(iri))
+        target += Graph(store=source.store, identifier=URIRef(iri))
+    return view, default
+
+
+def run_query(job: dict) -> Answer:
+    query = prepare(job["text"], job.get("base"), tuple(job.get("services", ())))
+    kind = form(query)
+    formats = RDF_FORMATS if kind in GRAPH_FORMS else RESULT_FORMATS
+    fmt = best_match(job.get("accept"), formats, job.get("format"))  # before running it
+    dataset, default = dataset_for(query, job.get("default_graphs"), job.get("named_graphs"))
+    ctx = QueryContext(dataset)
+    ctx.graph = default
+    ctx.prologue = query.prologue
+    try:
+        raw = evalPart(ctx, query.algebra)
+        limit = job.get("limit") or 0
+        truncated = cap(raw, limit)
+        result = SPARQLResult(raw)
+        if kind in GRAPH_FORMS:
+            body = graph_bytes(result.graph, fmt.name)
+        else:
+            body = results.render(result, fmt.name).encode("utf-8")
+    except (QueryError, RecursionError, MemoryError):
+        raise
+    except Exception as error:  # evaluation errors from rdflib are plain Exceptions
+        raise QueryError(f"the query failed while running: {type(error).__name__}: {error}") from None
+    headers = {"X-Result-Limit": str(limit)} if limit else {}
+    if truncated:
+        headers["X-Result-Truncated"] = "true"
+    return Answer(200, fmt.media_type, body, headers)
+
+
+def cap(raw: dict, limit: int) -> bool:
+    """Keep at most `limit` rows or triples; True when some were dropped."""
+    if not limit:
+        return False
+    if raw.get("type_") == "SELECT":
+        rows = list(islice(raw["bindings"], limit + 1))
+        raw["bindings"] = rows[:limit]
+        return len(rows) > limit
+    graph = raw.get("graph")
+    if graph is not None and len(graph) > limit:
+        kept = Graph()
+        for triple in islice(graph, limit):
+            kept.add(triple)
+        raw["graph"] = kept
+        return True
+    return False
+
+
+def graph_bytes(graph: Graph, name: str) -> bytes:
+    """A graph in an RDF format; the quad formats put it in the default graph."""
+    rdflib_format, quads, _, _ = export.FORMATS[name]
+    if quads:
+        holder = Dataset()
+        bind_prefixes(holder)
+        holder.default_graph += graph
+        target = holder
+    else:
+        target = Graph()
+        bind_prefixes(target)
+        target += graph
+    return target.serialize(format=rdflib_format, encoding="utf-8")
+
+
+# --- updates, Graph Store GET and dumps ------------------------------------------------------
+
+def run_update(job: dict) -> Answer:
+    try:
+        update = prepareUpdate(job["text"], base=job.get("base"))
+    except ParseException as error:
+        raise QueryError(f"SPARQL Update syntax error: {error.msg}", error.lineno, error.col,
+                         job["text"]) from None
+    except Exception as error:
+        raise QueryError(f"SPARQL Update error: {error}") from None
+    guard(update.algebra, tuple(job.get("services", ())))
+    try:
+        evalUpdate(State.dataset, update)
+    except Exception as error:
+        return Answer(400, error=f"the update failed: {type(error).__name__}: {error}", retire=True)
+    State.applied += 1  # the main process appends this update to the log it sends
+    return Answer(204)
+
+
+def get_graph(job: dict) -> Answer:
+    fmt = best_match(job.get("accept"), RDF_FORMATS, job.get("format"))
+    iri = job.get("graph")
+    if iri is None:
+        graph = Graph()
+        for g in State.dataset.graphs():
+            graph += g
+    else:
+        graph = Graph(store=State.dataset.store, identifier=URIRef(iri))
+        if not len(graph):
+            return Answer(404, error=f"this dataset has no graph named <{iri}>")
+    return Answer(200, fmt.media_type, graph_bytes(export.canonical(graph), fmt.name))
+
+
+def dump(job: dict) -> Answer:
+    fmt = job["format"]
+    return Answer(200, export.FORMATS[fmt][3], export.serialize(State.dataset, fmt))

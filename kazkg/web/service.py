@@ -1,0 +1,162 @@
+"""The served dataset: its worker pool, its answer cache, its version and its metadata.
+
+One Service per app (in `app.extensions["kazkg"]`). The HTTP layer asks it for Answers; it
+never touches the dataset itself beyond counting at start-up: every job runs in a worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from rdflib import Dataset, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF
+
+from ..namespaces import ONTOLOGY_GRAPH, SCHEMA
+from ..workers import Busy, JobTimeout, Pool, WorkerDied
+from . import engine
+from .engine import Answer
+
+
+class AnswerCache:
+    """A bounded LRU of successful answers, by entries and by bytes."""
+
+    def __init__(self, entries: int, max_bytes: int):
+        self.entries, self.max_bytes = entries, max_bytes
+        self._items: OrderedDict = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key):
+        with self._lock:
+            answer = self._items.get(key)
+            if answer is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return answer
+
+    def put(self, key, answer: Answer) -> None:
+        size = len(answer.body)
+        if self.entries <= 0 or size > self.max_bytes:
+            return
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = answer
+            self._bytes += size
+            while len(self._items) > self.entries or self._bytes > self.max_bytes:
+                _, old = self._items.popitem(last=False)
+                self._bytes -= len(old.body)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Counts and facts about the dataset as loaded, for /health, VoID and the service
+    description."""
+
+    version: str
+    triples: int
+    graphs: dict
+    vocabularies: tuple
+    license: str | None
+
+    @classmethod
+    def of(cls, dataset: Dataset, version: str) -> "Metadata":
+        graphs = {str(g.identifier): len(g) for g in dataset.graphs() if len(g)}
+        vocabularies = set()
+        triples = set()
+        for s, p, o, _ in dataset.quads((None, None, None, None)):
+            triples.add((s, p, o))
+            vocabularies.add(_namespace(p))
+            if p == RDF.type and isinstance(o, URIRef):
+                vocabularies.add(_namespace(o))
+        ontology = dataset.graph(ONTOLOGY_GRAPH) if str(ONTOLOGY_GRAPH) in graphs else None
+        license_iri = None
+        if ontology is not None:
+            for subject in ontology.subjects(RDF.type, OWL.Ontology):
+                found = ontology.value(subject, DCTERMS.license) or ontology.value(subject, SCHEMA.license)
+                if found is not None:
+                    license_iri = str(found)
+                    break
+        return cls(version, len(triples), dict(sorted(graphs.items())),
+                   tuple(sorted(v for v in vocabularies if v)), license_iri)
+
+
+def _namespace(iri) -> str:
+    text = str(iri)
+    for sep in ("#", "/"):
+        if sep in text:
+            return text[: text.rindex(sep) + 1]
+    return ""
+
+
+class Service:
+    def __init__(self, dataset: Dataset, version: str, config: dict):
+        self.config = config
+        self.base_version = version
+        self.meta = Metadata.of(dataset, version)
+        engine.install(dataset)
+        self.pool = Pool(engine.handle, size=config["WORKERS"], memory_mb=config["WORKER_MEMORY_MB"])
+        self.cache = AnswerCache(config["CACHE_ENTRIES"], config["CACHE_BYTES"])
+        self.log: list[tuple] = []  # the writes that succeeded (only with updates enabled)
+        self._write_lock = threading.Lock()
+
+    @property
+    def version(self) -> str:
+        return self.base_version + (f"-w{len(self.log)}" if self.log else "")
+
+    def etag(self, key) -> str:
+        """A strong validator: the dataset does not change while served, so the same request
+        always gives the same answer."""
+        digest = hashlib.sha256(repr((self.version, key)).encode("utf-8")).hexdigest()[:24]
+        return f'"{digest}"'
+
+    def run(self, job: dict, timeout: float | None = None, cache_key=None) -> Answer:
+        """Run a job on a worker (or answer from the cache); errors become error Answers."""
+        if cache_key is not None:
+            cache_key = (self.version, cache_key)
+            hit = self.cache.get(cache_key)
+            if hit is not None:
+                return hit
+        timeout = timeout or self.config["QUERY_TIMEOUT"]
+        if self.log:
+            job = {**job, "log": tuple(self.log)}
+        job.setdefault("services", tuple(self.config["SERVICE_ALLOW"]))
+        job.setdefault("limit", self.config["RESULT_LIMIT"])
+        try:
+            with self.pool.borrow(wait=timeout) as worker:
+                answer = worker.call(job, timeout)
+                if answer.retire:
+                    worker.retire()
+        except JobTimeout as error:
+            return Answer(503, error=f"{error} (the server's per-query limit; see --query-timeout)",
+                          headers={"X-Time-Limit": f"{error.seconds:g}"})
+        except Busy as error:
+            return Answer(503, error=str(error), headers={"Retry-After": "2"})
+        except WorkerDied as error:
+            return Answer(503, error=str(error))
+        if cache_key is not None and answer.status == 200:
+            self.cache.put(cache_key, answer)
+        return answer
+
+    def write(self, job: dict, op: tuple) -> Answer:
+        """Run a write and, if it succeeded, add it to the log every worker replays."""
+        with self._write_lock:
+            answer = self.run(job)
+            if answer.status < 300:
+                self.log.append(op)
+                self.cache.clear()
+            return answer
+
+    def close(self) -> None:
+        self.pool.close()

@@ -1,0 +1,61 @@
+"""The SPARQL 1.1 Graph Store HTTP Protocol at /store: GET ?default or ?graph=IRI (read-only
+unless writes are enabled; then PUT, POST and DELETE need the bearer token).
+
+https://www.w3.org/TR/sparql11-http-rdf-update/
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, request
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+
+from ..errors import QueryError
+from . import protocol, writes
+from .answers import not_modified, require_write, respond, service
+from .engine import Answer
+from .errors import error_response
+
+bp = Blueprint("store", __name__)
+
+
+def target() -> str | None:
+    """The graph a request names: None for ?default, the IRI for ?graph=."""
+    graphs = request.args.getlist("graph")
+    has_default = "default" in request.args
+    if has_default == bool(graphs) or len(graphs) > 1:
+        raise BadRequest("name exactly one graph: ?default, or ?graph=IRI once")
+    return graphs[0] if graphs else None
+
+
+def get_graph():
+    graph = target()
+    accept = request.headers.get("Accept")
+    key = ("graph", graph, accept, request.args.get("format"))
+    etag = service().etag(key)
+    cached = not_modified(etag)
+    if cached is not None:
+        return cached
+    job = {"kind": "graph", "graph": graph, "accept": accept, "format": request.args.get("format")}
+    return respond(service().run(job, cache_key=key), etag)
+
+
+@bp.route("/store", methods=["GET", "PUT", "POST", "DELETE"])
+def graph_store():
+    if request.method in ("GET", "HEAD"):
+        return get_graph()
+    graph = target()
+    require_write()
+    body = b""
+    if request.method != "DELETE":
+        media_type = request.mimetype
+        if media_type not in writes.BODY_FORMATS:
+            raise UnsupportedMediaType(
+                f"send the graph as one of {', '.join(writes.BODY_FORMATS)}, not {media_type or 'nothing'}")
+        data = protocol._body(request, current_app.config["BODY_LIMIT"])
+        try:
+            body = writes.parse_body(data, media_type, graph or request.base_url)
+        except QueryError as error:
+            return error_response(400, str(error))
+    op = (request.method.lower(), graph, body)
+    answer = service().write({"kind": "write", "op": op}, op)
+    return respond(answer if answer.status >= 400 else Answer(204))
