@@ -11,6 +11,7 @@ from rdflib import Dataset
 
 from . import settings
 from .errors import KazkgError
+from .export import nquads
 from .store import new_dataset, read_quads
 
 
@@ -42,7 +43,7 @@ def save(key: str, dataset: Dataset, summary: dict) -> None:
     """Store atomically: a reader sees the old entry or the whole new one, never half."""
     data, meta = _paths(key)
     data.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(data, dataset.serialize(format="nquads", encoding="utf-8"))
+    _atomic_write(data, nquads(dataset).encode("utf-8"))
     _atomic_write(meta, json.dumps({**summary, "key": key}, indent=2).encode("utf-8"))
 
 

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import NamespaceManager
 
 from .errors import QueryError
-from .export import canonical
+from .export import serialize_graph
 from .namespaces import bind_prefixes
 
 TABULAR = ("table", "json", "csv", "tsv", "xml")
 GRAPH = ("turtle", "nt", "jsonld", "xml")
 ALL = ("table", "json", "csv", "tsv", "xml", "turtle", "nt", "jsonld")
-_GRAPH_SERIALIZERS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "pretty-xml"}
 
 
 def default_format(result, on_terminal: bool) -> str:
@@ -37,11 +35,7 @@ def render(result, fmt: str) -> str:
     if fmt not in GRAPH:
         raise QueryError(f"--format {fmt} does not suit a {result.type} query; "
                          f"choose one of {', '.join(GRAPH)}")
-    graph = canonical(result.graph)
-    text = graph.serialize(format=_GRAPH_SERIALIZERS[fmt])
-    if fmt == "nt":
-        text = "\n".join(sorted(line for line in text.splitlines() if line.strip())) + "\n"
-    return text
+    return serialize_graph(result.graph, fmt).decode("utf-8")
 
 
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
@@ -66,7 +60,7 @@ def tsv(result) -> str:
     return "\n".join(lines) + "\n"
 
 
-def cell(term, namespaces: NamespaceManager) -> str:
+def cell(term, namespaces) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):

@@ -52,6 +52,21 @@ def to_rdflib(term):
     raise TypeError(f"unsupported term {term!r}")
 
 
+def to_oxigraph(term):
+    """Convert an rdflib term to the equal pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unsupported term {term!r}")
+
+
 def read_quads(path: Path, base_iri: str | None = None) -> Iterable[tuple]:
     """Yield (s, p, o, g) rdflib terms from a file; g is None for the default graph.
 
