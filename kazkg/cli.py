@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -29,18 +30,27 @@ def cli():
 @no_cache_option
 def build(no_cache):
     """Load, validate (SHACL) and infer (OWL-RL); print a summary."""
+    started = time.perf_counter()
     result = api.build(use_cache=not no_cache)
-    graphs = result.triples_per_graph()
-    width = max(len(compact(g)) for g in graphs)
+    elapsed = time.perf_counter() - started
+    groups: dict[str, list[int]] = {}
+    for graph, count in result.triples_per_graph().items():
+        name = compact(graph)
+        group = name.split("/", 1)[0] + "/*" if "/" in name else name
+        groups.setdefault(group, []).append(count)
+    rows = [(f"{g} ({len(c)} graphs)" if len(c) > 1 else g, sum(c)) for g, c in sorted(groups.items())]
+    rows += [("distinct triples (union)", len(set(result.dataset.triples((None, None, None))))),
+             ("of which inferred", result.inferred_count)]
+    width = max(len(label) for label, _ in rows)
     click.echo(f"dataset {result.version} ({'from cache' if result.from_cache else 'built'})")
-    for graph, count in sorted(graphs.items()):
-        click.echo(f"  {compact(graph).ljust(width)}  {count:>6}")
-    total = len(set(result.dataset.triples((None, None, None))))
-    click.echo(f"  {'graphs'.ljust(width)}  {len(graphs):>6}")
-    click.echo(f"  {'triples (union)'.ljust(width)}  {total:>6}")
-    click.echo(f"  {'inferred'.ljust(width)}  {result.inferred_count:>6}")
-    steps = ", ".join(f"{k} {v:.2f}s" for k, v in result.seconds.items())
-    click.echo(f"time: {steps}")
+    for label, count in rows:
+        click.echo(f"  {label.ljust(width)}  {count:>7,}")
+    if result.from_cache:
+        click.echo(f"time: {elapsed:.2f}s from the cache (a full build took "
+                   f"{result.seconds.get('total', 0):.2f}s; --no-cache rebuilds)")
+    else:
+        steps = ", ".join(f"{k} {v:.2f}s" for k, v in result.seconds.items())
+        click.echo(f"time: {steps}")
 
 
 @cli.command()
@@ -131,12 +141,59 @@ def stats_command(as_json, no_cache):
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.argument("files", nargs=-1, type=click.Path())
-def serve(host, port, files):
-    """Serve the graph over HTTP (SPARQL endpoint)."""
-    click.echo("kazkg serve: not yet. The SPARQL endpoint is issue #3; until it lands, use "
-               "`kazkg query` or `kazkg export`.", err=True)
-    sys.exit(3)
+@click.option("--ontology", type=click.Path(exists=True, dir_okay=False),
+              help="With FILES: an ontology to validate against and infer with (OWL-RL).")
+@click.option("--shapes", type=click.Path(exists=True, dir_okay=False),
+              help="With FILES: SHACL shapes the data must conform to.")
+@click.option("--query-timeout", type=float, help="Seconds per query [setting query_timeout].")
+@click.option("--result-limit", type=int, help="Rows/triples per answer [setting result_limit].")
+@click.option("--body-limit", type=int, help="Request body bytes [setting body_limit].")
+@click.option("--workers", type=int, help="Query worker processes [setting workers].")
+@click.option("--threads", type=int, help="HTTP threads [setting threads].")
+@click.option("--service-allow", multiple=True,
+              help="A SERVICE endpoint queries may call (repeatable) [setting service_allow].")
+@click.option("--enable-update", is_flag=True, default=None,
+              help="Accept SPARQL Update and Graph Store writes with the bearer token "
+                   "from KAZKG_UPDATE_TOKEN.")
+@click.option("--debug", is_flag=True, help="Flask's development server, with debug pages.")
+@click.option("--get", "get_path", metavar="PATH",
+              help="Answer one GET for PATH in-process, print it and exit (a smoke test).")
+@no_cache_option
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+def serve(host, port, ontology, shapes, query_timeout, result_limit, body_limit, workers, threads,
+          service_allow, enable_update, debug, get_path, no_cache, files):
+    """Serve the graph (or RDF FILES) over HTTP: the SPARQL 1.1 Protocol at /sparql, Graph
+    Store GET at /store, VoID at /.well-known/void, dumps at /download/, and /health."""
+    from . import settings
+    from .build import build as run_build
+    from .inputs import from_files
+    from .web import create_app, server
+
+    inputs = from_files(files, ontology=ontology, shapes=shapes) if files else None
+    started = time.perf_counter()
+    built = (run_build(inputs, use_cache=not no_cache, infer=bool(inputs.ontology)) if inputs
+             else api.build(use_cache=not no_cache))
+    options = {"QUERY_TIMEOUT": query_timeout, "RESULT_LIMIT": result_limit,
+               "BODY_LIMIT": body_limit, "WORKERS": workers, "ENABLE_UPDATE": enable_update or None,
+               "SERVICE_ALLOW": service_allow or None}
+    app = create_app(built, {k: v for k, v in options.items() if v is not None})
+    if get_path:
+        status, media_type, body = server.get(app, get_path)
+        click.echo(f"{status} {media_type}", err=True)
+        click.echo(body.decode("utf-8", "replace"), nl=False)
+        sys.exit(0 if status < 400 else 1)
+    config = app.config
+    click.echo(f"kazkg serve: dataset {built.version} ({app.extensions['kazkg'].meta.triples} "
+               f"triples, {'cache' if built.from_cache else 'built'}) ready in "
+               f"{time.perf_counter() - started:.1f}s", err=True)
+    click.echo(f"  SPARQL endpoint  http://{host}:{port}/sparql  (query timeout "
+               f"{config['QUERY_TIMEOUT']:g}s, {config['WORKERS']} workers, result limit "
+               f"{config['RESULT_LIMIT']}, updates {'ON' if config['ENABLE_UPDATE'] else 'off'})",
+               err=True)
+    try:
+        server.run(app, host, port, threads=threads or settings.get("threads"), debug=debug)
+    finally:
+        app.extensions["kazkg"].close()
 
 
 def main(argv=None):

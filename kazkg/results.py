@@ -31,7 +31,8 @@ def render(result, fmt: str) -> str:
             return ("true" if result.askAnswer else "false") + "\n"
         if fmt == "tsv":
             return tsv(result)
-        return result.serialize(format=fmt).decode("utf-8")
+        text = result.serialize(format=fmt).decode("utf-8")
+        return text if text.endswith("\n") else text + "\n"
     if fmt not in GRAPH:
         raise QueryError(f"--format {fmt} does not suit a {result.type} query; "
                          f"choose one of {', '.join(GRAPH)}")
