@@ -34,7 +34,7 @@ RESULT_FORMATS = (
 # default: a client that says nothing expects triples).
 RDF_FORMATS = (
     Format("turtle", "text/turtle", "https://www.w3.org/TR/turtle/",
-           ("application/x-turtle", "application/turtle")),
+           ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3")),
     Format("nt", "application/n-triples", "https://www.w3.org/TR/n-triples/", ("text/plain",)),
     Format("jsonld", "application/ld+json", "https://www.w3.org/TR/json-ld11/",
            ("application/json",)),
@@ -50,7 +50,7 @@ HTML = "text/html"
 FORMAT_ALIASES = {
     "ttl": "turtle", "n-triples": "nt", "ntriples": "nt", "json-ld": "jsonld",
     "rdfxml": "xml", "rdf+xml": "xml", "rdf": "xml", "nq": "nquads", "n-quads": "nquads",
-    "srj": "json", "srx": "xml",
+    "srj": "json", "srx": "xml", "n3": "turtle",  # Turtle is N3 too
 }
 
 
@@ -85,11 +85,12 @@ def best_match(accept: str | None, formats: tuple[Format, ...],
         return formats[0]
     offers: list[str] = []
     owner: dict[str, Format] = {}
-    for fmt in formats:
-        for media_type in (fmt.media_type, *fmt.aliases):
-            if media_type not in owner:
-                offers.append(media_type)
-                owner[media_type] = fmt
+    primaries = [(fmt, fmt.media_type) for fmt in formats]  # a tie goes to a real name
+    aliases = [(fmt, alias) for fmt in formats for alias in fmt.aliases]
+    for fmt, media_type in primaries + aliases:
+        if media_type not in owner:
+            offers.append(media_type)
+            owner[media_type] = fmt
     chosen = parse_accept(accept).best_match(offers)
     if chosen is None:
         raise NotAcceptable(accept, formats)

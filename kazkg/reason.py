@@ -39,14 +39,12 @@ def is_meaningful(triple) -> bool:
     s, p, o = triple
     if isinstance(s, (Literal, BNode)) or isinstance(o, BNode):
         return False  # literal subjects break strict parsers; blank nodes are restriction internals
-    if _meta(s) or p == _OWLRL_ERRORS.error:
-        return False
+    if _meta(s) or p == _OWLRL_ERRORS.error or o in _TRIVIAL_SUPERS:
+        return False  # about RDF/OWL itself, an error report, or true of everything
     if s == o and p in _REFLEXIVE:
         return False
-    if p == RDF.type and (_meta(o) or o in _TRIVIAL_SUPERS):
-        return False
-    if p in (RDFS.subClassOf, RDFS.subPropertyOf) and (_meta(o) or o in _TRIVIAL_SUPERS):
-        return False
+    if p in (RDF.type, RDFS.subClassOf, RDFS.subPropertyOf) and _meta(o):
+        return False  # "kazkg:x a owl:Class" and the like restate the vocabulary
     return True
 
 

@@ -7,8 +7,8 @@ from rdflib.namespace import OWL, RDF
 
 import kazkg
 import pytest
-from kazkg import inputs
-from kazkg.namespaces import INFERRED_GRAPH, KZG, META_VOCABULARIES, ONTOLOGY_GRAPH
+from kazkg import export, inputs
+from kazkg.namespaces import INFERRED_GRAPH, META_VOCABULARIES, ONTOLOGY_GRAPH
 
 from conftest import ROOT
 
@@ -93,11 +93,13 @@ def test_shacl_violation_stops_the_build(data_copy):
 
 
 def test_second_build_comes_from_the_cache(data_copy):
+    _append(data_copy / "graph" / "reference" / "places.ttl", "# new bytes, so a new cache key")
     first = kazkg.build()
     second = kazkg.build()
     assert not first.from_cache and second.from_cache
     assert second.fingerprint == first.fingerprint
-    assert set(second.dataset.quads()) == set(first.dataset.quads())
+    # the same dataset, up to blank-node labels
+    assert export.serialize(second.dataset, "nquads") == export.serialize(first.dataset, "nquads")
     rebuilt = kazkg.build(use_cache=False)
     assert not rebuilt.from_cache
 

@@ -35,7 +35,7 @@ DUMP_NAME = "kazkg"
 
 def dump_filenames() -> dict[str, str]:
     """Stable download names: kazkg.ttl, kazkg.nt, ... -> the export format's name."""
-    return {DUMP_NAME + suffix: name for name, (_, _, suffix, _) in FORMATS.items()}
+    return {DUMP_NAME + fmt.suffix: name for name, fmt in FORMATS.items()}
 
 
 def _graph() -> Graph:

@@ -9,7 +9,7 @@ may appear once; default-graph-uri / named-graph-uri may repeat.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import parse_qsl
+from urllib.parse import unquote_to_bytes
 
 from flask import Request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
@@ -30,9 +30,15 @@ class Operation:
 
 def _pairs(data: bytes, what: str) -> list[tuple[str, str]]:
     """Decode `a=1&b=2` strictly: every name and value must be UTF-8 once percent-decoded."""
+    pairs = []
     try:
-        return [(k.decode("utf-8"), v.decode("utf-8"))
-                for k, v in parse_qsl(data, keep_blank_values=True)]
+        for field in data.split(b"&"):
+            if not field:
+                continue
+            name, _, value = field.partition(b"=")
+            pairs.append(tuple(unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+                               for part in (name, value)))
+        return pairs
     except UnicodeDecodeError:
         raise BadRequest(f"the {what} is not valid UTF-8 once percent-decoded") from None
 
