@@ -1,7 +1,8 @@
-"""Prepare, guard and run SPARQL queries over a dataset.
+"""Prepare, guard and run SPARQL queries over a dataset; used by the CLI, the API and the
+endpoint's workers alike.
 
 Queries are parsed once (with a position for every syntax error), checked against a guard
-(read-only forms, no SERVICE, no loading of remote or local graphs) and then evaluated.
+(no SERVICE outside an allow-list, no LOAD) and then evaluated. FROM never fetches anything.
 """
 
 from __future__ import annotations
@@ -22,25 +23,23 @@ from .namespaces import PREFIXES
 rdflib_sparql.SPARQL_LOAD_GRAPHS = False
 
 
-def _position(error: ParseException) -> tuple[int, int]:
-    return error.lineno, error.col
-
-
 @functools.lru_cache(maxsize=512)
-def prepare(text: str, project_prefixes: bool = False) -> Query:
-    """Parse a query; raise QueryError with the line and column of a syntax error.
+def prepare(text: str, project_prefixes: bool = False, base: str | None = None,
+            allowed_services: tuple[str, ...] = ()) -> Query:
+    """Parse a query (cached); raise QueryError with the line and column of a syntax error.
 
     With `project_prefixes`, the project's prefixes (kazkg:, kzr:, schema:, ...) may be used
     without PREFIX lines, as a convenience for the command line.
     """
     try:
-        query = prepareQuery(text, initNs=PREFIXES if project_prefixes else {})
+        query = prepareQuery(text, initNs=PREFIXES if project_prefixes else {}, base=base)
     except ParseException as error:
-        line, column = _position(error)
-        raise QueryError(f"SPARQL syntax error: {error.msg}", line, column, text) from None
+        raise QueryError(f"SPARQL syntax error: {error.msg}", error.lineno, error.col, text) from None
+    except RecursionError:
+        raise  # the endpoint answers this one itself
     except Exception as error:  # rdflib raises plain Exceptions, e.g. for an unknown prefix
         raise QueryError(f"SPARQL error: {error}") from None
-    guard(query)
+    guard(query.algebra, allowed_services)
     return query
 
 
@@ -54,11 +53,14 @@ def _walk(node):
             yield from _walk(value)
 
 
-def guard(query: Query) -> None:
-    """Refuse what could reach outside the dataset: SERVICE (a federated call)."""
-    for node in _walk(query.algebra):
-        if node.name == "ServiceGraphPattern":
-            raise QueryError(f"SERVICE is not allowed: kazkg never calls other endpoints ({node.term})")
+def guard(algebra, allowed_services: tuple[str, ...] = ()) -> None:
+    """Refuse what could reach outside the dataset: SERVICE (unless allowed) and LOAD."""
+    for node in _walk(algebra):
+        if node.name == "ServiceGraphPattern" and str(node.term) not in allowed_services:
+            raise QueryError(f"SERVICE <{node.term}> is not allowed: kazkg calls no endpoint "
+                             "that is not on its allow-list")
+        if node.name == "Load":
+            raise QueryError("LOAD is not allowed: kazkg never fetches documents")
 
 
 def run(dataset: Dataset, text: str, project_prefixes: bool = False):
@@ -66,7 +68,5 @@ def run(dataset: Dataset, text: str, project_prefixes: bool = False):
     query = prepare(text, project_prefixes)
     try:
         return dataset.query(query)
-    except QueryError:
-        raise
     except Exception as error:  # evaluation errors from rdflib are plain Exceptions
         raise QueryError(f"the query failed while running: {error}") from None

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ROOT.parent / "shared" / "sources"
+from tests.support import ROOT
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -54,11 +50,3 @@ def data_copy(tmp_path, monkeypatch):
     monkeypatch.setenv("KAZKG_DATA_DIR", str(tmp_path))
     return tmp_path
 
-
-def run_kazkg(*args, cwd=None, env=None, check=False):
-    """Run the real `kazkg` command line in a subprocess."""
-    environment = {**os.environ, **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "kazkg", *args], cwd=cwd, env=environment,
-        capture_output=True, text=True, check=check, timeout=600,
-    )

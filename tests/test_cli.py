@@ -7,7 +7,7 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from conftest import run_kazkg
+from tests.support import run_kazkg
 
 
 @pytest.fixture(scope="module", autouse=True)

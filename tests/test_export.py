@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 
 import pyoxigraph as ox
 import pytest
@@ -12,7 +11,7 @@ from rdflib.compare import isomorphic
 
 from kazkg import export
 from kazkg.store import to_rdflib
-from conftest import run_kazkg
+from tests.support import run_kazkg
 
 OX_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,

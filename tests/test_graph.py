@@ -10,7 +10,7 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
-from conftest import ROOT, SOURCES
+from tests.support import SOURCES
 from kazkg.namespaces import INFERRED_GRAPH, KAZKG, KZG, KZR, ONTOLOGY_GRAPH, SCHEMA
 
 TSV = SOURCES / "industry-1956-1985.sentences.tsv"

@@ -6,7 +6,7 @@ import pytest
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, VANN
 
-from conftest import ROOT
+from tests.support import ROOT
 from kazkg.namespaces import KAZKG, ONTOLOGY_IRI
 
 ONTOLOGY = URIRef(ONTOLOGY_IRI)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Literal
 from rdflib.namespace import OWL, RDF
 
 import kazkg
@@ -10,7 +10,7 @@ import pytest
 from kazkg import export, inputs
 from kazkg.namespaces import INFERRED_GRAPH, META_VOCABULARIES, ONTOLOGY_GRAPH
 
-from conftest import ROOT
+from tests.support import ROOT
 
 
 def test_one_named_graph_per_file(built):

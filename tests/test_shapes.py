@@ -9,7 +9,7 @@ from pyshacl import validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from conftest import ROOT
+from tests.support import ROOT
 from kazkg.namespaces import SH
 
 SHAPES_NS = "https://w3id.org/kazkg/shapes#"

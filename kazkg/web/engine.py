@@ -13,22 +13,18 @@ import warnings
 from dataclasses import dataclass, field
 from itertools import islice
 
-import rdflib.plugins.sparql as rdflib_sparql
 from pyparsing import ParseException
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.sparql.evaluate import evalPart
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.plugins.sparql.processor import SPARQLResult, prepareQuery, prepareUpdate
+from rdflib.plugins.sparql.processor import SPARQLResult, prepareUpdate
 from rdflib.plugins.sparql.sparql import QueryContext
 from rdflib.plugins.sparql.update import evalUpdate
 
 from .. import export, results
 from ..errors import QueryError
+from ..sparql import guard, prepare
 from ..negotiation import RDF_FORMATS, RESULT_FORMATS, NotAcceptable, best_match
 from . import writes
-
-# FROM <iri> and LOAD must only ever name graphs of the dataset, never fetch a document.
-rdflib_sparql.SPARQL_LOAD_GRAPHS = False
 
 GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
 
@@ -94,41 +90,6 @@ def sync(log) -> None:
 
 # --- queries --------------------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=256)
-def prepare(text: str, base: str | None, allowed_services: tuple[str, ...]):
-    """Parse a query (cached); QueryError with line and column for a syntax error."""
-    try:
-        query = prepareQuery(text, base=base)
-    except ParseException as error:
-        raise QueryError(f"SPARQL syntax error: {error.msg}", error.lineno, error.col, text) from None
-    except RecursionError:
-        raise
-    except Exception as error:  # rdflib raises plain Exceptions, e.g. for an unknown prefix
-        raise QueryError(f"SPARQL error: {error}") from None
-    guard(query.algebra, allowed_services)
-    return query
-
-
-def walk(node):
-    if isinstance(node, CompValue):
-        yield node
-        for value in node.values():
-            yield from walk(value)
-    elif isinstance(node, (list, tuple)):
-        for value in node:
-            yield from walk(value)
-
-
-def guard(algebra, allowed_services: tuple[str, ...]) -> None:
-    """Refuse what could reach outside the dataset: SERVICE (unless allowed) and LOAD."""
-    for node in walk(algebra):
-        if node.name == "ServiceGraphPattern" and str(node.term) not in allowed_services:
-            raise QueryError(f"SERVICE <{node.term}> is not allowed: this endpoint calls no other "
-                             "endpoint that is not on its allow-list")
-        if node.name == "Load":
-            raise QueryError("LOAD is not allowed: this endpoint never fetches documents")
-
-
 def form(query) -> str:
     return query.algebra.name.replace("Query", "").upper()
 
@@ -160,7 +121,8 @@ def _view(default_iris, named_iris, _generation):
 
 
 def run_query(job: dict) -> Answer:
-    query = prepare(job["text"], job.get("base"), tuple(job.get("services", ())))
+    query = prepare(job["text"], base=job.get("base"),
+                    allowed_services=tuple(job.get("services", ())))
     kind = form(query)
     formats = RDF_FORMATS if kind in GRAPH_FORMS else RESULT_FORMATS
     fmt = best_match(job.get("accept"), formats, job.get("format"))  # before running it

@@ -1,7 +1,7 @@
 """Real SPARQL clients against a real server: SPARQLWrapper and rdflib's SPARQLStore."""
 
 import pytest
-from conftest import DATA1
+from tests.web.support import DATA1
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, N3, POST, TURTLE, XML, SPARQLWrapper

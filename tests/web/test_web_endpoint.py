@@ -1,13 +1,11 @@
 """The endpoint in-process (Flask test client): datasets, negotiation, caching, descriptions,
 downloads, Graph Store GET, caps and error pages."""
 
-import json
 import time
 
 import pytest
-from conftest import DATA1, DATA2, DATA3, RUNAWAY, fixture_build
+from tests.web.support import DATA1, DATA2, DATA3, RUNAWAY, fixture_build
 from rdflib import Graph
-from rdflib.compare import isomorphic
 
 # rdflib's own JSON-LD parser warns about its internals; that is not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")

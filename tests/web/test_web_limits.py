@@ -6,8 +6,8 @@ import threading
 import time
 
 import pytest
-from conftest import PROTOCOL_DATA, RUNAWAY, Server
-from httpraw import q, request
+from tests.web.support import PROTOCOL_DATA, RUNAWAY, Server
+from tests.web.httpraw import q, request
 
 DIRECT = {"Content-Type": "application/sparql-query"}
 CLIENTS = 16

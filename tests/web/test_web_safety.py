@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PROTOCOL_DATA, Server
-from httpraw import q, request
+from tests.web.support import PROTOCOL_DATA, Server
+from tests.web.httpraw import q, request
 
 import kazkg
 
@@ -89,7 +89,7 @@ def attacks(listener_port: int, secret: Path):
         f"SELECT * {{ SERVICE <{local}> {{ ?s ?p ?o }} }}",
         "SELECT * { SERVICE <http://127.0.0.1:1/closed> { ?s ?p ?o } }",
         f"SELECT * {{ ?s ?p ?o . SERVICE ?endpoint {{ ?s ?p ?o }} VALUES ?endpoint {{ <{remote}/> }} }}",
-        f"BASE <file:///etc/> SELECT * FROM <passwd> {{ ?s ?p ?o }}",
+        "BASE <file:///etc/> SELECT * FROM <passwd> { ?s ?p ?o }",
         f"DESCRIBE <{remote}/thing>",
         f"CONSTRUCT {{ ?s ?p ?o }} FROM <{local}> WHERE {{ ?s ?p ?o }}",
         f"SELECT * WHERE {{ GRAPH <{local}> {{ ?s ?p ?o }} }}",

@@ -5,8 +5,8 @@ import subprocess
 import sys
 import time
 
-from conftest import PROTOCOL_DATA, Server
-from httpraw import q, request
+from tests.web.support import PROTOCOL_DATA, Server
+from tests.web.httpraw import q, request
 
 
 def kazkg(*args, timeout=300):

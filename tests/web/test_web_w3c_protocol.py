@@ -6,8 +6,8 @@ default server must refuse every write.
 """
 
 import pytest
-from conftest import DATA1, DATA2, DATA3, Server, PROTOCOL_DATA
-from httpraw import q, request
+from tests.web.support import DATA1, DATA2, DATA3, Server, PROTOCOL_DATA
+from tests.web.httpraw import q, request
 
 RESULTS = ("application/sparql-results+xml", "application/sparql-results+json")
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
