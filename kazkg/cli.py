@@ -14,6 +14,7 @@ import click
 from . import api, catalog, export, results, stats
 from .errors import KazkgError
 from .namespaces import compact
+from .settings import SETTINGS
 
 no_cache_option = click.option(
     "--no-cache", is_flag=True, help="Rebuild from the source files instead of using the cache."
@@ -194,6 +195,40 @@ def serve(host, port, ontology, shapes, query_timeout, result_limit, body_limit,
         server.run(app, host, port, threads=threads or settings.get("threads"), debug=debug)
     finally:
         app.extensions["kazkg"].close()
+
+
+@cli.command()
+@click.option("--requests", default=2000, show_default=True, type=int,
+              help="Requests per server (rdflib-endpoint gets a prefix of the mix, see --slow-share).")
+@click.option("--concurrency", default=8, show_default=True, type=int, help="Concurrent clients.")
+@click.option("--unique-share", default=0.2, show_default=True, type=float,
+              help="Share of never-seen queries (variants, label look-ups) in the mix.")
+@click.option("--slow-share", default=10, show_default=True, type=int,
+              help="rdflib-endpoint gets a prefix of the mix this many times shorter.")
+@click.option("--server", "only", multiple=True,
+              type=click.Choice(["kazkg", "oxigraph", "rdflib-endpoint"]),
+              help="Run only these servers (repeatable; default: all three).")
+@click.option("--load", "load_seconds", default=0.0, type=float,
+              help="Then a load test of kazkg serve for this many seconds, with a runaway query.")
+@click.option("--load-clients", default=16, show_default=True, type=int)
+@click.option("--workdir", type=click.Path(file_okay=False), help="Keep the export and logs here.")
+def bench(requests, concurrency, unique_share, slow_share, only, load_seconds, load_clients,
+          workdir):
+    """Benchmark kazkg serve against Oxigraph server and rdflib-endpoint (needs kazkg[bench])."""
+    from . import bench as benchmark
+
+    options = benchmark.Options(requests, concurrency, unique_share, slow_share,
+                                tuple(only) or benchmark.Options.servers, load_seconds,
+                                load_clients, Path(workdir) if workdir else None)
+    sys.exit(0 if benchmark.run(options, click.echo) else 1)
+
+
+@cli.command("settings")
+def settings_command():
+    """List every setting: its environment variable, default and meaning."""
+    for setting in SETTINGS:
+        default = " ".join(setting.default) if isinstance(setting.default, tuple) else setting.default
+        click.echo(f"{setting.env}  (default: {default!s})\n    {setting.help}")
 
 
 def main(argv=None):

@@ -24,6 +24,10 @@ def canonical(graph: Graph, identifier=None) -> Graph:
     """A copy of `graph` whose blank-node labels depend only on its content."""
     copy = Graph(identifier=identifier)
     bind_prefixes(copy)
+    known = {str(ns) for _, ns in copy.namespaces()}
+    for prefix, namespace in graph.namespaces():  # keep a graph's own, e.g. sd: and void:
+        if str(namespace) not in known and prefix and not prefix.startswith("ns"):
+            copy.bind(prefix, namespace, override=False)
     copy += to_canonical_graph(graph)
     return copy
 

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import KazkgError
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -25,7 +27,11 @@ class Setting:
             return raw.strip().lower() in ("1", "true", "yes", "on")
         if isinstance(self.default, tuple):
             return tuple(item for item in raw.split() if item)
-        return type(self.default)(raw) if self.default is not None else raw
+        try:
+            return type(self.default)(raw)
+        except ValueError:
+            kind = type(self.default).__name__
+            raise KazkgError(f"{self.env}={raw!r} is not a valid {kind} ({self.help})") from None
 
 
 def _default_cache_dir() -> str:

@@ -1,0 +1,29 @@
+"""Settings are data: every one is documented, listed by the CLI, and read from the env."""
+
+from __future__ import annotations
+
+import pytest
+
+from kazkg import settings
+from kazkg.errors import KazkgError
+from tests.support import ROOT, run_kazkg
+
+
+@pytest.mark.parametrize("setting", settings.SETTINGS, ids=lambda s: s.name)
+def test_every_setting_is_in_the_readme(setting):
+    assert setting.env in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_kazkg_settings_lists_them_all():
+    done = run_kazkg("settings")
+    assert done.returncode == 0
+    for setting in settings.SETTINGS:
+        assert setting.env in done.stdout
+
+
+def test_environment_overrides_and_bad_values_are_explained(monkeypatch):
+    monkeypatch.setenv("KAZKG_QUERY_TIMEOUT", "2.5")
+    assert settings.get("query_timeout") == 2.5
+    monkeypatch.setenv("KAZKG_WORKERS", "many")
+    with pytest.raises(KazkgError, match="KAZKG_WORKERS"):
+        settings.get("workers")
