@@ -1,0 +1,37 @@
+"""The Python API: kazkg.load() and kazkg.query()."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Dataset
+
+import kazkg
+from kazkg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
+
+
+def test_load_returns_the_built_dataset(built):
+    dataset = kazkg.load()
+    assert isinstance(dataset, Dataset)
+    names = {g.identifier for g in dataset.graphs() if len(g)}
+    assert {ONTOLOGY_GRAPH, INFERRED_GRAPH} <= names
+    assert len(names) > 100
+
+
+def test_load_without_inferred(built):
+    names = {g.identifier for g in kazkg.load(inferred=False).graphs() if len(g)}
+    assert INFERRED_GRAPH not in names and ONTOLOGY_GRAPH in names
+
+
+def test_query_by_name_and_by_text(built):
+    by_name = {str(r.enterprise) for r in kazkg.query("lenin-prize-laureates")}
+    by_text = {str(r.e) for r in kazkg.query("SELECT ?e WHERE { ?e a kazkg:LeninPrizeLaureate }")}
+    assert by_name == by_text == {"https://w3id.org/kazkg/resource/achisai-polymetallic-combine"}
+    assert not list(kazkg.query("SELECT ?e WHERE { ?e a kazkg:LeninPrizeLaureate }", inferred=False))
+
+
+def test_query_errors_are_kazkg_errors(built):
+    with pytest.raises(kazkg.QueryError) as caught:
+        kazkg.query("SELECT ?x WHERE { ?x ?p }")
+    assert caught.value.line == 1
+    with pytest.raises(kazkg.UnknownQuery):
+        kazkg.query("no-such-query")
