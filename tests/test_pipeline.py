@@ -108,3 +108,21 @@ def test_cache_key_follows_the_inputs(data_copy):
     before = inputs.bundled().fingerprint()
     _append(data_copy / "graph" / "reference" / "places.ttl", "# a comment changes the bytes")
     assert inputs.bundled().fingerprint() != before
+
+
+def test_functional_datatype_property_compares_values_not_spellings():
+    from rdflib import Graph
+
+    from kazkg import reason
+
+    graph = Graph().parse(format="turtle", data="""
+        @prefix kazkg: <https://w3id.org/kazkg/ontology#> .
+        @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        @prefix kzr: <https://w3id.org/kazkg/resource/> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        kazkg:value a owl:DatatypeProperty, owl:FunctionalProperty .
+        kzr:twice kazkg:value "1.0"^^xsd:decimal, "2.0"^^xsd:decimal .
+        kzr:spelt-twice kazkg:value "1.0"^^xsd:decimal, "1.00"^^xsd:decimal .
+    """)
+    found = reason.problems(graph, reason.closure(graph))
+    assert len(found) == 1 and found[0].startswith("kzr:twice has 2 values")
