@@ -8,7 +8,7 @@ import time
 from flask import Flask, g, request
 
 from .. import settings
-from . import data, endpoint, errors, store
+from . import data, endpoint, errors, ontology, pages, resource, store
 from .service import Service
 
 log = logging.getLogger("kazkg.web")
@@ -33,7 +33,7 @@ def create_app(build=None, config: dict | None = None) -> Flask:
         from ..api import build as build_dataset
 
         build = build_dataset()
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # the pages blueprint serves /static
     app.config.update(default_config())
     app.config.update(config or {})
     app.config["MAX_CONTENT_LENGTH"] = app.config["BODY_LIMIT"]
@@ -44,6 +44,9 @@ def create_app(build=None, config: dict | None = None) -> Flask:
     app.register_blueprint(endpoint.bp)
     app.register_blueprint(store.bp)
     app.register_blueprint(data.bp)
+    app.register_blueprint(pages.bp)  # pages for people: /, /browse, /search, /timeline, /map
+    app.register_blueprint(resource.bp)  # /resource/<slug> and /graph/<name>
+    app.register_blueprint(ontology.bp)  # /ontology
     errors.init_app(app)
     app.before_request(_started)
     app.after_request(_headers)

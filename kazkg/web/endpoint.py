@@ -3,13 +3,14 @@ operation; with no query, the service description (or the HTML query page for br
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, request
 from werkzeug.exceptions import BadRequest
 
 from ..negotiation import RDF_FORMATS, RESULT_FORMATS, prefers_html
 from . import protocol, store
 from .answers import not_modified, rdf_response, require_write, respond, service
 from .describe import service_description
+from .querypage import query_page
 
 bp = Blueprint("endpoint", __name__)
 
@@ -60,9 +61,6 @@ def describe():
     """The service description (RDF), or the query page for a browser."""
     accept = request.headers.get("Accept")
     if prefers_html(accept) and "format" not in request.args:
-        return render_template(
-            "sparql.html", endpoint=endpoint_url(), version=service().version,
-            result_formats=RESULT_FORMATS, rdf_formats=RDF_FORMATS,
-            update=current_app.config["ENABLE_UPDATE"])
+        return query_page(endpoint_url(), current_app.config["ENABLE_UPDATE"])
     graph = service_description(service().meta, endpoint_url(), current_app.config["ENABLE_UPDATE"])
     return rdf_response(graph, service().etag(("sd", endpoint_url(), accept, request.args.get("format"))))

@@ -1,0 +1,149 @@
+"""The pages' data: SPARQL SELECTs run on the worker pool, turned into plain Python values.
+
+The HTTP process never touches the dataset: every lookup here is a "query" job for
+kazkg.web.engine (so it has the same time limit and the same guard as /sparql). Small,
+stable answers that many pages need (labels, types, counts) are kept per dataset version in
+`Service.page_cache`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from rdflib import BNode, Literal, URIRef
+from werkzeug.exceptions import HTTPException
+
+from ..namespaces import sparql_prologue
+from .answers import service
+
+ROWS_LIMIT = 200_000  # page lookups are ours, not a client's: the result cap does not apply
+
+
+class LookupFailed(HTTPException):
+    """A page's query did not answer (time limit, busy pool): the page answers 503."""
+
+    code = 503
+
+    def __init__(self, message: str, headers: dict | None = None):
+        super().__init__(f"this page could not be built: {message}")
+        self.extra_headers = headers or {}
+
+    def get_headers(self, environ=None, scope=None):
+        return [("Content-Type", "text/html; charset=utf-8"), *self.extra_headers.items()]
+
+
+def term(cell: dict | None):
+    """A SPARQL JSON results cell as an rdflib term (None when unbound)."""
+    if cell is None:
+        return None
+    kind, value = cell["type"], cell["value"]
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        return BNode(value)
+    if "xml:lang" in cell:
+        return Literal(value, lang=cell["xml:lang"])
+    if "datatype" in cell:
+        return Literal(value, datatype=URIRef(cell["datatype"]))
+    return Literal(value)
+
+
+def select(body: str) -> list[dict]:
+    """Run a SELECT (the project's prefixes are added) and return rows of rdflib terms."""
+    answer = service().run({"kind": "query", "text": sparql_prologue() + body,
+                            "accept": "application/sparql-results+json", "format": "json",
+                            "limit": ROWS_LIMIT})
+    if answer.status != 200:
+        raise LookupFailed(answer.error or f"status {answer.status}", answer.headers)
+    data = json.loads(answer.body)
+    return [{name: term(cell) for name, cell in row.items()} for row in data["results"]["bindings"]]
+
+
+def cached(key, compute):
+    """A value computed once per dataset version (the dataset is read-only while served)."""
+    svc = service()
+    store = svc.__dict__.setdefault("page_cache", {})
+    full_key = (svc.version, key)
+    if full_key not in store:
+        store[full_key] = compute()
+    return store[full_key]
+
+
+# --- labels and types of everything ----------------------------------------------------------
+
+LABELS_QUERY = """
+SELECT ?s ?p ?label WHERE {
+  VALUES ?p { rdfs:label skos:prefLabel skos:altLabel skos:hiddenLabel }
+  ?s ?p ?label . FILTER (isIRI(?s) && isLiteral(?label))
+}"""
+
+TYPES_QUERY = """
+SELECT ?s ?type ?g WHERE { GRAPH ?g { ?s a ?type } FILTER (isIRI(?s) && isIRI(?type)) }"""
+
+
+class Names:
+    """Every IRI's labels by language, alternative (historical) names, and types."""
+
+    def __init__(self, label_rows, type_rows):
+        self.labels: dict[str, dict[str, str]] = defaultdict(dict)
+        self.alt: dict[str, list[Literal]] = defaultdict(list)
+        self.types: dict[str, set[str]] = defaultdict(set)
+        self.asserted_types: dict[str, set[str]] = defaultdict(set)
+        for row in sorted(label_rows, key=lambda r: (str(r["s"]), str(r["p"]), str(r["label"]))):
+            s, p, label = str(row["s"]), str(row["p"]), row["label"]
+            lang = (label.language or "").lower()
+            if p.endswith("altLabel") or p.endswith("hiddenLabel"):
+                self.alt[s].append(label)
+            elif p.endswith("#label") or lang not in self.labels[s]:
+                self.labels[s].setdefault(lang, str(label))
+        for row in type_rows:
+            s, t = str(row["s"]), str(row["type"])
+            self.types[s].add(t)
+            if not str(row["g"]).endswith("/graph/inferred"):
+                self.asserted_types[s].add(t)
+
+    def label(self, iri, lang: str = "en") -> str:
+        """The best label of `iri` in `lang` (then en, kk, ru, any), else its local name."""
+        found = self.labels.get(str(iri), {})
+        for choice in (lang, "en", "kk", "ru", ""):
+            if choice in found:
+                return found[choice]
+        if found:
+            return next(iter(found.values()))
+        text = str(iri)
+        return text.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1] or text
+
+    def has(self, iri) -> bool:
+        return str(iri) in self.labels or str(iri) in self.types
+
+
+def names() -> Names:
+    return cached("names", lambda: Names(select(LABELS_QUERY), select(TYPES_QUERY)))
+
+
+# --- one resource ----------------------------------------------------------------------------
+
+def resource_rows(iri: str) -> list[dict]:
+    """Every statement with `iri` as subject (dir "out") or object (dir "in"), with its named
+    graph and that graph's source: a sentence (with its Kazakh text and English translation)
+    or a URL."""
+    node = f"<{iri}>"
+    return select(f"""
+SELECT ?dir ?s ?p ?o ?g ?src ?kk ?en WHERE {{
+  {{ GRAPH ?g {{ {node} ?p ?o }} BIND ("out" AS ?dir) BIND ({node} AS ?s) }}
+  UNION
+  {{ GRAPH ?g {{ ?s ?p {node} }} FILTER (?s != {node}) BIND ("in" AS ?dir) BIND ({node} AS ?o) }}
+  OPTIONAL {{ ?g prov:wasDerivedFrom ?src .
+             OPTIONAL {{ ?src schema:text ?kk }}
+             OPTIONAL {{ ?src kazkg:workingTranslation ?en }} }}
+}}""")
+
+
+def counts() -> dict:
+    def compute():
+        rows = select("""
+SELECT ?type (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?type . FILTER (STRSTARTS(STR(?type), STR(kazkg:))) }
+GROUP BY ?type ORDER BY DESC(?n)""")
+        return {str(r["type"]): int(r["n"]) for r in rows}
+    return cached("counts", compute)

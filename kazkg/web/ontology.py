@@ -1,0 +1,95 @@
+"""The ontology's documentation page, in the spirit of pyLODE: /ontology for browsers, the
+ontology graph itself (Turtle, JSON-LD, N-Triples, RDF/XML) for clients and at /ontology.ttl
+etc. Every term https://w3id.org/kazkg/ontology#Term has its section at /ontology#Term."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import Blueprint, Response, render_template, request
+from rdflib import Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from ..namespaces import KAZKG, ONTOLOGY_GRAPH, ONTOLOGY_IRI, compact
+from ..negotiation import RDF_FORMATS, NotAcceptable, best_match, prefers_html
+from .answers import not_modified, respond, service
+from .errors import error_response
+from .lookup import cached, names, select
+from .resource import LANGS, SUFFIXES, alternates, link_header, local
+
+bp = Blueprint("ontology", __name__)
+
+KINDS = (  # (rdf:type, heading) in the order of the page
+    (OWL.Class, "Classes"), (OWL.ObjectProperty, "Object properties"),
+    (OWL.DatatypeProperty, "Datatype properties"), (OWL.AnnotationProperty, "Annotation properties"),
+)
+RELATIONS = (
+    (RDFS.subClassOf, "Subclass of"), (OWL.equivalentClass, "Equivalent to"),
+    (OWL.disjointWith, "Disjoint with"), (RDFS.subPropertyOf, "Subproperty of"),
+    (OWL.equivalentProperty, "Equivalent property"), (OWL.inverseOf, "Inverse of"),
+    (RDFS.domain, "Domain"), (RDFS.range, "Range"), (OWL.propertyChainAxiom, "Property chain"),
+    (RDFS.seeAlso, "See also"),
+)
+
+
+def terms() -> dict:
+    """{term IRI: {predicate IRI: [objects]}} for the ontology and its terms, from its graph."""
+    def compute():
+        rows = select(f"""
+SELECT ?s ?p ?o WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o
+  FILTER (STRSTARTS(STR(?s), STR(kazkg:)) || ?s = <{ONTOLOGY_IRI}>) }} }}""")
+        found: dict = defaultdict(lambda: defaultdict(list))
+        for row in rows:
+            found[str(row["s"])][str(row["p"])].append(row["o"])
+        return {k: dict(v) for k, v in found.items()}
+    return cached("ontology-terms", compute)
+
+
+def by_lang(values) -> dict:
+    out = {}
+    for value in values or []:
+        if isinstance(value, Literal):
+            out.setdefault(value.language or "", str(value))
+    return out
+
+
+@bp.route("/ontology")
+@bp.route("/ontology<any('.ttl', '.jsonld', '.nt', '.rdf'):suffix>")
+def ontology(suffix: str | None = None):
+    accept = request.headers.get("Accept")
+    fmt_name = SUFFIXES.get(suffix) if suffix else request.args.get("format")
+    if fmt_name is None and prefers_html(accept):
+        return page()
+    try:
+        fmt = best_match(accept, RDF_FORMATS[:4], fmt_name)
+    except NotAcceptable as error:
+        return error_response(406, str(error))
+    etag = service().etag(("ontology", fmt.name))
+    cached_answer = not_modified(etag)
+    if cached_answer is not None:
+        return cached_answer
+    answer = service().run({"kind": "graph", "graph": str(ONTOLOGY_GRAPH), "format": fmt.name,
+                            "accept": fmt.media_type}, cache_key=("ontology", fmt.name))
+    response = respond(answer, etag)
+    response.headers["Link"] = link_header("/ontology")
+    return response
+
+
+def page() -> Response:
+    everything = terms()
+    nm = names()
+    header = everything.get(ONTOLOGY_IRI, {})
+    sections = []
+    for kind, heading in KINDS:
+        members = [iri for iri, props in everything.items()
+                   if URIRef(kind) in props.get(str(RDF.type), []) and iri.startswith(str(KAZKG))]
+        members.sort(key=lambda iri: iri.rsplit("#", 1)[-1].lower())
+        sections.append((heading, members))
+    body = render_template(
+        "ontology.html", header=header, sections=sections, terms=everything, names=nm,
+        local=local, compact=compact, by_lang=by_lang, langs=LANGS, relations=RELATIONS,
+        RDFS=RDFS, SKOS=SKOS, RDF=RDF, OWL=OWL, ontology_iri=ONTOLOGY_IRI,
+        alternates=alternates("/ontology"), str=str, is_iri=lambda t: isinstance(t, URIRef))
+    response = Response(body, mimetype="text/html")
+    response.headers["Link"] = link_header("/ontology")
+    return response

@@ -1,0 +1,194 @@
+"""Resource pages: /resource/<slug> (and /graph/<name>) by content negotiation.
+
+One lookup (kazkg.web.lookup.resource_rows, a SELECT on the worker pool) gives every
+statement about the IRI, inbound ones included, each with its named graph and that graph's
+source. From those same rows come both answers, so they say the same things:
+- the RDF answer (Turtle, JSON-LD, N-Triples, RDF/XML): the statements, plus for each graph
+  that holds one of them `graph prov:wasDerivedFrom source` and the source sentence's
+  `schema:text` and `kazkg:workingTranslation`;
+- the HTML page: the same statements, grouped by property, inferred ones marked, each with
+  the quoted source.
+
+The IRI https://w3id.org/kazkg/resource/X answers directly (200, `Vary: Accept`,
+`Content-Location` naming the format's own URL), not with a 303 to a document: the w3id
+redirect already makes the IRI a document address on this server, and a direct answer saves
+a round trip. The suffix URLs (/resource/X.ttl, .jsonld, .nt, .rdf) always give one format.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from flask import Blueprint, Response, render_template, request
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF
+from werkzeug.exceptions import NotFound
+
+from ..namespaces import BASE, GEO, INFERRED_GRAPH, KAZKG, SCHEMA, bind_prefixes, compact
+from ..negotiation import RDF_FORMATS, NotAcceptable, best_match, by_name, prefers_html
+from .answers import content_type, not_modified, service
+from .engine import graph_bytes
+from .errors import error_response
+from .lookup import names, resource_rows
+from . import atlas
+
+bp = Blueprint("resource", __name__)
+
+SUFFIXES = OrderedDict([(".ttl", "turtle"), (".jsonld", "jsonld"), (".nt", "nt"), (".rdf", "xml")])
+LANGS = ("kk", "ru", "en")
+
+
+def local(iri) -> str:
+    """Where this server shows an IRI of the project; other IRIs stay as they are."""
+    text = str(iri)
+    if text.startswith(BASE + "resource/") or text.startswith(BASE + "graph/"):
+        return "/" + text[len(BASE):]
+    if text.startswith(BASE + "ontology"):
+        return "/ontology" + text[len(BASE + "ontology"):]
+    return text
+
+
+@dataclass
+class Source:
+    graph: str
+    iri: str | None
+    kk: str | None = None
+    en: str | None = None
+
+
+@dataclass
+class Value:
+    term: object
+    statements: list = field(default_factory=list)  # the graphs that state it, with sources
+    inferred: bool = False
+    asserted: bool = False
+
+
+def build_graph(iri: URIRef, rows: list[dict]) -> Graph:
+    graph = Graph()
+    bind_prefixes(graph)
+    for row in rows:
+        graph.add((row["s"], row["p"], row["o"]))
+        src = row.get("src")
+        if src is not None:
+            graph.add((row["g"], PROV.wasDerivedFrom, src))
+            if row.get("kk") is not None:
+                graph.add((src, SCHEMA.text, row["kk"]))
+            if row.get("en") is not None:
+                graph.add((src, KAZKG.workingTranslation, row["en"]))
+    return graph
+
+
+def group(rows: list[dict], direction: str) -> "OrderedDict[str, OrderedDict[str, Value]]":
+    """{property: {value key: Value}} for the rows going `direction` ("out" or "in")."""
+    grouped: dict = {}
+    for row in rows:
+        if str(row["dir"]) != direction:
+            continue
+        other = row["o"] if direction == "out" else row["s"]
+        values = grouped.setdefault(str(row["p"]), OrderedDict())
+        value = values.setdefault(other.n3(), Value(other))
+        graph = str(row["g"])
+        if URIRef(graph) == INFERRED_GRAPH:
+            value.inferred = True
+        else:
+            value.asserted = True
+        src = row.get("src")
+        known = {(s.graph, s.iri) for s in value.statements}
+        if (graph, str(src) if src is not None else None) not in known:
+            value.statements.append(Source(graph, str(src) if src is not None else None,
+                                           str(row["kk"]) if row.get("kk") is not None else None,
+                                           str(row["en"]) if row.get("en") is not None else None))
+    nm = names()
+    ordered = OrderedDict()
+    for prop in sorted(grouped, key=lambda p: (p != str(RDF.type), nm.label(p).lower())):
+        ordered[prop] = OrderedDict(sorted(grouped[prop].items(),
+                                           key=lambda kv: nm.label(kv[1].term).lower()))
+    return ordered
+
+
+def alternates(path: str) -> list[tuple[str, str]]:
+    """(url, media type) of every RDF twin of a page."""
+    return [(path + suffix, by_name(name, RDF_FORMATS).media_type) for suffix, name in SUFFIXES.items()]
+
+
+def link_header(path: str) -> str:
+    links = [f'<{path}>; rel="alternate"; type="text/html"']
+    links += [f'<{url}>; rel="alternate"; type="{media}"' for url, media in alternates(path)]
+    return ", ".join(links)
+
+
+@bp.route("/resource/<path:slug>")
+def resource(slug: str):
+    return show("resource/", slug)
+
+
+@bp.route("/graph/<path:name>")
+def graph_page(name: str):
+    return show("graph/", name)
+
+
+def show(space: str, name: str):
+    fmt_name = None
+    for suffix, candidate in SUFFIXES.items():
+        if name.endswith(suffix):
+            name, fmt_name = name[: -len(suffix)], candidate
+            break
+    iri = URIRef(BASE + space + name)
+    path = "/" + space + name
+    accept = request.headers.get("Accept")
+    html = fmt_name is None and "format" not in request.args and prefers_html(accept)
+    try:
+        fmt = None if html else best_match(accept, RDF_FORMATS[:4], fmt_name or request.args.get("format"))
+    except NotAcceptable as error:
+        return error_response(406, str(error), headers={"Link": link_header(path)})
+    etag = service().etag(("resource", str(iri), "html" if html else fmt.name))
+    cached = not_modified(etag)
+    if cached is not None:
+        return cached
+    rows = resource_rows(str(iri))
+    if not rows:
+        raise NotFound(f"this dataset says nothing about <{iri}>")
+    if html:
+        body = render_template("resource.html", **page(iri, rows), path=path,
+                               alternates=alternates(path))
+        response = Response(body, mimetype="text/html")
+    else:
+        response = Response(graph_bytes(build_graph(iri, rows), fmt.name),
+                            content_type=content_type(fmt.media_type))
+        if fmt_name is None:
+            suffix = next(s for s, n in SUFFIXES.items() if n == fmt.name)
+            response.headers["Content-Location"] = path + suffix
+    response.headers["Link"] = link_header(path)
+    response.headers["ETag"] = etag
+    response.headers["Cache-Control"] = "public, max-age=0, must-revalidate"
+    return response
+
+
+def page(iri: URIRef, rows: list[dict]) -> dict:
+    """What resource.html shows, from the same rows as the RDF answer."""
+    nm = names()
+    out, inbound = group(rows, "out"), group(rows, "in")
+    labels = {lang: nm.labels.get(str(iri), {}).get(lang) for lang in LANGS}
+    alt = sorted((str(a), a.language or "") for a in nm.alt.get(str(iri), []))
+    types = list(out.get(str(RDF.type), {}).values())
+    coords = None
+    lat, lon = out.get(str(GEO.lat)), out.get(str(GEO.long))
+    if lat and lon:
+        try:
+            point = (float(next(iter(lon.values())).term), float(next(iter(lat.values())).term))
+            coords = {"lat": point[1], "lon": point[0], "xy": atlas.Frame().xy(*point)}
+        except ValueError:
+            coords = None
+    sources = {}
+    for values in list(out.values()) + list(inbound.values()):
+        for value in values.values():
+            for s in value.statements:
+                if s.iri:
+                    sources.setdefault(s.iri, s)
+    return dict(iri=str(iri), labels=labels, alt=alt, types=types, out=out, inbound=inbound,
+                coords=coords, frame=atlas.Frame(), outline=atlas.outline_path(),
+                attribution=atlas.ATTRIBUTION, sources=sources, names=nm, local=local,
+                compact=compact, is_iri=lambda t: isinstance(t, URIRef),
+                is_literal=lambda t: isinstance(t, Literal), langs=LANGS)

@@ -1,0 +1,110 @@
+"""Search by name, whatever the script or the transliteration.
+
+Every label (rdfs:label, skos:prefLabel, and the historical skos:altLabel names) in kk, ru
+and en is reduced to a *key*: Cyrillic (Kazakh letters included) is transliterated to Latin,
+then spelling variants that transliterations disagree on are folded together (ch/sh, zh/dzh/j,
+y/i, ou/u, kh/h, soft and hard signs, doubled letters, hyphens and spaces). So "Өскемен" and
+"Oskemen" share a key, as do "Shymkent", "Chimkent" and "Шымкент"; "Усть-Каменогорск" and
+"Ust-Kamenogorsk" share another, and both belong to the same city.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+CYRILLIC = {
+    "а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e", "ё": "e",
+    "ж": "zh", "з": "z", "и": "i", "й": "i", "і": "i", "к": "k", "қ": "k", "л": "l", "м": "m",
+    "н": "n", "ң": "n", "о": "o", "ө": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+    "ұ": "u", "ү": "u", "ф": "f", "х": "h", "һ": "h", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "sh", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+}
+# Applied in order, after transliteration: variants that different systems use for one sound.
+FOLDS = (
+    ("dzh", "j"), ("zh", "j"), ("dj", "j"), ("tch", "sh"), ("ch", "sh"), ("kh", "h"),
+    ("ou", "u"), ("w", "v"), ("y", "i"), ("'", ""), ("’", ""), ("ʼ", ""),
+)
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+def latin(text: str) -> str:
+    """Lower-case Latin letters: Cyrillic transliterated, other diacritics dropped."""
+    out = []
+    for char in text.lower():
+        out.append(CYRILLIC.get(char, char))
+    decomposed = unicodedata.normalize("NFKD", "".join(out))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a name: `Усть-Каменогорск` -> ['ust', 'kamenogorsk']."""
+    folded = latin(text)
+    for old, new in FOLDS:
+        folded = folded.replace(old, new)
+    return [_DOUBLE.sub(r"\1", w) for w in _NOT_WORD.split(folded) if w]
+
+
+def key(text: str) -> str:
+    """One string per name, spaces and hyphens gone: the unit of comparison."""
+    return "".join(words(text))
+
+
+@dataclass(frozen=True)
+class Hit:
+    iri: str
+    score: float
+    matched: str  # the label that matched best
+
+
+def score(query_key: str, query_words: list[str], label: str) -> float:
+    """How well one label matches the query: 100 same name, 80 starts with it, 60 a word
+    starts with it, 40 contains it, else up to 30 for a near spelling."""
+    label_key = key(label)
+    if not label_key or not query_key:
+        return 0.0
+    if label_key == query_key:
+        return 100.0
+    if label_key.startswith(query_key):
+        return 80.0
+    label_words = words(label)
+    if all(any(w.startswith(q) for w in label_words) for q in query_words):
+        return 60.0
+    if query_key in label_key:
+        return 40.0
+    best = max((difflib.SequenceMatcher(None, query_key, w).ratio() for w in [label_key, *label_words]),
+               default=0.0)
+    return round(30.0 * best, 1) if best >= 0.8 else 0.0
+
+
+def search(query: str, names, limit: int = 50) -> list[Hit]:
+    """Ranked hits among every labelled IRI of `names` (a kazkg.web.lookup.Names)."""
+    query_key, query_words = key(query), words(query)
+    if not query_key:
+        return []
+    hits = []
+    for iri in set(names.labels) | set(names.alt):
+        candidates = [(text, 0.0) for text in names.labels.get(iri, {}).values()]
+        candidates += [(str(alt), -1.0) for alt in names.alt.get(iri, [])]
+        best, matched = 0.0, ""
+        for text, bonus in candidates:
+            value = score(query_key, query_words, text)
+            if value and value + bonus > best:
+                best, matched = value + bonus, text
+        if best > 0:
+            # Things people look for (places, enterprises, events) before the records about them.
+            if _is_record(names.types.get(iri, set())):
+                best -= 20
+            hits.append(Hit(iri, best, matched))
+    hits.sort(key=lambda h: (-h.score, len(h.matched), h.iri))
+    return hits[:limit]
+
+
+RECORD_CLASSES = ("Assertion", "Geometry", "Sentence", "Paragraph", "NameUse", "SourceConflict")
+
+
+def _is_record(types: set[str]) -> bool:
+    return any(t.rsplit("#", 1)[-1] in RECORD_CLASSES for t in types)

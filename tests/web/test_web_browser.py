@@ -1,0 +1,140 @@
+"""The pages in a real browser: headless Chromium from Debian, driven by Selenium.
+
+Each test fails on any error in the browser's console and on any request that leaves
+127.0.0.1; screenshots go to tests/artifacts/ (git-ignored)."""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import unquote
+
+import pytest
+
+from tests.web.browser import Browser, available
+from tests.web.support import Server
+
+pytestmark = pytest.mark.slow
+
+if not available():
+    if os.environ.get("CI"):
+        raise RuntimeError("CI needs /usr/bin/chromium and /usr/bin/chromedriver (.ci/run installs them)")
+    pytest.skip("Debian's chromium and chromium-driver are not installed", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def site(private_cache):
+    """The bundled dataset behind a real `kazkg serve`."""
+    srv = Server(["--workers", "2"])
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    b = Browser()
+    yield b
+    b.quit()
+
+
+@pytest.fixture
+def page(browser, site):
+    """The browser, checked after each test: no console errors, no request to another host."""
+    browser.console_errors()
+    browser.drain_requests()
+    yield browser
+    errors = browser.console_errors()
+    outside = Browser.outside(browser.drain_requests())
+    assert not errors, f"browser console errors: {errors}"
+    assert not outside, f"requests that left 127.0.0.1: {outside}"
+
+
+def wait(driver, condition, seconds=30):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, seconds).until(lambda d: condition(d))
+
+
+def css(driver, selector):
+    from selenium.webdriver.common.by import By
+
+    return driver.find_elements(By.CSS_SELECTOR, selector)
+
+
+def test_home_then_an_example_query_shows_rows(page, site):
+    d = page.driver
+    d.get(site.url)
+    assert "kazkg" in d.title
+    assert "statements" in css(d, "ul.cards")[0].text
+    page.screenshot("home")
+    css(d, "header nav a[href='/sparql']")[0].click()
+    wait(d, lambda d: css(d, ".yasqe .CodeMirror"))
+    assert "PREFIX kzr:" in d.execute_script("return kazkgYasgui.getTab().getQuery()")
+    button = [b for b in css(d, "button.example") if b.get_attribute("data-name") == "places-on-the-map"][0]
+    assert "Places with coordinates" in button.text
+    button.click()
+    rows = wait(d, lambda d: css(d, ".yasr table tbody tr") if len(css(d, ".yasr table tbody tr")) > 5 else None)
+    assert len(rows) >= 10
+    links = wait(d, lambda d: [a.get_attribute("href") for a in css(d, ".yasr table tbody a")
+                               if "/resource/" in (a.get_attribute("href") or "")] or None)
+    assert all(link.startswith(site.url + "resource/") for link in links)
+    assert "places-on-the-map" not in d.current_url and "query=" in d.current_url
+    assert "geo:lat" in unquote(d.current_url)
+    downloads = [a.get_attribute("href") for a in css(d, "#downloads a[data-format]")]
+    assert any("format=csv" in href for href in downloads)
+    page.screenshot("query")
+    # The link in the address bar brings the same query back, and runs it.
+    d.get(d.current_url.replace("#", "?x=1#"))
+    wait(d, lambda d: len(css(d, ".yasr table tbody tr")) >= 10)
+
+
+def test_resource_page(page, site):
+    d = page.driver
+    d.get(site.url + "resource/shymkent")
+    assert css(d, "h1")[0].text == "Shymkent"
+    labels = css(d, "table.labels")[0].text
+    assert "Шымкент" in labels and "Chimkent" in labels
+    assert css(d, "figure.minimap svg circle.here")
+    assert css(d, "table.statements q.src") or css(d, "table.statements a.srclink")
+    page.screenshot("resource-shymkent")
+    css(d, ".langs a[href='?lang=kk']")[0].click()
+    assert css(d, "h1")[0].text == "Шымкент"
+
+
+def test_search_chimkent_lands_on_shymkent(page, site):
+    d = page.driver
+    d.get(site.url)
+    box = css(d, "form.search input[name=q]")[0]
+    box.send_keys("Chimkent")
+    box.submit()
+    wait(d, lambda d: css(d, "ol.hits li a"))
+    page.screenshot("search-chimkent")
+    css(d, "ol.hits li a")[0].click()
+    wait(d, lambda d: d.current_url.endswith("/resource/shymkent"))
+    assert css(d, "h1")[0].text == "Shymkent"
+
+
+def test_timeline_and_map(page, site):
+    d = page.driver
+    d.get(site.url + "timeline")
+    bars = css(d, ".timeline .bar")
+    assert len(bars) >= 10
+    assert css(d, ".timeline .bar.span") and css(d, ".timeline .bar.exact")
+    page.screenshot("timeline")
+    from selenium.webdriver.support.ui import Select
+
+    Select(css(d, "select[name=sector]")[0]).select_by_visible_text("Electric power industry") \
+        if "Electric power industry" in css(d, "select[name=sector]")[0].text else \
+        Select(css(d, "select[name=sector]")[0]).select_by_index(1)
+    css(d, "form.filters button")[0].click()
+    wait(d, lambda d: "sector=" in d.current_url)
+    assert 0 < len(css(d, ".timeline .bar")) < len(bars)
+    d.get(site.url + "map")
+    assert css(d, "svg path.land")
+    markers = css(d, "svg a.marker")
+    assert len(markers) >= 15
+    assert css(d, "svg a.marker.enterprise") and css(d, "svg a.marker.place")
+    assert "Natural Earth" in css(d, "figure.bigmap figcaption")[0].text
+    page.screenshot("map")
+    d.get(site.url + "ontology")
+    assert css(d, "section.term#Enterprise")
+    page.screenshot("ontology")

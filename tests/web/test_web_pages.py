@@ -1,0 +1,222 @@
+"""The pages for people, in-process on the bundled dataset: content negotiation of resource
+pages, HTML and RDF saying the same things, search across scripts, timeline, map, ontology,
+the query page, and that no page loads anything from another host."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
+
+from kazkg.namespaces import INFERRED_GRAPH, KZR, compact
+
+HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+STATIC = Path(__file__).resolve().parents[2] / "kazkg" / "web" / "static"
+
+
+@pytest.fixture(scope="module")
+def site(built):
+    from kazkg.web import create_app
+
+    app = create_app(built, {"WORKERS": 2, "QUERY_TIMEOUT": 20.0})
+    yield app.test_client()
+    app.extensions["kazkg"].close()
+
+
+def page(site, path, **kw):
+    response = site.get(path, headers=HTML, **kw)
+    assert response.status_code == 200, (path, response.status_code, response.get_data(as_text=True)[:500])
+    assert response.mimetype == "text/html"
+    return response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/", "/browse", "/search?q=Almaty", "/timeline", "/map",
+                                  "/ontology", "/sparql", "/resource/shymkent", "/resource/kazakh-ssr",
+                                  "/graph/text/p2-s3"])
+def test_pages_load_nothing_from_another_host(site, path):
+    body = page(site, path)
+    for tag, attr, value in re.findall(r"<(script|link|img|iframe|source)\b[^>]*?\b(src|href)=\"([^\"]*)\"", body):
+        if tag == "link" and 'rel="alternate"' in body[body.find(value) - 200: body.find(value)]:
+            continue
+        assert value.startswith(("/", "data:", "#")), (path, tag, value)
+    assert "@import" not in body and "fonts.googleapis" not in body
+
+
+def test_static_files_are_vendored_with_licenses(site):
+    assert "MIT License" in (STATIC / "vendor" / "yasgui-4.6.2" / "LICENSE").read_text()
+    assert "Michael Bostock" in (STATIC / "vendor" / "world-atlas-2.0.2" / "LICENSE").read_text()
+    for path in ("/static/vendor/yasgui-4.6.2/yasgui.min.js", "/static/vendor/yasgui-4.6.2/yasgui.min.css",
+                 "/static/query.js", "/static/site.css"):
+        response = site.get(path)
+        assert response.status_code == 200, path
+        response.close()
+    css = (STATIC / "vendor" / "yasgui-4.6.2" / "yasgui.min.css").read_text()
+    assert not re.search(r"url\(['\"]?https?:", css)
+
+
+def test_home_has_counts_and_links(site):
+    body = page(site, "/")
+    for href in ("/sparql", "/browse", "/search", "/timeline", "/map", "/ontology", "/download/kazkg.ttl",
+                 "/.well-known/void"):
+        assert f'href="{href}' in body, href
+    assert re.search(r"<strong>\d[\d,]*</strong> statements", body)
+
+
+def test_query_page_has_yasgui_prefixes_and_the_catalog(site):
+    from kazkg import catalog
+
+    body = page(site, "/sparql")
+    assert "/static/vendor/yasgui-4.6.2/yasgui.min.js" in body
+    assert "PREFIX kzr: \\u003chttps://w3id.org/kazkg/resource/\\u003e" in body or "PREFIX kzr:" in body
+    for query in catalog.load_all().values():
+        assert f'data-name="{query.name}"' in body
+        assert unescape(query.title) in unescape(body)
+    # A program still gets the service description.
+    assert site.get("/sparql", headers={"Accept": "text/turtle"}).mimetype == "text/turtle"
+
+
+@pytest.mark.parametrize("accept, suffix, media", [
+    ("text/turtle", ".ttl", "text/turtle"), ("application/ld+json", ".jsonld", "application/ld+json"),
+    ("application/n-triples", ".nt", "application/n-triples"),
+    ("application/rdf+xml", ".rdf", "application/rdf+xml")])
+def test_resource_content_negotiation(site, accept, suffix, media):
+    negotiated = site.get("/resource/shymkent", headers={"Accept": accept})
+    assert negotiated.status_code == 200 and negotiated.mimetype == media
+    assert negotiated.headers["Content-Location"] == "/resource/shymkent" + suffix
+    assert "Accept" in negotiated.headers["Vary"]
+    direct = site.get("/resource/shymkent" + suffix, headers=HTML)
+    assert direct.status_code == 200 and direct.mimetype == media
+    assert direct.get_data() == negotiated.get_data()
+    link = direct.headers["Link"]
+    assert f'</resource/shymkent{suffix}>; rel="alternate"; type="{media}"' in link
+    assert '</resource/shymkent>; rel="alternate"; type="text/html"' in link
+
+
+def test_resource_answers_and_errors(site):
+    html = site.get("/resource/shymkent", headers=HTML)
+    assert html.status_code == 200 and "Content-Location" not in html.headers
+    assert 'rel="alternate"' in html.headers["Link"]
+    assert site.get("/resource/shymkent").mimetype == "text/turtle"  # no Accept: Turtle
+    assert site.get("/resource/no-such-thing", headers=HTML).status_code == 404
+    assert site.get("/resource/no-such-thing.ttl").status_code == 404
+    assert site.get("/resource/shymkent", headers={"Accept": "image/png"}).status_code == 406
+    etag = html.headers["ETag"]
+    assert site.get("/resource/shymkent", headers={**HTML, "If-None-Match": etag}).status_code == 304
+
+
+def shown(body: str, graph: Graph, subject: URIRef) -> None:
+    """Every triple of `graph` appears on the page: its property, and its value as a link to
+    the value's page or as the literal's text."""
+    text = unescape(body)
+    for s, p, o in graph:
+        if s != subject and o != subject:
+            continue  # provenance triples: checked through the quoted sentences
+        assert compact(p) in text, (p, o)
+        other = o if s == subject else s
+        if isinstance(other, Literal):
+            assert str(other) in text, other
+        else:
+            local = str(other).replace("https://w3id.org/kazkg/", "/")
+            if local.startswith("/ontology#"):
+                local = local.replace("/ontology#", "/ontology#")
+            assert f'href="{local}"' in text or f'href="{other}"' in text, other
+
+
+@pytest.mark.parametrize("slug", ["shymkent", "ust-kamenogorsk-lead-zinc-combine", "kazakh-ssr",
+                                  "plenum-1956"])
+def test_html_and_turtle_say_the_same_things(site, slug):
+    subject = KZR[slug]
+    turtle = site.get(f"/resource/{slug}.ttl")
+    if turtle.status_code == 404:
+        pytest.skip(f"{slug} is not in this dataset")
+    graph = Graph().parse(data=turtle.get_data(as_text=True), format="turtle")
+    body = page(site, f"/resource/{slug}")
+    shown(body, graph, subject)
+    statements = [t for t in graph if subject in (t[0], t[2])]
+    rows = body.count('<tr class="asserted">') + body.count('<tr class="inferred">')
+    distinct = {(p, o) for s, p, o in statements if s == subject} | {(s, p) for s, p, o in statements if o == subject}
+    assert rows == len(distinct)
+    for text in graph.objects(None, URIRef("https://schema.org/text")):
+        assert str(text) in unescape(body)
+
+
+def test_resource_page_marks_inferred_and_quotes_sources(site, built):
+    body = unescape(page(site, "/resource/shymkent"))
+    assert "Шымкент" in body and "Chimkent" in body  # labels and the historical name
+    inferred = built.dataset.graph(INFERRED_GRAPH)
+    assert list(inferred.triples((KZR.shymkent, None, None)))
+    assert 'class="badge inferred"' in body and '<tr class="inferred">' in body
+    assert re.search(r'<q class="src" lang="kk"[^>]*>[^<]*Шымкент', body)
+    assert '<q class="src-en" lang="en">' in body
+    assert '<circle class="here"' in body  # the small map
+    assert "Referenced by" in body
+    assert "<script" not in body  # it works without JavaScript
+
+
+def test_language_switch(site):
+    assert "<h1 lang=\"kk\">Өскемен</h1>" in page(site, "/resource/oskemen?lang=kk")
+    assert "<h1 lang=\"ru\">" in page(site, "/resource/oskemen?lang=ru")
+
+
+@pytest.mark.parametrize("names, slug", [
+    (["Oskemen", "Өскемен", "Усть-Каменогорск", "Ust-Kamenogorsk", "ust kamenogorsk", "Oskemen"], "oskemen"),
+    (["Shymkent", "Chimkent", "Шымкент", "Чимкент", "shimkent"], "shymkent"),
+    (["Almaty", "Alma-Ata", "Алматы", "Алма-Ата"], "almaty"),
+    (["Semey", "Semipalatinsk", "Семей", "Семипалатинск"], "semey"),
+    (["Taraz", "Dzhambul", "Тараз", "Джамбул"], "taraz"),
+])
+def test_search_finds_the_same_place_in_any_spelling(site, names, slug):
+    for name in names:
+        body = page(site, "/search", query_string={"q": name})
+        first = re.search(r'<ol class="hits">\s*<li><a href="([^"]+)"', body)
+        assert first and first.group(1) == f"/resource/{slug}", (name, first and first.group(1))
+
+
+def test_search_go_redirects_to_the_best_hit(site):
+    response = site.get("/search?q=Chimkent&go=1", headers=HTML)
+    assert response.status_code == 303 and response.headers["Location"].endswith("/resource/shymkent")
+
+
+def test_search_keys():
+    from kazkg.web.search import key
+
+    assert key("Өскемен") == key("Oskemen")
+    assert key("Усть-Каменогорск") == key("Ust-Kamenogorsk") == key("ust kamenogorsk")
+    assert key("Shymkent") == key("Chimkent") == key("Шымкент")
+
+
+def test_timeline(site):
+    body = page(site, "/timeline")
+    assert body.count('class="bar ') >= 20
+    assert 'class="bar span"' in body and 'class="bar exact"' in body and 'class="bar undated"' in body
+    assert "/resource/plenum-1956" in body
+    sector = page(site, "/timeline", query_string={"sector": str(KZR["sector-electric-power"])})
+    assert 0 < sector.count('class="bar ') < body.count('class="bar ')
+    place = page(site, "/timeline", query_string={"place": str(KZR["ekibastuz"])})
+    assert 0 < place.count('class="bar ') < body.count('class="bar ')
+
+
+def test_map(site):
+    body = page(site, "/map")
+    assert '<path class="land" d="M' in body
+    assert body.count('class="marker place"') >= 10
+    assert body.count('class="marker enterprise"') >= 10
+    assert "Natural Earth" in body
+    assert "Chimkent" in body and "Ust-Kamenogorsk" in body  # Soviet-era names beside today's
+    assert 'href="/resource/shymkent-cement-plant"' in body
+
+
+def test_ontology_page_and_data(site):
+    body = unescape(page(site, "/ontology"))
+    for term in ("Enterprise", "locatedIn", "HydroPowerStation"):
+        assert f'id="{term}"' in body
+    assert "расположен в" in body and "located in" in body and "орналасқан жері" in body
+    turtle = site.get("/ontology.ttl")
+    assert turtle.status_code == 200 and turtle.mimetype == "text/turtle"
+    graph = Graph().parse(data=turtle.get_data(as_text=True), format="turtle")
+    assert (URIRef("https://w3id.org/kazkg/ontology#Enterprise"), RDF.type, None) in graph
+    assert site.get("/ontology", headers={"Accept": "application/ld+json"}).mimetype == "application/ld+json"
