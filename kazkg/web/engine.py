@@ -127,7 +127,7 @@ def run_query(job: dict) -> Answer:
     formats = RDF_FORMATS if kind in GRAPH_FORMS else RESULT_FORMATS
     fmt = best_match(job.get("accept"), formats, job.get("format"))  # before running it
     dataset, default = dataset_for(query, job.get("default_graphs"), job.get("named_graphs"))
-    ctx = QueryContext(dataset)
+    ctx = QueryContext(dataset, initBindings={})  # rdflib needs a dict for OPTIONAL + FILTER
     ctx.graph = default
     ctx.prologue = query.prologue
     try:
