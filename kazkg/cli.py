@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from . import api, catalog, export, results, stats
+from . import api, catalog, export, persist, results, stats
 from .errors import KazkgError
 from .namespaces import compact
 from .settings import SETTINGS
@@ -19,6 +19,10 @@ from .settings import SETTINGS
 no_cache_option = click.option(
     "--no-cache", is_flag=True, help="Rebuild from the source files instead of using the cache."
 )
+store_option = click.option(
+    "--store", metavar="oxigraph:PATH",
+    help="Keep the dataset in an Oxigraph store on disk at PATH (built when missing or stale); "
+         "queries then run on Oxigraph's engine. Default: rdflib's in-memory store.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,11 +33,15 @@ def cli():
 
 @cli.command()
 @no_cache_option
-def build(no_cache):
+@store_option
+def build(no_cache, store):
     """Load, validate (SHACL) and infer (OWL-RL); print a summary."""
     started = time.perf_counter()
     result = api.build(use_cache=not no_cache)
     elapsed = time.perf_counter() - started
+    if persist.parse(store):
+        persist.save(result.dataset, persist.parse(store), result.fingerprint)
+        click.echo(f"stored in {store}")
     groups: dict[str, list[int]] = {}
     for graph, count in result.triples_per_graph().items():
         name = compact(graph)
@@ -74,13 +82,17 @@ def validate():
 @click.option("--inferred/--no-inferred", default=True, show_default=True,
               help="Query the inferred triples too, or only the asserted ones.")
 @no_cache_option
-def query(query, fmt, inferred, no_cache):
+@store_option
+def query(query, fmt, inferred, no_cache, store):
     """Run QUERY: a file path, a query name from queries/, or the query text itself.
 
     The project's prefixes (kazkg:, kzr:, schema:, ...) may be used without PREFIX lines.
     """
     text = resolve_query(query)
-    result = api.query(text, inferred=inferred, use_cache=not no_cache)
+    dataset = persist.ensure(persist.parse(store), use_cache=not no_cache) if store else None
+    if dataset is not None and not inferred:
+        raise click.UsageError("--no-inferred needs the in-memory store")
+    result = api.query(text, dataset, inferred=inferred, use_cache=not no_cache)
     fmt = fmt or results.default_format(result, sys.stdout.isatty())
     click.echo(results.render(result, fmt), nl=False)
 
@@ -106,9 +118,12 @@ def resolve_query(argument: str) -> str:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write to this file (atomically) instead of standard output.")
 @no_cache_option
-def export_command(fmt, inferred, output, no_cache):
+@store_option
+def export_command(fmt, inferred, output, no_cache, store):
     """Write the dataset in an RDF format; the same input gives the same bytes."""
-    payload = export.serialize(api.load(use_cache=not no_cache), fmt, inferred=inferred)
+    dataset = (persist.in_memory(persist.ensure(persist.parse(store), use_cache=not no_cache))
+               if store else api.load(use_cache=not no_cache))
+    payload = export.serialize(dataset, fmt, inferred=inferred)
     if output is None:
         click.echo(payload.decode("utf-8"), nl=False)
         return
@@ -195,6 +210,25 @@ def serve(host, port, ontology, shapes, query_timeout, result_limit, body_limit,
         server.run(app, host, port, threads=threads or settings.get("threads"), debug=debug)
     finally:
         app.extensions["kazkg"].close()
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--auth", metavar="USER:PASSWORD", help="HTTP Basic authentication.")
+@click.option("--token", help="A bearer token (Authorization: Bearer ...).")
+@click.option("--inferred/--no-inferred", default=True, show_default=True,
+              help="Push the inferred graph too.")
+@no_cache_option
+def push(url, auth, token, inferred, no_cache):
+    """PUT every named graph to URL, a SPARQL 1.1 Graph Store (Oxigraph, Fuseki, GraphDB,
+    Virtuoso): one request per graph, URL?graph=IRI."""
+    from . import push as graph_store
+
+    if auth and token:
+        raise click.UsageError("give --auth or --token, not both")
+    sent = graph_store.push(api.load(use_cache=not no_cache), url, auth=auth, token=token,
+                            inferred=inferred)
+    click.echo(f"pushed {len(sent)} graphs, {sum(p.triples for p in sent):,} triples to {url}")
 
 
 @cli.command()

@@ -51,6 +51,8 @@ SETTINGS = (
     Setting("workers", max(2, os.cpu_count() or 1), "Query worker processes (each holds the dataset)."),
     Setting("worker_memory_mb", 2048, "Extra memory (MiB) one query worker may use before its query fails."),
     Setting("threads", 8, "HTTP threads of the waitress server."),
+    Setting("query_engine", "oxigraph", "Engine for read queries: oxigraph (Oxigraph's, in-process, "
+            "for every query it answers as rdflib does) or rdflib (always the reference engine)."),
     Setting("cache_entries", 512, "Query answers kept in memory (the dataset never changes while served)."),
     Setting("cache_bytes", 64 * 1024 * 1024, "Bytes of query answers kept in memory."),
     Setting("service_allow", (), "SERVICE endpoints a query may call (space-separated IRIs); none by default."),

@@ -66,7 +66,9 @@ def guard(algebra, allowed_services: tuple[str, ...] = ()) -> None:
 def run(dataset: Dataset, text: str, project_prefixes: bool = False):
     """Run a query over the dataset's default graph (the union of its graphs)."""
     query = prepare(text, project_prefixes)
+    if type(dataset.store).__name__ == "OxigraphStore":  # --store oxigraph:PATH (kazkg.persist)
+        query = text  # Oxigraph's engine takes the text (the guard has passed it above)
     try:
-        return dataset.query(query)
+        return dataset.query(query, initNs=PREFIXES if project_prefixes and query is text else {})
     except Exception as error:  # evaluation errors from rdflib are plain Exceptions
         raise QueryError(f"the query failed while running: {error}") from None

@@ -1,0 +1,114 @@
+"""Oxigraph's SPARQL engine (pyoxigraph, in-process) over a mirror of an rdflib Dataset, giving
+answers in rdflib's terms so that the rest of kazkg (result writers, limits) is unchanged.
+
+rdflib stays the reference: a query the mirror cannot answer the same way returns None from
+`evaluate`, and the caller runs it on rdflib. That is the case for anything that could reach
+outside the dataset or that the two engines define differently (SERVICE, LOAD, FROM, DESCRIBE,
+an explicit protocol dataset, a changed dataset), and for every syntax error, so that error
+messages and their positions stay rdflib's. tests/test_oxengine.py checks that both engines
+give the same answers on every catalog query.
+
+The mirror holds every named graph as it is, and in its default graph the set union of all
+graphs: rdflib's union default graph is a set, while Oxigraph's union option is a multiset
+(a triple in two graphs would match twice).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, Literal, Variable
+
+from .store import to_oxigraph, to_rdflib
+
+# Queries that rdflib and kazkg's guard must see (a false alarm only costs speed). Oxigraph
+# would call a SERVICE itself, so any "service" in the raw text, even in a comment or a string,
+# and any \\u escape (SPARQL decodes them before parsing) sends the query to rdflib.
+_UNSAFE = re.compile(r"service|\\u", re.IGNORECASE)
+_DIFFERENT = re.compile(r"(?<![?$\w:])(FROM|DESCRIBE)(?![\w:-])", re.IGNORECASE)
+_COMMENT = re.compile(r"^\s*#[^\n]*$", re.MULTILINE)
+
+
+class Mirror:
+    """An in-memory Oxigraph store with the dataset's quads and, as default graph, their union;
+    `originals` maps literals that Oxigraph stores in canonical form ("43.650"^^xsd:decimal
+    becomes "43.65") back to the dataset's own spelling, so answers match rdflib's."""
+
+    def __init__(self, dataset: Dataset):
+        self.store = ox.Store()
+        quads, union, typed = [], set(), set()
+        for s, p, o, g in dataset.quads((None, None, None, None)):
+            triple = (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+            name = getattr(g, "identifier", g)
+            if name is not None and not str(name).startswith("urn:x-rdflib:"):
+                quads.append(ox.Quad(*triple, to_oxigraph(name)))
+            union.add(triple)
+            if isinstance(o, Literal) and o.datatype is not None:
+                typed.add(o)
+        quads.extend(ox.Quad(*t, ox.DefaultGraph()) for t in union)
+        self.store.bulk_extend(quads)
+        self.originals = _canonical_spellings(typed)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def term(self, value):
+        found = to_rdflib(value)
+        if self.originals and isinstance(value, ox.Literal):
+            return self.originals.get(found, found)
+        return found
+
+
+def _canonical_spellings(literals) -> dict:
+    """{Oxigraph's canonical literal: the original} for the literals whose spelling changes."""
+    probe, predicate = ox.Store(), ox.NamedNode("urn:x-kazkg:value")
+    originals = sorted(literals)
+    probe.bulk_extend(ox.Quad(ox.NamedNode(f"urn:x-kazkg:{i}"), predicate, to_oxigraph(lit))
+                      for i, lit in enumerate(originals))
+    changed = {}
+    for quad in probe:
+        original = originals[int(quad.subject.value.rsplit(":", 1)[1])]
+        stored = to_rdflib(quad.object)
+        if str(stored) != str(original) or stored.datatype != original.datatype:
+            changed[stored] = original
+    return changed
+
+
+def eligible(job: dict) -> bool:
+    return not (job.get("default_graphs") or job.get("named_graphs") or job.get("log")
+                or _UNSAFE.search(job["text"])
+                or _DIFFERENT.search(_COMMENT.sub("", job["text"])))
+
+
+def evaluate(mirror: Mirror | None, job: dict):
+    """(form, raw result as rdflib's evalPart gives it) or None: then use rdflib."""
+    if mirror is None or not eligible(job):
+        return None
+    try:
+        found = mirror.store.query(job["text"], base_iri=job.get("base"))
+    except (SyntaxError, ValueError, OSError):
+        return None  # rdflib reports it, with its own message and position
+    if isinstance(found, ox.QueryBoolean):
+        return "ASK", {"type_": "ASK", "askAnswer": bool(found)}
+    if isinstance(found, ox.QuerySolutions):
+        names = [v.value for v in found.variables]
+        variables = [Variable(n) for n in names]
+        return "SELECT", {"type_": "SELECT", "vars_": variables,
+                          "bindings": _rows(mirror, found, names, variables)}
+    graph = Graph()
+    for triple in found:
+        graph.add((mirror.term(triple.subject), mirror.term(triple.predicate),
+                   mirror.term(triple.object)))
+    return "CONSTRUCT", {"type_": "CONSTRUCT", "graph": graph}
+
+
+def _rows(mirror, solutions, names, variables):
+    pairs = list(zip(names, variables))
+    for solution in solutions:
+        row = {}
+        for name, variable in pairs:
+            value = solution[name]
+            if value is not None:
+                row[variable] = mirror.term(value)
+        yield row

@@ -1,0 +1,98 @@
+"""A persistent Oxigraph store for the dataset (`--store oxigraph:PATH`), through rdflib's
+Oxigraph store plugin (oxrdflib): the graph lives on disk and queries run on Oxigraph's engine.
+
+On disk: every named graph as it is, and in the default graph their set union. kazkg's default
+graph is the union of its graphs as a set (an RDF merge); Oxigraph's own union option is a
+multiset (a triple stated in two graphs would match twice), so the union is stored once instead
+and queries read the default graph. A file `kazkg-fingerprint` beside the database names the
+build it holds; a store for other inputs is rebuilt.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+from .errors import KazkgError
+from .namespaces import bind_prefixes
+from .store import new_dataset, to_oxigraph
+
+SCHEME = "oxigraph:"
+MARKER = "kazkg-fingerprint"
+
+
+def parse(option: str | None) -> Path | None:
+    """`oxigraph:PATH` -> PATH; None for the default in-memory store."""
+    if not option or option == "memory":
+        return None
+    if not option.startswith(SCHEME) or len(option) == len(SCHEME):
+        raise KazkgError(f"--store {option!r}: use oxigraph:PATH (a folder) or memory")
+    return Path(option[len(SCHEME):])
+
+
+def fingerprint(path: Path) -> str | None:
+    try:
+        return (path / MARKER).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+
+
+def save(dataset: Dataset, path: Path, key: str) -> None:
+    """Write the dataset to a new store at `path` (replacing what is there)."""
+    partial = path.with_name(f".{path.name}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    store = ox.Store(str(partial))
+    quads, union = [], set()
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        triple = (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+        name = getattr(g, "identifier", g)
+        if name is not None and name != DATASET_DEFAULT_GRAPH_ID:
+            quads.append(ox.Quad(*triple, to_oxigraph(name)))
+        union.add(triple)
+    quads.extend(ox.Quad(*t, ox.DefaultGraph()) for t in union)
+    store.bulk_extend(quads)
+    store.flush()
+    del store
+    (partial / MARKER).write_text(key + "\n", encoding="utf-8")
+    shutil.rmtree(path, ignore_errors=True)
+    partial.replace(path)
+
+
+def open_store(path: Path) -> Dataset:
+    """The store at `path` as an rdflib Dataset whose default graph is the union."""
+    if fingerprint(path) is None:
+        raise KazkgError(f"{path} holds no kazkg store: run `kazkg build --store oxigraph:{path}`")
+    dataset = Dataset(store="Oxigraph", default_union=False)
+    dataset.open(str(path))
+    bind_prefixes(dataset)
+    return dataset
+
+
+def is_oxigraph(dataset: Dataset) -> bool:
+    return type(dataset.store).__name__ == "OxigraphStore"
+
+
+def ensure(path: Path, *, use_cache: bool = True) -> Dataset:
+    """The store at `path` for the bundled inputs, built (or refreshed) first when needed."""
+    from . import api
+    from .inputs import bundled
+
+    current = bundled().fingerprint()
+    if not use_cache or fingerprint(path) != current:
+        built = api.build(use_cache=use_cache)
+        save(built.dataset, path, built.fingerprint)
+    return open_store(path)
+
+
+def in_memory(dataset: Dataset) -> Dataset:
+    """The named graphs of a stored dataset, copied into rdflib's memory store (for export)."""
+    copy = new_dataset()
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        name = getattr(g, "identifier", g)
+        if name is not None and name != DATASET_DEFAULT_GRAPH_ID:
+            copy.graph(name).add((s, p, o))
+    return copy
