@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import Dataset
 
 from . import build as pipeline
-from . import catalog, sparql, validate as shacl
+from . import catalog, sparql
 from .inputs import Inputs, bundled
 from .namespaces import INFERRED_GRAPH, bind_prefixes
 from .store import load as parse_inputs
@@ -54,11 +54,14 @@ def query(text: str, dataset: Dataset | None = None, *, inferred: bool = True,
     return sparql.run(dataset, text, project_prefixes=True)
 
 
-def validate(inputs: Inputs | None = None) -> list[shacl.Violation]:
-    """Every SHACL result for the inputs (violations, warnings and infos), without inference."""
+def validate(inputs: Inputs | None = None) -> list:
+    """Every SHACL result (kazkg.validate.Violation) for the inputs: violations, warnings and
+    infos, without inference."""
+    from .validate import check
+
     inputs = inputs or bundled()
     shapes = pipeline.load_shapes(inputs)
     if shapes is None:
         return []
     names = {str(s.graph): pipeline.display_path(s.path) for s in inputs.sources}
-    return shacl.check(parse_inputs(inputs), shapes, names)
+    return check(parse_inputs(inputs), shapes, names)

@@ -15,8 +15,11 @@ from .namespaces import KZG, ONTOLOGY_GRAPH
 
 ONTOLOGY_FILE = "kazkg.ttl"
 SHAPES_FILE = "shapes.ttl"
-# The libraries whose behaviour shapes the build: a new version must invalidate the cache.
+# What shapes a build: a new version of these libraries, or any change to these modules of
+# kazkg (between releases too), must invalidate the cache.
 PIPELINE_LIBRARIES = ("kazkg", "rdflib", "owlrl", "pyshacl", "pyoxigraph")
+PIPELINE_MODULES = ("inputs.py", "store.py", "validate.py", "reason.py", "build.py", "cache.py",
+                    "export.py", "namespaces.py")
 
 
 def data_root() -> Path:
@@ -58,6 +61,9 @@ class Inputs:
         digest = hashlib.sha256()
         for name in PIPELINE_LIBRARIES:
             digest.update(f"{name}={_version(name)}\n".encode())
+        package = Path(__file__).resolve().parent
+        for module in PIPELINE_MODULES:
+            digest.update(hashlib.sha256((package / module).read_bytes()).digest())
         files = [(s.path, str(s.graph)) for s in self.sources]
         if self.shapes is not None:
             files.append((self.shapes, "shapes"))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from rdflib import BNode, Literal
 from rdflib.namespace import OWL, RDF
 
@@ -126,3 +129,12 @@ def test_functional_datatype_property_compares_values_not_spellings():
     """)
     found = reason.problems(graph, reason.closure(graph))
     assert len(found) == 1 and found[0].startswith("kzr:twice has 2 values")
+
+
+def test_a_damaged_cache_entry_is_rebuilt(data_copy):
+    _append(data_copy / "graph" / "reference" / "places.ttl", "# another new cache key")
+    first = kazkg.build()
+    entry = Path(os.environ["KAZKG_CACHE_DIR"]) / (first.fingerprint[:32] + ".pickle")
+    entry.write_bytes(b"not a pickle")
+    again = kazkg.build()
+    assert not again.from_cache and again.inferred_count == first.inferred_count
