@@ -11,6 +11,7 @@ from .namespaces import INFERRED_GRAPH, bind_prefixes
 from .store import load as parse_inputs
 
 _builds: dict[str, pipeline.Build] = {}  # one build per distinct input, for this process
+_asserted: dict[str, Dataset] = {}  # and its copy without the inferred graph, made once
 
 
 def build(inputs: Inputs | None = None, *, use_cache: bool = True) -> pipeline.Build:
@@ -26,9 +27,12 @@ def load(inputs: Inputs | None = None, *, use_cache: bool = True, inferred: bool
     `inferred=False`) the OWL-RL inferences; its default graph is the union."""
     inputs = inputs or bundled()
     key = inputs.fingerprint()
-    result = _builds.get(key) if use_cache else None
-    dataset = (result or build(inputs, use_cache=use_cache)).dataset
-    return dataset if inferred else without_inferred(dataset)
+    result = (_builds.get(key) if use_cache else None) or build(inputs, use_cache=use_cache)
+    if inferred:
+        return result.dataset
+    if result.fingerprint not in _asserted:
+        _asserted[result.fingerprint] = without_inferred(result.dataset)
+    return _asserted[result.fingerprint]
 
 
 def without_inferred(dataset: Dataset) -> Dataset:

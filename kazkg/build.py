@@ -26,7 +26,6 @@ class Build:
     fingerprint: str
     from_cache: bool
     seconds: dict[str, float] = field(default_factory=dict)
-    warnings: list = field(default_factory=list)
 
     @property
     def version(self) -> str:
@@ -60,8 +59,8 @@ def build(inputs: Inputs | None = None, *, use_cache: bool = True, infer: bool =
         hit = cache.load(key)
         if hit is not None:
             dataset, summary = hit
-            return Build(dataset, inputs, key, True,
-                         {"load": time.perf_counter() - started, **summary.get("seconds", {})})
+            seconds = {**summary.get("seconds", {}), "cache_load": time.perf_counter() - started}
+            return Build(dataset, inputs, key, True, seconds)
     seconds: dict[str, float] = {}
 
     def timed(step, fn, *args):
@@ -75,11 +74,10 @@ def build(inputs: Inputs | None = None, *, use_cache: bool = True, infer: bool =
     from .validate import ensure_valid
 
     dataset = timed("load", store.load, inputs)
-    warnings = []
     shapes = load_shapes(inputs)
     if shapes is not None:
         names = {str(s.graph): display_path(s.path) for s in inputs.sources}
-        warnings = timed("validate", ensure_valid, dataset, shapes, names)
+        timed("validate", ensure_valid, dataset, shapes, names)
     if infer:
         inferred = timed("infer", run_owl_rl, dataset)
         target = dataset.graph(INFERRED_GRAPH)
@@ -87,7 +85,7 @@ def build(inputs: Inputs | None = None, *, use_cache: bool = True, infer: bool =
             target.add(triple)
     bind_prefixes(dataset)
     seconds["total"] = round(time.perf_counter() - started, 3)
-    result = Build(dataset, inputs, key, False, seconds, warnings)
+    result = Build(dataset, inputs, key, False, seconds)
     cache.save(key, dataset, {"seconds": seconds})  # --no-cache rebuilds, and refreshes the cache
     return result
 

@@ -24,7 +24,7 @@ def _directory() -> Path:
 
 
 def _paths(key: str) -> tuple[Path, Path]:
-    base = _directory() / key[:32]
+    base = _directory() / key  # the whole key: "-asserted" builds get entries of their own
     return base.with_suffix(".pickle"), base.with_suffix(".json")
 
 

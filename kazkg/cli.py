@@ -39,9 +39,10 @@ def build(no_cache, store):
     started = time.perf_counter()
     result = api.build(use_cache=not no_cache)
     elapsed = time.perf_counter() - started
-    if persist.parse(store):
-        persist.save(result.dataset, persist.parse(store), result.fingerprint)
-        click.echo(f"stored in {store}")
+    path = persist.parse(store)
+    if path is not None and (no_cache or persist.fingerprint(path) != result.fingerprint):
+        persist.save(result.dataset, path, result.fingerprint)
+        click.echo(f"stored in {path}")
     groups: dict[str, list[int]] = {}
     for graph, count in result.triples_per_graph().items():
         name = compact(graph)
@@ -89,9 +90,9 @@ def query(query, fmt, inferred, no_cache, store):
     The project's prefixes (kazkg:, kzr:, schema:, ...) may be used without PREFIX lines.
     """
     text = resolve_query(query)
-    dataset = persist.ensure(persist.parse(store), use_cache=not no_cache) if store else None
-    if dataset is not None and not inferred:
+    if store and not inferred:
         raise click.UsageError("--no-inferred needs the in-memory store")
+    dataset = persist.ensure(persist.parse(store), use_cache=not no_cache) if store else None
     result = api.query(text, dataset, inferred=inferred, use_cache=not no_cache)
     fmt = fmt or results.default_format(result, sys.stdout.isatty())
     click.echo(results.render(result, fmt), nl=False)
@@ -129,8 +130,12 @@ def export_command(fmt, inferred, output, no_cache, store):
         return
     target = Path(output)
     partial = target.with_name(f".{target.name}.partial")
-    partial.write_bytes(payload)
-    partial.replace(target)
+    try:
+        partial.write_bytes(payload)
+        partial.replace(target)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise KazkgError(f"cannot write {output}: {error.strerror or error}") from None
     click.echo(f"wrote {len(payload)} bytes to {output}", err=True)
 
 

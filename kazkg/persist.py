@@ -31,7 +31,10 @@ def parse(option: str | None) -> Path | None:
         return None
     if not option.startswith(SCHEME) or len(option) == len(SCHEME):
         raise KazkgError(f"--store {option!r}: use oxigraph:PATH (a folder) or memory")
-    return Path(option[len(SCHEME):])
+    path = Path(option[len(SCHEME):]).expanduser().resolve()
+    if path.exists() and not path.is_dir():
+        raise KazkgError(f"--store {option!r}: {path} is a file, not a folder")
+    return path
 
 
 def fingerprint(path: Path) -> str | None:
@@ -42,7 +45,11 @@ def fingerprint(path: Path) -> str | None:
 
 
 def save(dataset: Dataset, path: Path, key: str) -> None:
-    """Write the dataset to a new store at `path` (replacing what is there)."""
+    """Write the dataset to a new store at `path`, replacing a kazkg store there but never
+    anything else: a folder that is not empty and holds no kazkg store is refused."""
+    if path.is_dir() and any(path.iterdir()) and fingerprint(path) is None:
+        raise KazkgError(f"{path} is not empty and holds no kazkg store; kazkg will not replace "
+                         "it (choose an empty or new folder)")
     partial = path.with_name(f".{path.name}.partial")
     shutil.rmtree(partial, ignore_errors=True)
     store = ox.Store(str(partial))
@@ -67,7 +74,11 @@ def open_store(path: Path) -> Dataset:
     if fingerprint(path) is None:
         raise KazkgError(f"{path} holds no kazkg store: run `kazkg build --store oxigraph:{path}`")
     dataset = Dataset(store="Oxigraph", default_union=False)
-    dataset.open(str(path))
+    try:
+        dataset.open(str(path))
+    except OSError as error:
+        raise KazkgError(f"the store at {path} cannot be opened (is another kazkg using it?): "
+                         f"{error}") from None
     bind_prefixes(dataset)
     return dataset
 
@@ -82,7 +93,7 @@ def ensure(path: Path, *, use_cache: bool = True) -> Dataset:
     from .inputs import bundled
 
     current = bundled().fingerprint()
-    if not use_cache or fingerprint(path) != current:
+    if not use_cache or fingerprint(path) != current:  # missing or stale
         built = api.build(use_cache=use_cache)
         save(built.dataset, path, built.fingerprint)
     return open_store(path)

@@ -82,15 +82,24 @@ def measure(folder: Path, cache: Path, timeout: float = 3600) -> dict:
 
 
 def _run(args, env, timeout) -> dict:
-    """Run `kazkg ARGS` in a fresh process; its output and its own peak memory (os.wait4)."""
+    """Run `kazkg ARGS` in a fresh process, killed after `timeout` seconds; its output and its
+    own peak memory (os.wait4)."""
     import os
     import tempfile
+    import threading
 
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         process = subprocess.Popen([sys.executable, "-m", "kazkg", *args], stdout=out,
                                    stderr=err, env={**os.environ, **env})
-        _, status, usage = os.wait4(process.pid, 0)
+        watchdog = threading.Timer(timeout, process.kill)
+        watchdog.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            watchdog.cancel()
         process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode == -9:
+            raise RuntimeError(f"kazkg {' '.join(args)} was stopped after {timeout} s")
         out.seek(0)
         err.seek(0)
         if process.returncode != 0:

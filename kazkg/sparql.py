@@ -18,6 +18,7 @@ from rdflib.plugins.sparql.sparql import Query
 
 from .errors import QueryError
 from .namespaces import PREFIXES
+from .persist import is_oxigraph
 
 # FROM <iri> must only ever name graphs of the dataset, never fetch a document.
 rdflib_sparql.SPARQL_LOAD_GRAPHS = False
@@ -66,7 +67,7 @@ def guard(algebra, allowed_services: tuple[str, ...] = ()) -> None:
 def run(dataset: Dataset, text: str, project_prefixes: bool = False):
     """Run a query over the dataset's default graph (the union of its graphs)."""
     query = prepare(text, project_prefixes)
-    if type(dataset.store).__name__ == "OxigraphStore":  # --store oxigraph:PATH (kazkg.persist)
+    if is_oxigraph(dataset):  # --store oxigraph:PATH (kazkg.persist)
         query = text  # Oxigraph's engine takes the text (the guard has passed it above)
     try:
         return dataset.query(query, initNs=PREFIXES if project_prefixes and query is text else {})
