@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
-from . import cache, store
+from . import cache, stats, store
 from .inputs import Inputs, bundled
 from .namespaces import INFERRED_GRAPH, bind_prefixes
 from .store import read_quads
@@ -33,7 +33,7 @@ class Build:
         return self.fingerprint[:16]
 
     def triples_per_graph(self) -> dict[str, int]:
-        return {str(g.identifier): len(g) for g in self.dataset.graphs() if len(g)}
+        return stats.by_graph(self.dataset)
 
     @property
     def inferred_count(self) -> int:

@@ -8,8 +8,9 @@ from flask import Response, current_app, g, request
 from rdflib import Graph
 from werkzeug.exceptions import Forbidden, Unauthorized
 
+from ..export import serialize_graph
 from ..negotiation import RDF_FORMATS, NotAcceptable, best_match
-from .engine import Answer, graph_bytes
+from .engine import Answer
 from .errors import error_response
 from .service import Service
 
@@ -58,7 +59,7 @@ def rdf_response(graph: Graph, etag: str | None = None) -> Response:
         fmt = best_match(request.headers.get("Accept"), RDF_FORMATS, request.args.get("format"))
     except NotAcceptable as error:
         return error_response(406, str(error))
-    return respond(Answer(200, fmt.media_type, graph_bytes(graph, fmt.name)), etag)
+    return respond(Answer(200, fmt.media_type, serialize_graph(graph, fmt.name)), etag)
 
 
 def require_write() -> None:

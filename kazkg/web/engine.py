@@ -147,7 +147,7 @@ def run_query(job: dict) -> Answer:
         truncated = cap(raw, limit)
         result = SPARQLResult(raw)
         if kind in GRAPH_FORMS:
-            body = graph_bytes(result.graph, fmt.name)
+            body = export.serialize_graph(result.graph, fmt.name)
         else:
             body = results.render(result, fmt.name).encode("utf-8")
     except (QueryError, RecursionError, MemoryError):
@@ -176,12 +176,6 @@ def cap(raw: dict, limit: int) -> bool:
         raw["graph"] = kept
         return True
     return False
-
-
-def graph_bytes(graph: Graph, name: str) -> bytes:
-    """A graph in an RDF format, deterministically (kazkg.export); the quad formats put it in
-    the default graph."""
-    return export.serialize_graph(graph, name)
 
 
 # --- updates, Graph Store GET and dumps ------------------------------------------------------
@@ -214,7 +208,7 @@ def get_graph(job: dict) -> Answer:
         graph = Graph(store=State.dataset.store, identifier=URIRef(iri))
         if not len(graph):
             return Answer(404, error=f"this dataset has no graph named <{iri}>")
-    return Answer(200, fmt.media_type, graph_bytes(graph, fmt.name))
+    return Answer(200, fmt.media_type, export.serialize_graph(graph, fmt.name))
 
 
 def dump(job: dict) -> Answer:

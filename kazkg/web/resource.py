@@ -25,10 +25,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF
 from werkzeug.exceptions import NotFound
 
+from ..export import serialize_graph
 from ..namespaces import BASE, GEO, INFERRED_GRAPH, KAZKG, SCHEMA, bind_prefixes, compact
 from ..negotiation import RDF_FORMATS, NotAcceptable, best_match, by_name, prefers_html
 from .answers import content_type, not_modified, service
-from .engine import graph_bytes
 from .errors import error_response
 from .lookup import names, resource_rows
 from . import atlas
@@ -155,7 +155,7 @@ def show(space: str, name: str):
                                alternates=alternates(path))
         response = Response(body, mimetype="text/html")
     else:
-        response = Response(graph_bytes(build_graph(iri, rows), fmt.name),
+        response = Response(serialize_graph(build_graph(iri, rows), fmt.name),
                             content_type=content_type(fmt.media_type))
         if fmt_name is None:
             suffix = next(s for s, n in SUFFIXES.items() if n == fmt.name)
