@@ -30,6 +30,24 @@ _DIFFERENT = re.compile(r"(?<![?$\w:])(FROM|DESCRIBE)(?![\w:-])", re.IGNORECASE)
 _COMMENT = re.compile(r"^\s*#[^\n]*$", re.MULTILINE)
 
 
+def is_named_graph(name) -> bool:
+    return name is not None and not str(name).startswith("urn:x-rdflib:")  # rdflib's own default
+
+
+def oxigraph_quads(dataset: Dataset) -> list:
+    """The dataset as Oxigraph quads: every named graph as it is, and in the default graph the
+    set union of all graphs (Oxigraph's own union option would count a triple once per graph)."""
+    quads, union = [], set()
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        triple = (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+        name = getattr(g, "identifier", g)
+        if is_named_graph(name):
+            quads.append(ox.Quad(*triple, to_oxigraph(name)))
+        union.add(triple)
+    quads.extend(ox.Quad(*t, ox.DefaultGraph()) for t in union)
+    return quads
+
+
 class Mirror:
     """An in-memory Oxigraph store with the dataset's quads and, as default graph, their union;
     `originals` maps literals that Oxigraph stores in canonical form ("43.650"^^xsd:decimal
@@ -37,17 +55,8 @@ class Mirror:
 
     def __init__(self, dataset: Dataset):
         self.store = ox.Store()
-        quads, union, typed = [], set(), set()
-        for s, p, o, g in dataset.quads((None, None, None, None)):
-            triple = (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
-            name = getattr(g, "identifier", g)
-            if name is not None and not str(name).startswith("urn:x-rdflib:"):
-                quads.append(ox.Quad(*triple, to_oxigraph(name)))
-            union.add(triple)
-            if isinstance(o, Literal) and o.datatype is not None:
-                typed.add(o)
-        quads.extend(ox.Quad(*t, ox.DefaultGraph()) for t in union)
-        self.store.bulk_extend(quads)
+        self.store.bulk_extend(oxigraph_quads(dataset))
+        typed = {o for o in dataset.objects() if isinstance(o, Literal) and o.datatype is not None}
         self.originals = _canonical_spellings(typed)
 
     def __len__(self) -> int:

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Dataset
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from .errors import KazkgError
 from .namespaces import bind_prefixes
-from .store import new_dataset, to_oxigraph
+from .oxengine import is_named_graph, oxigraph_quads
+from .store import new_dataset
 
 SCHEME = "oxigraph:"
 MARKER = "kazkg-fingerprint"
@@ -53,15 +53,7 @@ def save(dataset: Dataset, path: Path, key: str) -> None:
     partial = path.with_name(f".{path.name}.partial")
     shutil.rmtree(partial, ignore_errors=True)
     store = ox.Store(str(partial))
-    quads, union = [], set()
-    for s, p, o, g in dataset.quads((None, None, None, None)):
-        triple = (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
-        name = getattr(g, "identifier", g)
-        if name is not None and name != DATASET_DEFAULT_GRAPH_ID:
-            quads.append(ox.Quad(*triple, to_oxigraph(name)))
-        union.add(triple)
-    quads.extend(ox.Quad(*t, ox.DefaultGraph()) for t in union)
-    store.bulk_extend(quads)
+    store.bulk_extend(oxigraph_quads(dataset))
     store.flush()
     del store
     (partial / MARKER).write_text(key + "\n", encoding="utf-8")
@@ -104,6 +96,6 @@ def in_memory(dataset: Dataset) -> Dataset:
     copy = new_dataset()
     for s, p, o, g in dataset.quads((None, None, None, None)):
         name = getattr(g, "identifier", g)
-        if name is not None and name != DATASET_DEFAULT_GRAPH_ID:
+        if is_named_graph(name):
             copy.graph(name).add((s, p, o))
     return copy
