@@ -6,6 +6,7 @@ table is the server's preference when the client does not care (no Accept, or */
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from werkzeug.datastructures import MIMEAccept
@@ -67,6 +68,7 @@ def parse_accept(header: str | None) -> MIMEAccept:
     return parse_accept_header(header or "", MIMEAccept)
 
 
+@functools.lru_cache(maxsize=512)  # clients repeat their headers; parsing one costs ~0.1 ms
 def best_match(accept: str | None, formats: tuple[Format, ...],
                format_param: str | None = None) -> Format:
     """The format to answer in: `format_param` if given, else the best for `accept`.

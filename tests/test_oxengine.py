@@ -3,10 +3,11 @@ reference, and every catalog query must come out the same, row for row and term 
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import Dataset, Literal, URIRef
 from rdflib.plugins.sparql.processor import SPARQLResult
 
 from kazkg import catalog, oxengine, sparql
@@ -73,3 +74,37 @@ def test_what_oxigraph_must_not_answer_goes_to_rdflib(mirror, job):
 
 def test_variables_named_from_are_fine(mirror):
     assert oxengine.evaluate(mirror, {"text": "SELECT ?from WHERE { ?from a ?describe }"})
+
+
+def json_rows(document: dict) -> Counter:
+    return Counter(tuple(sorted((name, tuple(sorted(term.items()))) for name, term in row.items()))
+                   for row in document["results"]["bindings"])
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_json_written_from_oxigraph_equals_rdflibs(dataset, mirror, name):
+    text = catalog.get(name).text
+    reference = json.loads(sparql.run(dataset, text).serialize(format="json"))
+    ours, truncated = oxengine.results_json(mirror, oxengine.run(mirror, {"text": text}))
+    ours = json.loads(ours)
+    assert not truncated
+    assert ours["head"] == reference["head"]
+    assert json_rows(ours) == json_rows(reference)  # terms, datatypes, languages and spellings
+
+
+def test_json_keeps_at_most_the_limit_and_says_so(mirror):
+    text = "SELECT ?s WHERE { ?s a ?o }"
+    body, truncated = oxengine.results_json(mirror, oxengine.run(mirror, {"text": text}), limit=3)
+    assert truncated and len(json.loads(body)["results"]["bindings"]) == 3
+    body, truncated = oxengine.results_json(mirror, oxengine.run(mirror, {"text": "ASK { ?s a ?o }"}))
+    assert json.loads(body) == {"head": {}, "boolean": True} and not truncated
+
+
+def test_json_writes_triple_terms():
+    empty = oxengine.Mirror(Dataset())
+    found = oxengine.run(empty, {"text": "SELECT (<<( <http://a> <http://b> 'c' )>> AS ?t) {}"})
+    body, _ = oxengine.results_json(empty, found)
+    term = json.loads(body)["results"]["bindings"][0]["t"]
+    assert term == {"type": "triple", "value": {"subject": {"type": "uri", "value": "http://a"},
+                                                "predicate": {"type": "uri", "value": "http://b"},
+                                                "object": {"type": "literal", "value": "c"}}}

@@ -126,30 +126,27 @@ def _view(default_iris, named_iris, _generation):
 
 def run_query(job: dict) -> Answer:
     # Oxigraph's engine answers what it answers as rdflib would (kazkg.oxengine); else rdflib.
-    fast = oxengine.evaluate(State.mirror, job) if State.applied == 0 else None
-    if fast is None:
+    found = oxengine.run(State.mirror, job) if State.applied == 0 else None
+    if found is None:
         query = prepare(job["text"], base=job.get("base"),
                         allowed_services=tuple(job.get("services", ())))
         kind = form(query)
     else:
-        kind, raw = fast  # evaluated lazily, as the rows are read
+        kind = oxengine.form(found)  # evaluated lazily, as the rows are read
     formats = RDF_FORMATS if kind in GRAPH_FORMS else RESULT_FORMATS
     fmt = best_match(job.get("accept"), formats, job.get("format"))  # before running it
-    if fast is None:
-        dataset, default = dataset_for(query, job.get("default_graphs"), job.get("named_graphs"))
-        ctx = QueryContext(dataset, initBindings={})  # rdflib needs a dict for OPTIONAL + FILTER
-        ctx.graph = default
-        ctx.prologue = query.prologue
+    limit = job.get("limit") or 0
     try:
-        if fast is None:
-            raw = evalPart(ctx, query.algebra)
-        limit = job.get("limit") or 0
-        truncated = cap(raw, limit)
-        result = SPARQLResult(raw)
-        if kind in GRAPH_FORMS:
-            body = export.serialize_graph(result.graph, fmt.name)
+        if found is not None and fmt.name == "json" and kind in ("SELECT", "ASK"):
+            body, truncated = oxengine.results_json(State.mirror, found, limit)
         else:
-            body = results.render(result, fmt.name).encode("utf-8")
+            raw = oxengine.as_rdflib(State.mirror, found) if found is not None else evaluate(query, job)
+            truncated = cap(raw, limit)
+            result = SPARQLResult(raw)
+            if kind in GRAPH_FORMS:
+                body = export.serialize_graph(result.graph, fmt.name)
+            else:
+                body = results.render(result, fmt.name).encode("utf-8")
     except (QueryError, RecursionError, MemoryError):
         raise
     except Exception as error:  # evaluation errors from rdflib are plain Exceptions
@@ -158,6 +155,15 @@ def run_query(job: dict) -> Answer:
     if truncated:
         headers["X-Result-Truncated"] = "true"
     return Answer(200, fmt.media_type, body, headers)
+
+
+def evaluate(query, job: dict) -> dict:
+    """rdflib's raw result of a prepared query, over the dataset the job asks for."""
+    dataset, default = dataset_for(query, job.get("default_graphs"), job.get("named_graphs"))
+    ctx = QueryContext(dataset, initBindings={})  # rdflib needs a dict for OPTIONAL + FILTER
+    ctx.graph = default
+    ctx.prologue = query.prologue
+    return evalPart(ctx, query.algebra)
 
 
 def cap(raw: dict, limit: int) -> bool:
