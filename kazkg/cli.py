@@ -219,12 +219,16 @@ def serve(host, port, ontology, shapes, query_timeout, result_limit, body_limit,
 
 @cli.command()
 @click.argument("url")
-@click.option("--auth", metavar="USER:PASSWORD", help="HTTP Basic authentication.")
+@click.option("--auth", metavar="USER:PASSWORD", help="Credentials, sent as --auth-scheme says.")
+@click.option("--auth-scheme", type=click.Choice(["auto", "basic", "digest"]), default="auto",
+              show_default=True,
+              help="auto: only when the server's 401 asks, as Digest (Virtuoso) or Basic; "
+                   "basic: Basic with every request, unasked; digest: Digest only.")
 @click.option("--token", help="A bearer token (Authorization: Bearer ...).")
 @click.option("--inferred/--no-inferred", default=True, show_default=True,
               help="Push the inferred graph too.")
 @no_cache_option
-def push(url, auth, token, inferred, no_cache):
+def push(url, auth, auth_scheme, token, inferred, no_cache):
     """PUT every named graph to URL, a SPARQL 1.1 Graph Store (Oxigraph, Fuseki, GraphDB,
     Virtuoso): one request per graph, URL?graph=IRI."""
     from . import push as graph_store
@@ -232,7 +236,7 @@ def push(url, auth, token, inferred, no_cache):
     if auth and token:
         raise click.UsageError("give --auth or --token, not both")
     sent = graph_store.push(api.load(use_cache=not no_cache), url, auth=auth, token=token,
-                            inferred=inferred)
+                            scheme=auth_scheme, inferred=inferred)
     click.echo(f"pushed {len(sent)} graphs, {sum(p.triples for p in sent):,} triples to {url}")
 
 
