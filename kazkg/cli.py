@@ -169,8 +169,12 @@ def stats_command(as_json, no_cache):
 @click.option("--query-timeout", type=float, help="Seconds per query [setting query_timeout].")
 @click.option("--result-limit", type=int, help="Rows/triples per answer [setting result_limit].")
 @click.option("--body-limit", type=int, help="Request body bytes [setting body_limit].")
-@click.option("--workers", type=int, help="Query worker processes [setting workers].")
-@click.option("--threads", type=int, help="HTTP threads [setting threads].")
+@click.option("--processes", type=click.IntRange(min=1),
+              help="HTTP processes [setting processes]; 1 with --enable-update.")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Query worker processes per HTTP process [setting workers].")
+@click.option("--threads", type=click.IntRange(min=1),
+              help="HTTP threads per HTTP process [setting threads].")
 @click.option("--service-allow", multiple=True,
               help="A SERVICE endpoint queries may call (repeatable) [setting service_allow].")
 @click.option("--enable-update", is_flag=True, default=None,
@@ -181,8 +185,8 @@ def stats_command(as_json, no_cache):
               help="Answer one GET for PATH in-process, print it and exit (a smoke test).")
 @no_cache_option
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
-def serve(host, port, ontology, shapes, query_timeout, result_limit, body_limit, workers, threads,
-          service_allow, enable_update, debug, get_path, no_cache, files):
+def serve(host, port, ontology, shapes, query_timeout, result_limit, body_limit, processes,
+          workers, threads, service_allow, enable_update, debug, get_path, no_cache, files):
     """Serve the graph (or RDF FILES) over HTTP: the SPARQL 1.1 Protocol at /sparql, Graph
     Store GET at /store, VoID at /.well-known/void, dumps at /download/, and /health."""
     from . import settings
@@ -197,24 +201,34 @@ def serve(host, port, ontology, shapes, query_timeout, result_limit, body_limit,
     options = {"QUERY_TIMEOUT": query_timeout, "RESULT_LIMIT": result_limit,
                "BODY_LIMIT": body_limit, "WORKERS": workers, "ENABLE_UPDATE": enable_update or None,
                "SERVICE_ALLOW": service_allow or None}
-    app = create_app(built, {k: v for k, v in options.items() if v is not None})
-    if get_path:
-        status, media_type, body = server.get(app, get_path)
+    get_only = bool(get_path)
+    app = create_app(built, {k: v for k, v in options.items() if v is not None}, start=get_only)
+    if get_only:
+        try:
+            status, media_type, body = server.get(app, get_path)
+        finally:
+            app.extensions["kazkg"].close()
         click.echo(f"{status} {media_type}", err=True)
         click.echo(body.decode("utf-8", "replace"), nl=False)
         sys.exit(0 if status < 400 else 1)
     config = app.config
+    processes = 1 if config["ENABLE_UPDATE"] or debug else (processes or settings.get("processes"))
+    listener = None
+    if not debug:
+        try:
+            listener = server.listen(host, port)
+        except OSError as error:
+            reason = os.strerror(error.errno) if error.errno else error
+            raise click.ClickException(f"cannot listen on {host}:{port}: {reason}") from None
     click.echo(f"kazkg serve: dataset {built.version} ({app.extensions['kazkg'].meta.triples} "
                f"triples, {'cache' if built.from_cache else 'built'}) ready in "
                f"{time.perf_counter() - started:.1f}s", err=True)
     click.echo(f"  SPARQL endpoint  http://{host}:{port}/sparql  (query timeout "
-               f"{config['QUERY_TIMEOUT']:g}s, {config['WORKERS']} workers, result limit "
-               f"{config['RESULT_LIMIT']}, updates {'ON' if config['ENABLE_UPDATE'] else 'off'})",
-               err=True)
-    try:
-        server.run(app, host, port, threads=threads or settings.get("threads"), debug=debug)
-    finally:
-        app.extensions["kazkg"].close()
+               f"{config['QUERY_TIMEOUT']:g}s, {processes} HTTP process{'es' if processes > 1 else ''}"
+               f" x {config['WORKERS']} workers, result limit {config['RESULT_LIMIT']}, updates "
+               f"{'ON' if config['ENABLE_UPDATE'] else 'off'})", err=True)
+    server.run(app, listener, host, port, threads=threads or settings.get("threads"),
+               processes=processes, debug=debug)
 
 
 @cli.command()

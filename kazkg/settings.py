@@ -39,6 +39,9 @@ def _default_cache_dir() -> str:
     return str(Path(base) / "kazkg")
 
 
+_CORES = os.cpu_count() or 1
+_PROCESSES = min(4, _CORES)
+
 SETTINGS = (
     Setting("cache_dir", _default_cache_dir(), "Folder for the built dataset cache."),
     Setting("data_dir", "", "Folder holding ontology/, graph/ and queries/ (default: the bundled data)."),
@@ -48,9 +51,12 @@ SETTINGS = (
     Setting("result_limit", 10000, "Most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) in one answer; "
             "a truncated answer says so in the X-Result-Truncated header."),
     Setting("body_limit", 512 * 1024, "Largest request body in bytes (larger: 413)."),
-    Setting("workers", max(2, os.cpu_count() or 1), "Query worker processes (each holds the dataset)."),
+    Setting("processes", _PROCESSES, "HTTP processes, each with its own workers and answer cache "
+            "(one with enable_update: the update log lives in it)."),
+    Setting("workers", max(2, _CORES // _PROCESSES), "Query worker processes per HTTP process "
+            "(they share the loaded dataset)."),
     Setting("worker_memory_mb", 2048, "Extra memory (MiB) one query worker may use before its query fails."),
-    Setting("threads", 8, "HTTP threads of the waitress server."),
+    Setting("threads", 8, "HTTP threads of each HTTP process."),
     Setting("query_engine", "oxigraph", "Engine for read queries: oxigraph (Oxigraph's, in-process, "
             "for every query it answers as rdflib does) or rdflib (always the reference engine)."),
     Setting("cache_entries", 512, "Query answers kept in memory (the dataset never changes while served)."),

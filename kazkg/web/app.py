@@ -23,11 +23,12 @@ def default_config() -> dict:
     return {name.upper(): settings.get(name) for name in SERVER_SETTINGS}
 
 
-def create_app(build=None, config: dict | None = None) -> Flask:
+def create_app(build=None, config: dict | None = None, start: bool = True) -> Flask:
     """A Flask app for `build` (a kazkg.build.Build; default: the bundled dataset).
 
     `config` overrides the settings by their upper-case names, e.g. {"QUERY_TIMEOUT": 2}.
-    The worker pool is forked here, so call this before starting any server thread.
+    The worker pool is forked here, so call this before starting any server thread; with
+    `start=False` the server forks it later, in each HTTP process (kazkg.web.server).
     """
     if build is None:
         from ..api import build as build_dataset
@@ -40,7 +41,7 @@ def create_app(build=None, config: dict | None = None) -> Flask:
     app.config["SERVICE_ALLOW"] = tuple(app.config["SERVICE_ALLOW"])
     if app.config["ENABLE_UPDATE"] and not app.config["UPDATE_TOKEN"]:
         raise ValueError("updates need a bearer token: set update_token (KAZKG_UPDATE_TOKEN)")
-    app.extensions["kazkg"] = Service(build.dataset, build.version, app.config)
+    app.extensions["kazkg"] = Service(build.dataset, build.version, app.config, start)
     app.register_blueprint(endpoint.bp)
     app.register_blueprint(store.bp)
     app.register_blueprint(data.bp)

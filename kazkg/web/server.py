@@ -1,11 +1,33 @@
-"""Running the app: waitress in production, Flask's development server only for --debug."""
+"""Running the app: waitress in production, Flask's development server only for --debug.
+
+One Python process cannot use more than one core for HTTP (the GIL), and on the benchmark's
+all-unique query mix the HTTP process, not the query workers, was the bottleneck. So read-only
+serving forks `processes` HTTP processes that accept on one shared listening socket, each with
+its own waitress threads, worker pool and answer cache:
+
+    kazkg serve (supervisor: binds the port, restarts a front that dies, stops them all)
+      front 1: waitress threads -> its own zygote -> query workers
+      front 2: ...
+
+The dataset and Oxigraph's copy of it are loaded once, before the fronts are forked, so every
+process shares them copy-on-write. Writes (--enable-update) keep one process: the update log
+lives in that process's memory.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import socket
 import sys
+import threading
+import time
+import traceback
 
 from flask import Flask
+
+log = logging.getLogger("kazkg.web")
 
 
 def configure_logging() -> None:
@@ -19,16 +41,142 @@ def configure_logging() -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no second line per request
 
 
-def run(app: Flask, host: str, port: int, *, threads: int = 8, debug: bool = False) -> None:
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket (IPv4 or IPv6, as `host` resolves); OSError when it is taken."""
+    family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                  flags=socket.AI_PASSIVE)[0]
+    return socket.create_server(address[:2], family=family, backlog=1024)
+
+
+def run(app: Flask, listener: socket.socket | None, host: str, port: int, *, threads: int = 8,
+        processes: int = 1, debug: bool = False) -> None:
+    """Serve `app` on `listener` until SIGINT or SIGTERM. The app's worker pool must not have
+    been started: each HTTP process starts its own."""
     configure_logging()
+    service = app.extensions["kazkg"]
     if debug:
         # The reloader would fork a second copy of the server and its worker pool.
-        app.run(host=host, port=port, debug=True, use_reloader=False, threaded=True)
+        service.start()
+        try:
+            app.run(host=host, port=port, debug=True, use_reloader=False, threaded=True)
+        finally:
+            service.close()
         return
+    if processes <= 1:
+        service.start()
+        _serve(app, listener, threads)
+        return
+    Supervisor(app, listener, threads, processes).run()
+
+
+def _serve(app: Flask, listener: socket.socket, threads: int) -> None:
+    """waitress on `listener` until the process is stopped; then the worker pool goes too."""
     import waitress
 
-    waitress.serve(app, host=host, port=port, threads=threads, ident="kazkg",
-                   clear_untrusted_proxy_headers=True, _quiet=True)
+    service = app.extensions["kazkg"]
+    try:
+        waitress.serve(app, sockets=[listener], threads=threads, ident="kazkg",
+                       clear_untrusted_proxy_headers=True, _quiet=True)
+    finally:
+        service.close()
+
+
+class Supervisor:
+    """Forks the HTTP processes, restarts one that dies, and stops them all on SIGINT/SIGTERM.
+    A front whose supervisor is gone (even killed with SIGKILL) sees its pipe close and exits."""
+
+    RESTARTS_PER_MINUTE = 10  # a front that keeps dying is a bug, not bad luck: give up
+
+    def __init__(self, app: Flask, listener: socket.socket, threads: int, processes: int):
+        self.app, self.listener, self.threads, self.processes = app, listener, threads, processes
+        self.fronts: set[int] = set()
+        self.restarts: list[float] = []
+        self._alive_read, self._alive_write = os.pipe()
+
+    def run(self) -> None:
+        previous = {sig: signal.signal(sig, self._stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            for _ in range(self.processes):
+                self._fork()
+            while True:
+                pid, status = os.wait()
+                if pid in self.fronts:
+                    self.fronts.discard(pid)
+                    self._restart(pid, status)
+        except _Stopped:
+            pass
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            self._stop_fronts()
+
+    def _fork(self) -> None:
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                for sig in (signal.SIGINT, signal.SIGTERM):
+                    signal.signal(sig, signal.SIG_DFL)
+                os.close(self._alive_write)
+                self.app.extensions["kazkg"].start()  # forks the zygote: before any thread
+                threading.Thread(target=self._exit_with_supervisor, daemon=True).start()
+                _serve(self.app, self.listener, self.threads)
+            except Exception:
+                traceback.print_exc()
+                code = 1
+            finally:
+                os._exit(code)  # a front never returns into the supervisor's code
+        self.fronts.add(pid)
+
+    def _exit_with_supervisor(self) -> None:
+        os.read(self._alive_read, 1)  # returns only at end-of-file: the supervisor is gone
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    def _restart(self, pid: int, status: int) -> None:
+        now = time.monotonic()
+        self.restarts = [t for t in self.restarts if now - t < 60] + [now]
+        code = os.waitstatus_to_exitcode(status)
+        if len(self.restarts) > self.RESTARTS_PER_MINUTE:
+            log.error("kazkg serve: HTTP process %d exited (%s); too many restarts, stopping",
+                      pid, code)
+            raise _Stopped
+        log.error("kazkg serve: HTTP process %d exited (%s); starting another", pid, code)
+        self._fork()
+
+    def _stop(self, signum, frame) -> None:
+        raise _Stopped
+
+    def _stop_fronts(self) -> None:
+        for pid in self.fronts:
+            _signal(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 5
+        while self.fronts and time.monotonic() < deadline:
+            for pid in list(self.fronts):
+                if _reaped(pid):
+                    self.fronts.discard(pid)
+            time.sleep(0.02)
+        for pid in self.fronts:
+            _signal(pid, signal.SIGKILL)
+            _reaped(pid, wait=True)
+        self.fronts.clear()
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _reaped(pid: int, wait: bool = False) -> bool:
+    try:
+        return os.waitpid(pid, 0 if wait else os.WNOHANG)[0] != 0
+    except ChildProcessError:
+        return True
+
+
+def _signal(pid: int, sig: int) -> None:
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        pass
 
 
 def get(app: Flask, path: str, accept: str | None = None) -> tuple[int, str, bytes]:

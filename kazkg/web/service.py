@@ -101,12 +101,14 @@ def _namespace(iri) -> str:
 
 
 class Service:
-    def __init__(self, dataset: Dataset, version: str, config: dict):
+    def __init__(self, dataset: Dataset, version: str, config: dict, start: bool = True):
         self.config = config
         self.base_version = version
         self.meta = Metadata.of(dataset, version)
         engine.install(dataset)
-        self.pool = Pool(engine.handle, size=config["WORKERS"], memory_mb=config["WORKER_MEMORY_MB"])
+        self.pool: Pool | None = None
+        if start:
+            self.start()
         self.cache = AnswerCache(config["CACHE_ENTRIES"], config["CACHE_BYTES"])
         self.log: list[tuple] = []  # the writes that succeeded (only with updates enabled)
         self._write_lock = threading.Lock()
@@ -158,5 +160,11 @@ class Service:
                 self.cache.clear()
             return answer
 
+    def start(self) -> None:
+        """Fork the worker pool, in the process that will serve, before it starts any thread."""
+        self.pool = Pool(engine.handle, size=self.config["WORKERS"],
+                         memory_mb=self.config["WORKER_MEMORY_MB"])
+
     def close(self) -> None:
-        self.pool.close()
+        if self.pool is not None:
+            self.pool.close()

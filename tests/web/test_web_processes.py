@@ -1,0 +1,111 @@
+"""`kazkg serve` with several HTTP processes: they share one port, a front that dies is
+replaced, and stopping the server (or killing it outright) leaves no process behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.web.httpraw import q, request
+from tests.web.support import PROTOCOL_DATA, Server
+
+
+def children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended while we looked
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def family(pid: int) -> set[int]:
+    """`pid` and all its descendants."""
+    found, todo = set(), [pid]
+    while todo:
+        current = todo.pop()
+        found.add(current)
+        todo.extend(children(current))
+    return found
+
+
+def alive(pids) -> set[int]:
+    living = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            living.add(pid)
+    return living
+
+
+def wait_for(condition, seconds: float = 10):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def two_fronts(private_cache, tmp_path):
+    srv = Server([str(PROTOCOL_DATA), "--processes", "2", "--workers", "2"],
+                 log=tmp_path / "serve.log")
+    yield srv
+    srv.stop()
+
+
+def ask(srv) -> int:
+    return request(srv.sparql, "GET", "?query=" + q("ASK { ?s ?p ?o }")).status
+
+
+def test_two_http_processes_each_with_their_workers(two_fronts):
+    fronts = children(two_fronts.process.pid)
+    assert len(fronts) == 2
+    for front in fronts:  # each: one zygote, which forked the front's two workers
+        (zygote,) = children(front)
+        assert len(children(zygote)) == 2
+    assert all(ask(two_fronts) == 200 for _ in range(20))
+    assert "2 HTTP processes x 2 workers" in two_fronts.log.read_text()
+
+
+def test_a_front_that_dies_is_replaced(two_fronts):
+    supervisor = two_fronts.process.pid
+    victim = min(children(supervisor))
+    os.kill(victim, signal.SIGKILL)
+    wait_for(lambda: victim not in children(supervisor) and len(children(supervisor)) == 2)
+    assert all(ask(two_fronts) == 200 for _ in range(20))
+    assert f"HTTP process {victim} exited (-9); starting another" in two_fronts.log.read_text()
+
+
+def test_stopping_the_server_stops_every_process(two_fronts):
+    everyone = family(two_fronts.process.pid)
+    assert len(everyone) == 1 + 2 * (1 + 1 + 2)  # supervisor; per front: itself, zygote, workers
+    two_fronts.stop()
+    wait_for(lambda: not alive(everyone))
+
+
+def test_fronts_exit_when_the_supervisor_is_killed(two_fronts):
+    everyone = family(two_fronts.process.pid)
+    two_fronts.process.kill()
+    two_fronts.process.wait()
+    wait_for(lambda: not alive(everyone))
+
+
+def test_writes_keep_one_http_process(private_cache, tmp_path):
+    srv = Server([str(PROTOCOL_DATA), "--processes", "4", "--enable-update"],
+                 env={"KAZKG_UPDATE_TOKEN": "s3cret"}, log=tmp_path / "serve.log")
+    try:
+        (zygote,) = children(srv.process.pid)  # no fronts: the server process serves itself
+        assert len(children(zygote)) >= 1
+        assert "1 HTTP process x" in srv.log.read_text()
+    finally:
+        srv.stop()
