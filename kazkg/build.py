@@ -26,6 +26,7 @@ class Build:
     fingerprint: str
     from_cache: bool
     seconds: dict[str, float] = field(default_factory=dict)
+    stored: Path | None = None  # an on-disk Oxigraph store holds the dataset (kazkg.persist)
 
     @property
     def version(self) -> str:

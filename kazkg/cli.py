@@ -184,9 +184,10 @@ def stats_command(as_json, no_cache):
 @click.option("--get", "get_path", metavar="PATH",
               help="Answer one GET for PATH in-process, print it and exit (a smoke test).")
 @no_cache_option
+@store_option
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 def serve(host, port, ontology, shapes, query_timeout, result_limit, body_limit, processes,
-          workers, threads, service_allow, enable_update, debug, get_path, no_cache, files):
+          workers, threads, service_allow, enable_update, debug, get_path, no_cache, store, files):
     """Serve the graph (or RDF FILES) over HTTP: the SPARQL 1.1 Protocol at /sparql, Graph
     Store GET at /store, VoID at /.well-known/void, dumps at /download/, and /health."""
     from . import settings
@@ -194,10 +195,18 @@ def serve(host, port, ontology, shapes, query_timeout, result_limit, body_limit,
     from .inputs import from_files
     from .web import create_app, server
 
+    stored = persist.parse(store)  # None: rdflib's in-memory store
+    if stored is not None and (files or enable_update):
+        raise click.UsageError("--store serves the bundled data read-only: it takes no FILES "
+                               "and no --enable-update")
     inputs = from_files(files, ontology=ontology, shapes=shapes) if files else None
     started = time.perf_counter()
-    built = (run_build(inputs, use_cache=not no_cache, infer=bool(inputs.ontology)) if inputs
-             else api.build(use_cache=not no_cache))
+    if stored is not None:
+        built = persist.served(stored, use_cache=not no_cache)
+    elif inputs:
+        built = run_build(inputs, use_cache=not no_cache, infer=bool(inputs.ontology))
+    else:
+        built = api.build(use_cache=not no_cache)
     options = {"QUERY_TIMEOUT": query_timeout, "RESULT_LIMIT": result_limit,
                "BODY_LIMIT": body_limit, "WORKERS": workers, "ENABLE_UPDATE": enable_update or None,
                "SERVICE_ALLOW": service_allow or None}

@@ -17,7 +17,7 @@ from rdflib import Dataset, Graph
 from rdflib.compare import to_canonical_graph
 
 from .namespaces import INFERRED_GRAPH, PREFIXES, bind_prefixes
-from .store import to_oxigraph
+from .store import is_named_graph, to_oxigraph
 
 
 def canonical(graph: Graph, identifier=None) -> Graph:
@@ -33,11 +33,12 @@ def canonical(graph: Graph, identifier=None) -> Graph:
 
 
 def selected(dataset: Dataset, inferred: bool = True) -> Dataset:
-    """A canonical copy of the dataset, with or without the inferred graph."""
+    """A canonical copy of the dataset's named graphs, with or without the inferred graph."""
     out = Dataset(default_union=True)
     bind_prefixes(out)
     for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
-        if not len(graph) or (graph.identifier == INFERRED_GRAPH and not inferred):
+        if (not len(graph) or not is_named_graph(graph.identifier)
+                or (graph.identifier == INFERRED_GRAPH and not inferred)):
             continue
         target = out.graph(graph.identifier)
         for triple in canonical(graph):
@@ -50,7 +51,8 @@ def union(dataset: Dataset) -> Graph:
     graph = Graph()
     bind_prefixes(graph)
     for g in dataset.graphs():
-        graph += g
+        if is_named_graph(g.identifier):
+            graph += g
     return graph
 
 

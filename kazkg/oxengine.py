@@ -24,7 +24,7 @@ from rdflib import Dataset, Graph, Literal, Variable
 from rdflib.namespace import XSD
 
 from .errors import QueryError
-from .store import to_oxigraph, to_rdflib
+from .store import is_named_graph, to_oxigraph, to_rdflib
 
 # Queries that rdflib and kazkg's guard must see (a false alarm only costs speed). Oxigraph
 # would call a SERVICE itself, so any "service" in the raw text, even in a comment or a string,
@@ -33,10 +33,6 @@ _UNSAFE = re.compile(r"service|\\u", re.IGNORECASE)
 _DIFFERENT = re.compile(r"(?<![?$\w:])(FROM|DESCRIBE)(?![\w:-])", re.IGNORECASE)
 _COMMENT = re.compile(r"^\s*#[^\n]*$", re.MULTILINE)
 _XSD_STRING = str(XSD.string)
-
-
-def is_named_graph(name) -> bool:
-    return name is not None and not str(name).startswith("urn:x-rdflib:")  # rdflib's own default
 
 
 def oxigraph_quads(dataset: Dataset) -> list:
@@ -63,6 +59,14 @@ class Mirror:
         self.store.bulk_extend(oxigraph_quads(dataset))
         typed = {o for o in dataset.objects() if isinstance(o, Literal) and o.datatype is not None}
         self.originals = _canonical_spellings(typed)
+
+    @classmethod
+    def over(cls, store: ox.Store) -> "Mirror":
+        """A store laid out like a mirror already (kazkg.persist writes it so), used as it is;
+        it holds literals in Oxigraph's spelling, and so does every answer from it."""
+        mirror = cls.__new__(cls)
+        mirror.store, mirror.originals = store, {}
+        return mirror
 
     def __len__(self) -> int:
         return len(self.store)

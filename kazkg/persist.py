@@ -5,7 +5,8 @@ On disk: every named graph as it is, and in the default graph their set union. k
 graph is the union of its graphs as a set (an RDF merge); Oxigraph's own union option is a
 multiset (a triple stated in two graphs would match twice), so the union is stored once instead
 and queries read the default graph. A file `kazkg-fingerprint` beside the database names the
-build it holds; a store for other inputs is rebuilt.
+build it holds; a store for other inputs is rebuilt. `kazkg serve --store` opens it read-only
+(`served`), so that each query worker can open it too.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from rdflib import Dataset
 
 from .errors import KazkgError
 from .namespaces import bind_prefixes
-from .oxengine import is_named_graph, oxigraph_quads
-from .store import new_dataset
+from .oxengine import oxigraph_quads
+from .store import is_named_graph, new_dataset
 
 SCHEME = "oxigraph:"
 MARKER = "kazkg-fingerprint"
@@ -61,13 +62,20 @@ def save(dataset: Dataset, path: Path, key: str) -> None:
     partial.replace(path)
 
 
-def open_store(path: Path) -> Dataset:
-    """The store at `path` as an rdflib Dataset whose default graph is the union."""
+def open_store(path: Path, read_only: bool = False) -> Dataset:
+    """The store at `path` as an rdflib Dataset whose default graph is the union; read-only,
+    any number of processes may open it at once (kazkg serve's workers do)."""
     if fingerprint(path) is None:
         raise KazkgError(f"{path} holds no kazkg store: run `kazkg build --store oxigraph:{path}`")
-    dataset = Dataset(store="Oxigraph", default_union=False)
     try:
-        dataset.open(str(path))
+        if read_only:
+            from oxrdflib import OxigraphStore
+
+            dataset = Dataset(store=OxigraphStore(store=ox.Store.read_only(str(path))),
+                              default_union=False)
+        else:
+            dataset = Dataset(store="Oxigraph", default_union=False)
+            dataset.open(str(path))
     except OSError as error:
         raise KazkgError(f"the store at {path} cannot be opened (is another kazkg using it?): "
                          f"{error}") from None
@@ -79,16 +87,38 @@ def is_oxigraph(dataset: Dataset) -> bool:
     return type(dataset.store).__name__ == "OxigraphStore"
 
 
+def oxigraph_store(dataset: Dataset) -> ox.Store:
+    """The pyoxigraph Store behind a Dataset that open_store gave (oxrdflib keeps it there)."""
+    return dataset.store._inner
+
+
 def ensure(path: Path, *, use_cache: bool = True) -> Dataset:
     """The store at `path` for the bundled inputs, built (or refreshed) first when needed."""
+    _refresh(path, use_cache)
+    return open_store(path)
+
+
+def served(path: Path, *, use_cache: bool = True):
+    """The store at `path` as a kazkg.build.Build to serve: opened read-only (so that every
+    worker may open it too), built or refreshed first when needed."""
+    from .build import Build
+    from .inputs import bundled
+
+    refreshed = _refresh(path, use_cache)
+    return Build(open_store(path, read_only=True), bundled(), fingerprint(path),
+                 from_cache=not refreshed, stored=path)
+
+
+def _refresh(path: Path, use_cache: bool) -> bool:
+    """Build the store at `path` when it is missing or stale; True when it was built."""
     from . import api
     from .inputs import bundled
 
-    current = bundled().fingerprint()
-    if not use_cache or fingerprint(path) != current:  # missing or stale
-        built = api.build(use_cache=use_cache)
-        save(built.dataset, path, built.fingerprint)
-    return open_store(path)
+    if use_cache and fingerprint(path) == bundled().fingerprint():
+        return False
+    built = api.build(use_cache=use_cache)
+    save(built.dataset, path, built.fingerprint)
+    return True
 
 
 def in_memory(dataset: Dataset) -> Dataset:

@@ -34,6 +34,12 @@ _XSD_STRING = str(XSD.string)
 _RDF_LANGSTRING = str(RDF.langString)
 
 
+def is_named_graph(name) -> bool:
+    """False for None and for rdflib's own default graph (an on-disk store holds the union
+    there, see kazkg.persist)."""
+    return name is not None and not str(name).startswith("urn:x-rdflib:")
+
+
 def to_rdflib(term):
     """Convert a pyoxigraph term to the equal rdflib term."""
     if isinstance(term, ox.NamedNode):

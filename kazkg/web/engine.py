@@ -9,9 +9,11 @@ one worker, which the pool kills at the time limit. A job is a plain dict; the a
 from __future__ import annotations
 
 import functools
+import os
 import warnings
 from dataclasses import dataclass, field
 from itertools import islice
+from pathlib import Path
 
 from pyparsing import ParseException
 from rdflib import Dataset, Graph, URIRef
@@ -20,7 +22,7 @@ from rdflib.plugins.sparql.processor import SPARQLResult, prepareUpdate
 from rdflib.plugins.sparql.sparql import QueryContext
 from rdflib.plugins.sparql.update import evalUpdate
 
-from .. import export, oxengine, results, settings
+from .. import export, oxengine, persist, results, settings
 from ..errors import QueryError
 from ..sparql import guard, prepare
 from ..negotiation import RDF_FORMATS, RESULT_FORMATS, NotAcceptable, best_match
@@ -46,21 +48,36 @@ class State:
     dataset: Dataset | None = None
     mirror: oxengine.Mirror | None = None  # the same quads for Oxigraph's engine
     applied = 0
+    stored: Path | None = None  # the dataset lives in this on-disk Oxigraph store
+    opened_by: int | None = None  # the process that opened it
 
 
-def install(dataset: Dataset, engine: str | None = None) -> None:
+def install(dataset: Dataset, engine: str | None = None, stored: Path | None = None) -> None:
     """Give the engine its dataset (in the main process, before the pool forks); with engine
-    "oxigraph", queries run on Oxigraph's engine where it gives rdflib's answers."""
-    State.dataset = dataset
-    engine = engine or settings.get("query_engine")
-    State.mirror = oxengine.Mirror(dataset) if engine == "oxigraph" else None
+    "oxigraph", queries run on Oxigraph's engine where it gives rdflib's answers. A dataset
+    `stored` on disk (kazkg.persist, read-only) is queried in place, not copied."""
+    State.dataset, State.stored, State.opened_by = dataset, stored, os.getpid()
+    oxigraph = (engine or settings.get("query_engine")) == "oxigraph"
+    if stored is not None:
+        State.mirror = oxengine.Mirror.over(persist.oxigraph_store(dataset)) if oxigraph else None
+    else:
+        State.mirror = oxengine.Mirror(dataset) if oxigraph else None
     State.applied = 0
+
+
+def _own_store_handle() -> None:
+    """RocksDB, under Oxigraph's on-disk store, is not fork-safe: each worker opens the store
+    itself (read-only, so any number may) instead of using the handle it inherited."""
+    if State.stored is not None and State.opened_by != os.getpid():
+        dataset = persist.open_store(State.stored, read_only=True)
+        install(dataset, "oxigraph" if State.mirror is not None else "rdflib", State.stored)
 
 
 def handle(job: dict) -> Answer:
     """The pool's handler: one job in, one Answer out; QueryError becomes a 400."""
     warnings.simplefilter("ignore")  # a library's warning is not the client's problem
     try:
+        _own_store_handle()
         sync(job.get("log", ()))
         kind = job["kind"]
         if kind == "query":

@@ -10,11 +10,13 @@ import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 
-from rdflib import Dataset, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF
 
 from ..namespaces import ONTOLOGY_GRAPH, SCHEMA
+from ..store import is_named_graph
 from ..workers import Busy, JobTimeout, Pool, WorkerDied
 from . import engine
 from .engine import Answer
@@ -72,7 +74,8 @@ class Metadata:
 
     @classmethod
     def of(cls, dataset: Dataset, version: str) -> "Metadata":
-        graphs = {str(g.identifier): len(g) for g in dataset.graphs() if len(g)}
+        graphs = {str(g.identifier): len(g) for g in dataset.graphs()
+                  if is_named_graph(g.identifier) and len(g)}
         vocabularies = set()
         triples = set()
         for s, p, o, _ in dataset.quads((None, None, None, None)):
@@ -80,7 +83,9 @@ class Metadata:
             vocabularies.add(_namespace(p))
             if p == RDF.type and isinstance(o, URIRef):
                 vocabularies.add(_namespace(o))
-        ontology = dataset.graph(ONTOLOGY_GRAPH) if str(ONTOLOGY_GRAPH) in graphs else None
+        # A view, not dataset.graph(): that would add the graph, a write (refused read-only).
+        ontology = (Graph(store=dataset.store, identifier=ONTOLOGY_GRAPH)
+                    if str(ONTOLOGY_GRAPH) in graphs else None)
         license_iri = None
         if ontology is not None:
             for subject in ontology.subjects(RDF.type, OWL.Ontology):
@@ -101,11 +106,12 @@ def _namespace(iri) -> str:
 
 
 class Service:
-    def __init__(self, dataset: Dataset, version: str, config: dict, start: bool = True):
+    def __init__(self, dataset: Dataset, version: str, config: dict, start: bool = True,
+                 stored: Path | None = None):
         self.config = config
         self.base_version = version
         self.meta = Metadata.of(dataset, version)
-        engine.install(dataset)
+        engine.install(dataset, stored=stored)
         self.pool: Pool | None = None
         if start:
             self.start()

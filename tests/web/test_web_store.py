@@ -1,0 +1,88 @@
+"""`kazkg serve --store oxigraph:PATH`: the graph stays on disk, every worker queries it in
+place (read-only), and the answers are those of the in-memory dataset on every catalog query."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+from rdflib import BNode, Literal, URIRef
+
+from kazkg import catalog, sparql
+from tests.support import run_kazkg
+from tests.test_persist import term
+from tests.web.httpraw import q, request
+from tests.web.support import Server
+
+QUERIES = sorted(catalog.load_all())
+
+
+@pytest.fixture(scope="module")
+def on_disk(built, tmp_path_factory):
+    location = tmp_path_factory.mktemp("served") / "db"
+    srv = Server(["--store", f"oxigraph:{location}", "--processes", "2", "--workers", "2"],
+                 log=location.parent / "serve.log")
+    yield srv
+    srv.stop()
+
+
+def from_json(value: dict):
+    if value["type"] == "uri":
+        return URIRef(value["value"])
+    if value["type"] == "bnode":
+        return BNode(value["value"])
+    return Literal(value["value"], lang=value.get("xml:lang"),
+                   datatype=URIRef(value["datatype"]) if "datatype" in value else None)
+
+
+def select(srv, text: str):
+    answer = request(srv.sparql, "GET", "?query=" + q(text),
+                     headers={"Accept": "application/sparql-results+json"})
+    assert answer.status == 200, answer.body[:300]
+    document = json.loads(answer.body)
+    names = document["head"]["vars"]
+    return names, Counter(tuple(term(from_json(row[n])) if n in row else None for n in names)
+                          for row in document["results"]["bindings"])
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_every_catalog_query_gives_the_in_memory_answer(on_disk, dataset, name):
+    text = catalog.get(name).text
+    reference = sparql.run(dataset, text)
+    names, rows = select(on_disk, text)
+    assert names == [str(v) for v in reference.vars]
+    assert rows == Counter(tuple(term(v) for v in row) for row in reference)
+
+
+def test_health_counts_the_stored_dataset(on_disk, built):
+    health = json.loads(request(on_disk.url + "health", "GET").body)
+    assert health["version"] == built.version and health["graphs"] == 124
+    assert health["triples"] == len(set(built.dataset.triples((None, None, None))))
+
+
+def test_rdflibs_path_reads_the_store_too(on_disk):
+    """DESCRIBE and FROM run on rdflib (kazkg.oxengine), here over the store through oxrdflib."""
+    shymkent = "https://w3id.org/kazkg/resource/shymkent"
+    answer = request(on_disk.sparql, "GET", "?query=" + q(f"DESCRIBE <{shymkent}>"),
+                     headers={"Accept": "application/n-triples"})
+    assert answer.status == 200 and f"<{shymkent}>".encode() in answer.body
+    text = ("SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/kazkg/graph/ontology> "
+            "WHERE { ?s ?p ?o }")
+    _, rows = select(on_disk, text)
+    ((count,),) = rows
+    assert count[0] == "number" and count[1] > 100
+
+
+def test_a_page_and_a_dump_from_the_store(on_disk, built):
+    assert request(on_disk.url + "resource/shymkent", "GET",
+                   headers={"Accept": "text/html"}).status == 200
+    dump = request(on_disk.url + "download/kazkg.nq", "GET")
+    assert dump.status == 200
+    in_memory = sum(len(g) for g in built.dataset.graphs())
+    assert len([line for line in dump.body.splitlines() if line.strip()]) == in_memory
+
+
+def test_store_takes_no_files_and_no_updates(tmp_path):
+    done = run_kazkg("serve", "--store", f"oxigraph:{tmp_path / 'db'}", "--enable-update")
+    assert done.returncode == 2 and "takes no FILES and no --enable-update" in done.stderr
