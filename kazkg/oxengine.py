@@ -122,8 +122,9 @@ def evaluate(mirror: Mirror | None, job: dict):
     return None if found is None else (form(found), as_rdflib(mirror, found))
 
 
-def as_rdflib(mirror: Mirror, found) -> dict:
-    """The raw result in rdflib's terms, for rdflib's result writers."""
+def as_rdflib(mirror: Mirror, found, limit: int = 0) -> dict:
+    """The raw result in rdflib's terms, for rdflib's result writers; a graph result holds at
+    most `limit` + 1 triples (0: no limit), so the caller can tell that it was cut."""
     kind = form(found)
     if kind == "ASK":
         return {"type_": "ASK", "askAnswer": bool(found)}
@@ -133,9 +134,11 @@ def as_rdflib(mirror: Mirror, found) -> dict:
         return {"type_": "SELECT", "vars_": variables,
                 "bindings": _rows(mirror, found, names, variables)}
     graph = Graph()
-    for triple in found:
+    for triple in found:  # may repeat a triple: count what the graph holds
         graph.add((mirror.term(triple.subject), mirror.term(triple.predicate),
                    mirror.term(triple.object)))
+        if limit and len(graph) > limit:
+            break
     return {"type_": "CONSTRUCT", "graph": graph}
 
 

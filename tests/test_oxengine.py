@@ -108,3 +108,9 @@ def test_json_writes_triple_terms():
     assert term == {"type": "triple", "value": {"subject": {"type": "uri", "value": "http://a"},
                                                 "predicate": {"type": "uri", "value": "http://b"},
                                                 "object": {"type": "literal", "value": "c"}}}
+
+
+def test_a_graph_answer_is_cut_while_it_is_read(mirror):
+    """The result limit applies while Oxigraph's triples are read, not after all are built."""
+    found = oxengine.run(mirror, {"text": "CONSTRUCT WHERE { ?s ?p ?o }"})
+    assert len(oxengine.as_rdflib(mirror, found, limit=10)["graph"]) == 11  # 1 more: "truncated"

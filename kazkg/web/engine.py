@@ -157,7 +157,8 @@ def run_query(job: dict) -> Answer:
         if found is not None and fmt.name == "json" and kind in ("SELECT", "ASK"):
             body, truncated = oxengine.results_json(State.mirror, found, limit)
         else:
-            raw = oxengine.as_rdflib(State.mirror, found) if found is not None else evaluate(query, job)
+            raw = (oxengine.as_rdflib(State.mirror, found, limit) if found is not None
+                   else evaluate(query, job))
             truncated = cap(raw, limit)
             result = SPARQLResult(raw)
             if kind in GRAPH_FORMS:
