@@ -7,11 +7,15 @@ from collections import Counter
 from rdflib import Dataset, Literal
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from .store import is_named_graph
+
 LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 
 
 def by_graph(dataset: Dataset) -> dict[str, int]:
-    return {str(g.identifier): len(g) for g in sorted(dataset.graphs(), key=lambda g: str(g.identifier)) if len(g)}
+    """Triples per named graph, by graph IRI (rdflib's default graph is not a named graph)."""
+    graphs = sorted(dataset.graphs(), key=lambda g: str(g.identifier))
+    return {str(g.identifier): len(g) for g in graphs if is_named_graph(g.identifier) and len(g)}
 
 
 def by_class(dataset: Dataset) -> dict[str, int]:

@@ -15,8 +15,8 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF
 
+from .. import stats
 from ..namespaces import ONTOLOGY_GRAPH, SCHEMA
-from ..store import is_named_graph
 from ..workers import Busy, JobTimeout, Pool, WorkerDied
 from . import engine
 from .engine import Answer
@@ -74,8 +74,7 @@ class Metadata:
 
     @classmethod
     def of(cls, dataset: Dataset, version: str) -> "Metadata":
-        graphs = {str(g.identifier): len(g) for g in dataset.graphs()
-                  if is_named_graph(g.identifier) and len(g)}
+        graphs = stats.by_graph(dataset)
         vocabularies = set()
         triples = set()
         for s, p, o, _ in dataset.quads((None, None, None, None)):
@@ -93,7 +92,7 @@ class Metadata:
                 if found is not None:
                     license_iri = str(found)
                     break
-        return cls(version, len(triples), dict(sorted(graphs.items())),
+        return cls(version, len(triples), graphs,
                    tuple(sorted(v for v in vocabularies if v)), license_iri)
 
 
