@@ -44,9 +44,10 @@ def test_one_log_line_per_request(private_cache, tmp_path):
     srv = Server([str(PROTOCOL_DATA)], log=log)
     try:
         for _ in range(3):
-            request(srv.sparql, "GET", "?query=" + q("ASK {}"))
+            request(srv.sparql, "GET", "?query=" + q("ASK { ?s ?p ?o }"))
     finally:
         srv.stop()
-    lines = [line for line in log.read_text().splitlines() if '"GET /sparql?query=' in line]
+    asked = '"GET /sparql?query=' + q("ASK { ?s ?p ?o }")
+    lines = [line for line in log.read_text().splitlines() if asked in line]
     assert len(lines) == 3 and all(" 200 " in line for line in lines)
     assert "ready in" in log.read_text()
