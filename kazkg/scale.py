@@ -10,6 +10,7 @@ as new data would.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -62,34 +63,98 @@ def generate(folder: Path, factor: int, root: Path | None = None) -> Path:
 
 def measure(folder: Path, cache: Path, timeout: float = 3600) -> dict:
     """Build (without cache), then serve from the cache: seconds, peak memory, query latency,
-    each measured in a fresh process."""
+    each measured in a fresh process. A step that fails or runs out of time ends the
+    measurement: the figures so far are returned, with the step's "error"."""
     env = {"KAZKG_DATA_DIR": str(folder), "KAZKG_CACHE_DIR": str(cache)}
     figures = {}
-    started = time.perf_counter()
-    done = _run(["build", "--no-cache"], env, timeout)
-    figures["build_s"] = round(time.perf_counter() - started, 2)
-    figures["build_peak_mb"] = done["peak_mb"]
-    figures["steps"] = done["stdout"].strip().splitlines()[-1]
-    started = time.perf_counter()
-    done = _run(["serve", "--get", "/health"], env, timeout)
-    figures["serve_ready_s"] = round(time.perf_counter() - started, 2)
-    figures["serve_peak_mb"] = done["peak_mb"]
-    for name in ("city-enterprises", "enterprises-by-sector-and-oblast", "timeline"):
+    try:
         started = time.perf_counter()
-        _run(["query", "--format", "tsv", name], env, timeout)
-        figures[f"query {name} s"] = round(time.perf_counter() - started, 2)
+        done = _run(["build", "--no-cache"], env, timeout)
+        figures["build_s"] = round(time.perf_counter() - started, 2)
+        figures["build_peak_mb"] = done["peak_mb"]
+        figures["steps"] = done["stdout"].strip().splitlines()[-1]
+        figures.update(_triple_counts(done["stdout"]))
+        started = time.perf_counter()
+        done = _run(["serve", "--get", "/health"], env, timeout)
+        figures["serve_ready_s"] = round(time.perf_counter() - started, 2)
+        figures["serve_peak_mb"] = done["peak_mb"]
+        for name in QUERIES:
+            started = time.perf_counter()
+            _run(["query", "--format", "tsv", name], env, timeout)
+            figures[f"query {name} s"] = round(time.perf_counter() - started, 2)
+        done = _run(["--warm-queries"], env, timeout, module="kazkg.scale")
+        figures.update(json.loads(done["stdout"].strip().splitlines()[-1]))
+    except RuntimeError as error:
+        figures["error"] = str(error)
     return figures
 
 
-def _run(args, env, timeout) -> dict:
-    """Run `kazkg ARGS` in a fresh process, killed after `timeout` seconds; its output and its
-    own peak memory (os.wait4)."""
+def _triple_counts(build_output: str) -> dict:
+    """The distinct triples of the union, and of the inferred graph, as `kazkg build` lists
+    them; asserted = union - inferred."""
+    import re
+
+    counts = {}
+    for key, label in (("union", "distinct triples (union)"), ("inferred", "of which inferred")):
+        found = re.search(re.escape(label) + r"\s+([\d,]+)", build_output)
+        if found:
+            counts[key] = int(found.group(1).replace(",", ""))
+    if len(counts) == 2:
+        return {"asserted_triples": counts["union"] - counts["inferred"],
+                "inferred_triples": counts["inferred"]}
+    return {}
+
+
+QUERIES = ("city-enterprises", "enterprises-by-sector-and-oblast", "timeline")
+
+
+def warm_queries(runs: int = 3) -> dict:
+    """Query latency in a running process, after the dataset is loaded from the cache:
+
+    - "warm s": kazkg.api.query (rdflib, as `kazkg query`), the median of `runs` runs;
+    - "served s": one GET /sparql?query=... to the app `kazkg serve` runs (its engine, its
+      workers), asked once so that it is not answered from the answer cache, after one
+      unrelated query has started the workers; its HTTP status if not 200.
+    """
+    from statistics import median
+    from urllib.parse import quote
+
+    from . import api, catalog
+    from .web import create_app, server
+
+    built = api.build()
+    figures = {}
+    for name in QUERIES:
+        seconds = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            len(api.query(name, built.dataset))  # len(): every row is computed
+            seconds.append(time.perf_counter() - started)
+        figures[f"query {name} warm s"] = round(median(seconds), 3)
+    app = create_app(built, start=True)
+    try:
+        server.get(app, "/sparql?query=" + quote("ASK { ?s ?p ?o }"))
+        for name in QUERIES:
+            path = "/sparql?query=" + quote(catalog.get(name).text)
+            started = time.perf_counter()
+            status, _, _ = server.get(app, path, accept="text/tab-separated-values")
+            figures[f"query {name} served s"] = round(time.perf_counter() - started, 3)
+            if status != 200:
+                figures[f"query {name} served status"] = status
+    finally:
+        app.extensions["kazkg"].close()
+    return figures
+
+
+def _run(args, env, timeout, module: str = "kazkg") -> dict:
+    """Run `python -m MODULE ARGS` (default: kazkg) in a fresh process, killed after `timeout`
+    seconds; its output and its own peak memory (os.wait4)."""
     import os
     import tempfile
     import threading
 
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen([sys.executable, "-m", "kazkg", *args], stdout=out,
+        process = subprocess.Popen([sys.executable, "-m", module, *args], stdout=out,
                                    stderr=err, env={**os.environ, **env})
         watchdog = threading.Timer(timeout, process.kill)
         watchdog.start()
@@ -99,11 +164,12 @@ def _run(args, env, timeout) -> dict:
             watchdog.cancel()
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode == -9:
-            raise RuntimeError(f"kazkg {' '.join(args)} was stopped after {timeout} s")
+            raise RuntimeError(f"{module} {' '.join(args)} was stopped after {timeout} s")
         out.seek(0)
         err.seek(0)
         if process.returncode != 0:
-            raise RuntimeError(f"kazkg {' '.join(args)} failed: {err.read()[-2000:]!r}")
+            raise RuntimeError(f"{module} {' '.join(args)} failed (exit status "
+                               f"{process.returncode}): {err.read()[-2000:]!r}")
         return {"stdout": out.read().decode("utf-8", "replace"), "peak_mb": round(usage.ru_maxrss / 1024)}
 
 
@@ -126,7 +192,6 @@ def infer_seconds(folder: Path, reference: bool = False) -> dict:
 def main(argv=None) -> None:
     """python -m kazkg.scale [--factors 1 10 100] [--infer-only] [--reference] [--workdir DIR]"""
     import argparse
-    import json
     import tempfile
 
     parser = argparse.ArgumentParser(prog="python -m kazkg.scale", description=main.__doc__)
@@ -136,7 +201,11 @@ def main(argv=None) -> None:
     parser.add_argument("--reference", action="store_true",
                         help="With --infer-only: owlrl's own rules too (before the fix).")
     parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--warm-queries", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.warm_queries:  # measure()'s fresh process for warm query latency
+        print(json.dumps(warm_queries()), flush=True)
+        return
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="kazkg-scale-"))
     for factor in args.factors:
         folder = generate(workdir / f"x{factor}", factor)

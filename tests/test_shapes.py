@@ -63,3 +63,48 @@ def test_invalid_example_fails_on_its_shape(name):
     example = EXAMPLES / "invalid" / f"{name}.ttl"
     assert example.is_file(), f"missing {example.relative_to(ROOT)}"
     assert name in _failing_shapes(example)
+
+
+def _kazkg_results(*examples: str) -> list:
+    """kazkg's own validation (kazkg.validate.check, as the build runs it) of the ontology and
+    each Turtle text in a named graph of its own."""
+    from rdflib import Dataset
+
+    from kazkg.namespaces import ONTOLOGY_GRAPH
+    from kazkg.validate import check
+
+    dataset = Dataset()
+    dataset.graph(ONTOLOGY_GRAPH).parse(ROOT / "ontology" / "kazkg.ttl")
+    for n, text in enumerate(examples):
+        dataset.graph(URIRef(f"https://example.org/graph/{n}")).parse(data=text, format="turtle")
+    return check(dataset, _shapes())
+
+
+@pytest.mark.parametrize("name", _shape_names())
+def test_the_build_finds_what_plain_pyshacl_finds(name):
+    # kazkg.validate runs pyshacl in place, on a graph that parses each SPARQL text once
+    example = EXAMPLES / "invalid" / f"{name}.ttl"
+    found = {v.shape for v in _kazkg_results(example.read_text(encoding="utf-8"))}
+    assert {s.rstrip(">").rpartition("#")[2] for s in found} == _failing_shapes(example)
+
+
+def test_a_sparql_constraint_reports_each_focus_node_with_its_own_bindings():
+    # kzsh:LabelShape's sh:sparql query is parsed once and run once per focus node: each run
+    # must see its own $this (and report its own ?lang), not the first node's
+    prefixes = ('@prefix kazkg: <https://w3id.org/kazkg/ontology#> .\n'
+                '@prefix kzr: <https://w3id.org/kazkg/resource/> .\n'
+                '@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n')
+    results = _kazkg_results(
+        prefixes + 'kzr:no-ru a kazkg:City ; rdfs:label "Бір"@kk , "One"@en .',
+        prefixes + 'kzr:no-en a kazkg:City ; rdfs:label "Екі"@kk , "Два"@ru .',
+        prefixes + 'kzr:no-kk-ru a kazkg:City ; rdfs:label "Three"@en .',
+        prefixes + 'kzr:all-three a kazkg:City ; rdfs:label "Төрт"@kk , "Четыре"@ru , "Four"@en .',
+    )
+    missing = {(v.focus, v.message, v.graphs) for v in results if v.message.startswith("Missing")}
+    assert missing == {
+        ("kzr:no-ru", 'Missing rdfs:label in language "ru".', ("https://example.org/graph/0",)),
+        ("kzr:no-en", 'Missing rdfs:label in language "en".', ("https://example.org/graph/1",)),
+        ("kzr:no-kk-ru", 'Missing rdfs:label in language "kk".', ("https://example.org/graph/2",)),
+        ("kzr:no-kk-ru", 'Missing rdfs:label in language "ru".', ("https://example.org/graph/2",)),
+    }
+    assert all(v.shape == f"<{SHAPES_NS}LabelShape>" and v.severity == "Violation" for v in results)
