@@ -50,6 +50,18 @@ def save(key: str, dataset: Dataset, summary: dict) -> None:
     _atomic_write(meta, json.dumps({**summary, "key": key}, indent=2).encode("utf-8"))
 
 
+def beside(key: str, name: str) -> Path:
+    """Where something derived from the cached build `key` is kept (e.g. kazkg serve's
+    Oxigraph copy): `name` should carry its own format version."""
+    return _directory() / f"{key}.{name}"
+
+
+def write_atomic(path: Path, payload: bytes) -> None:
+    """Write `path` whole or not at all (a temporary file, then a rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write(path, payload)
+
+
 def _atomic_write(path: Path, payload: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, Variable
 from rdflib.namespace import XSD
 
+from . import cache
 from .errors import QueryError
 from .store import is_named_graph, to_oxigraph, to_rdflib
 
@@ -61,6 +62,27 @@ class Mirror:
         self.originals = _canonical_spellings(typed)
 
     @classmethod
+    def cached(cls, dataset: Dataset, key: str) -> "Mirror":
+        """The mirror of the cached build `key`, itself kept in the cache: Oxigraph's own
+        N-Quads parser reads it back in a quarter of the time of converting every quad (5 s
+        instead of 19 s for 1.2 million quads). parse() keeps blank node labels, which
+        bulk_load would rename, so answers name them as rdflib does."""
+        dump, spellings = cache.beside(key, DUMP), cache.beside(key, SPELLINGS)
+        try:
+            mirror = cls.over(ox.Store())
+            mirror.store.bulk_extend(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS))
+            mirror.originals = _read_spellings(spellings)
+            return mirror
+        except (OSError, SyntaxError, ValueError):  # missing or damaged: build it again
+            mirror = cls(dataset)
+        try:
+            cache.write_atomic(dump, mirror.store.dump(format=ox.RdfFormat.N_QUADS))
+            cache.write_atomic(spellings, _write_spellings(mirror.originals))
+        except OSError:  # a read-only cache folder: serve all the same
+            pass
+        return mirror
+
+    @classmethod
     def over(cls, store: ox.Store) -> "Mirror":
         """A store laid out like a mirror already (kazkg.persist writes it so), used as it is;
         it holds literals in Oxigraph's spelling, and so does every answer from it."""
@@ -91,6 +113,27 @@ def _canonical_spellings(literals) -> dict:
         if quad.object != original:
             changed[quad.object] = original
     return changed
+
+
+# The cached mirror's files; a change to what they hold needs a new name.
+DUMP, SPELLINGS = "oxigraph-mirror-1.nq", "oxigraph-spellings-1.nt"
+_CANONICAL, _ORIGINAL = ox.NamedNode("urn:x-kazkg:canonical"), ox.NamedNode("urn:x-kazkg:original")
+
+
+def _write_spellings(originals: dict) -> bytes:
+    """{canonical: original} as N-Triples (a parser keeps a literal's spelling, a store not)."""
+    triples = []
+    for i, (canonical, original) in enumerate(originals.items()):
+        node = ox.NamedNode(f"urn:x-kazkg:{i}")
+        triples += [ox.Triple(node, _CANONICAL, canonical), ox.Triple(node, _ORIGINAL, original)]
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def _read_spellings(path) -> dict:
+    pairs: dict = {}
+    for triple in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES):
+        pairs.setdefault(triple.subject, {})[triple.predicate] = triple.object
+    return {pair[_CANONICAL]: pair[_ORIGINAL] for pair in pairs.values()}
 
 
 def eligible(job: dict) -> bool:

@@ -10,7 +10,7 @@ import pytest
 from rdflib import Dataset, Literal, URIRef
 from rdflib.plugins.sparql.processor import SPARQLResult
 
-from kazkg import catalog, oxengine, sparql
+from kazkg import cache, catalog, oxengine, sparql
 
 QUERIES = sorted(catalog.load_all())
 
@@ -114,3 +114,15 @@ def test_a_graph_answer_is_cut_while_it_is_read(mirror):
     """The result limit applies while Oxigraph's triples are read, not after all are built."""
     found = oxengine.run(mirror, {"text": "CONSTRUCT WHERE { ?s ?p ?o }"})
     assert len(oxengine.as_rdflib(mirror, found, limit=10)["graph"]) == 11  # 1 more: "truncated"
+
+
+def test_the_mirror_of_a_cached_build_is_kept_and_read_back(built):
+    first = oxengine.Mirror.cached(built.dataset, built.fingerprint)  # built, then written
+    dump = cache.beside(built.fingerprint, oxengine.DUMP)
+    assert dump.stat().st_size > 0
+    again = oxengine.Mirror.cached(built.dataset, built.fingerprint)  # read back
+    assert set(again.store) == set(first.store) and len(again) == len(first)
+    assert again.originals == first.originals and again.originals  # decimals keep their spelling
+    dump.write_bytes(b"<not n-quads")  # damaged: built again, and written again
+    rebuilt = oxengine.Mirror.cached(built.dataset, built.fingerprint)
+    assert set(rebuilt.store) == set(first.store) and dump.stat().st_size > 100

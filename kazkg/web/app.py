@@ -41,8 +41,7 @@ def create_app(build=None, config: dict | None = None, start: bool = True) -> Fl
     app.config["SERVICE_ALLOW"] = tuple(app.config["SERVICE_ALLOW"])
     if app.config["ENABLE_UPDATE"] and not app.config["UPDATE_TOKEN"]:
         raise ValueError("updates need a bearer token: set update_token (KAZKG_UPDATE_TOKEN)")
-    app.extensions["kazkg"] = Service(build.dataset, build.version, app.config, start,
-                                       stored=build.stored)
+    app.extensions["kazkg"] = Service(build, app.config, start)
     app.register_blueprint(endpoint.bp)
     app.register_blueprint(store.bp)
     app.register_blueprint(data.bp)

@@ -52,16 +52,21 @@ class State:
     opened_by: int | None = None  # the process that opened it
 
 
-def install(dataset: Dataset, engine: str | None = None, stored: Path | None = None) -> None:
+def install(dataset: Dataset, engine: str | None = None, stored: Path | None = None,
+            key: str | None = None) -> None:
     """Give the engine its dataset (in the main process, before the pool forks); with engine
     "oxigraph", queries run on Oxigraph's engine where it gives rdflib's answers. A dataset
-    `stored` on disk (kazkg.persist, read-only) is queried in place, not copied."""
+    `stored` on disk (kazkg.persist, read-only) is queried in place, not copied; for a cached
+    build (its `key`), Oxigraph's copy is kept in the cache too."""
     State.dataset, State.stored, State.opened_by = dataset, stored, os.getpid()
-    oxigraph = (engine or settings.get("query_engine")) == "oxigraph"
-    if stored is not None:
-        State.mirror = oxengine.Mirror.over(persist.oxigraph_store(dataset)) if oxigraph else None
-    else:
-        State.mirror = oxengine.Mirror(dataset) if oxigraph else None
+    State.mirror = None
+    if (engine or settings.get("query_engine")) == "oxigraph":
+        if stored is not None:
+            State.mirror = oxengine.Mirror.over(persist.oxigraph_store(dataset))
+        elif key is not None:
+            State.mirror = oxengine.Mirror.cached(dataset, key)
+        else:
+            State.mirror = oxengine.Mirror(dataset)
     State.applied = 0
 
 

@@ -6,16 +6,17 @@ never touches the dataset itself beyond counting at start-up: every job runs in 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF
 
-from .. import stats
+from .. import cache, stats
 from ..namespaces import ONTOLOGY_GRAPH, SCHEMA
 from ..workers import Busy, JobTimeout, Pool, WorkerDied
 from . import engine
@@ -72,6 +73,23 @@ class Metadata:
     vocabularies: tuple
     license: str | None
 
+    FILE = "metadata-1.json"  # beside the cached build; a new name when the fields change
+
+    @classmethod
+    def cached(cls, build) -> "Metadata":
+        """The metadata of a build, counted once and then kept in the cache beside it."""
+        path = cache.beside(build.fingerprint, cls.FILE)
+        try:
+            fields = json.loads(path.read_text(encoding="utf-8"))
+            return cls(**{**fields, "vocabularies": tuple(fields["vocabularies"])})
+        except (OSError, ValueError, TypeError, KeyError):
+            found = cls.of(build.dataset, build.version)
+        try:
+            cache.write_atomic(path, json.dumps(dataclasses.asdict(found)).encode("utf-8"))
+        except OSError:  # a read-only cache folder: serve all the same
+            pass
+        return found
+
     @classmethod
     def of(cls, dataset: Dataset, version: str) -> "Metadata":
         graphs = stats.by_graph(dataset)
@@ -105,12 +123,12 @@ def _namespace(iri) -> str:
 
 
 class Service:
-    def __init__(self, dataset: Dataset, version: str, config: dict, start: bool = True,
-                 stored: Path | None = None):
+    def __init__(self, build, config: dict, start: bool = True):
+        """`build`: the kazkg.build.Build to serve."""
         self.config = config
-        self.base_version = version
-        self.meta = Metadata.of(dataset, version)
-        engine.install(dataset, stored=stored)
+        self.base_version = build.version
+        self.meta = Metadata.cached(build)
+        engine.install(build.dataset, stored=build.stored, key=build.fingerprint)
         self.pool: Pool | None = None
         if start:
             self.start()

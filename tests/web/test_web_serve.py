@@ -51,3 +51,16 @@ def test_one_log_line_per_request(private_cache, tmp_path):
     lines = [line for line in log.read_text().splitlines() if asked in line]
     assert len(lines) == 3 and all(" 200 " in line for line in lines)
     assert "ready in" in log.read_text()
+
+
+def test_metadata_is_counted_once_per_build(built):
+    from kazkg import cache
+    from kazkg.web.service import Metadata
+
+    path = cache.beside(built.fingerprint, Metadata.FILE)
+    path.unlink(missing_ok=True)
+    counted = Metadata.cached(built)
+    assert path.exists() and counted == Metadata.of(built.dataset, built.version)
+    assert Metadata.cached(built) == counted  # read back
+    path.write_text("{ damaged")
+    assert Metadata.cached(built) == counted
