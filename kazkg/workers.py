@@ -18,6 +18,7 @@ sockets close and the zygote and the workers exit on end-of-file.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import queue
 import resource
@@ -94,39 +95,64 @@ def _worker_loop(sock: socket.socket, handler: Handler, memory_mb: int) -> None:
             return
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when its parent dies, even by SIGKILL: a worker busy
+    with a runaway query never reads the end-of-file that would tell it (elsewhere: no-op)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 def _zygote_loop(sock: socket.socket, handler: Handler, memory_mb: int) -> None:
-    """Serve spawn and kill commands from the main process until it goes away."""
-    while True:
-        try:
-            command = sock.recv(16)
-        except OSError:
-            return
-        if not command:
-            return
-        kind, pid = struct.unpack("!4sQ", command)
-        if kind == b"SPWN":
-            ours, theirs = socket.socketpair()
-            child = os.fork()
-            if child == 0:
-                sock.close()
+    """Serve spawn and kill commands from the main process until it goes away; then take the
+    workers along, busy ones included."""
+    workers: set[int] = set()
+    try:
+        while True:
+            try:
+                command = sock.recv(16)
+            except OSError:
+                return
+            if not command:
+                return
+            kind, pid = struct.unpack("!4sQ", command)
+            if kind == b"SPWN":
+                ours, theirs = socket.socketpair()
+                child = os.fork()
+                if child == 0:
+                    sock.close()
+                    theirs.close()
+                    try:
+                        _die_with_parent()
+                        _worker_loop(ours, handler, memory_mb)
+                    finally:
+                        os._exit(0)
+                ours.close()
+                workers.add(child)
+                socket.send_fds(sock, [struct.pack("!Q", child)], [theirs.fileno()])
                 theirs.close()
-                try:
-                    _worker_loop(ours, handler, memory_mb)
-                finally:
-                    os._exit(0)
-            ours.close()
-            socket.send_fds(sock, [struct.pack("!Q", child)], [theirs.fileno()])
-            theirs.close()
-        elif kind == b"KILL":
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            try:
-                os.waitpid(pid, 0)
-            except ChildProcessError:
-                pass
-            sock.sendall(b"done")
+            elif kind == b"KILL":
+                _kill(pid)
+                workers.discard(pid)
+                sock.sendall(b"done")
+    finally:
+        for pid in workers:
+            _kill(pid)
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
 
 
 # --- in the main process --------------------------------------------------------------------
@@ -140,7 +166,9 @@ class Worker:
 class Pool:
     """`size` workers forked from one zygote; `borrow()` one, `call()` it with a time limit."""
 
-    def __init__(self, handler: Handler, size: int = 2, memory_mb: int = 0):
+    def __init__(self, handler: Handler, size: int = 2, memory_mb: int = 0, close_fds=()):
+        """`close_fds`: descriptors of this process that the zygote and the workers must not
+        keep open (the HTTP listening socket: a worker that held it would hold the port)."""
         self.size = size
         self._lock = threading.Lock()
         self._idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
@@ -151,6 +179,9 @@ class Pool:
         pid = os.fork()
         if pid == 0:  # the zygote
             ours.close()
+            for fd in close_fds:
+                os.close(fd)
+            _die_with_parent()
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             try:
                 _zygote_loop(theirs, handler, memory_mb)

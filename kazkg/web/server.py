@@ -63,7 +63,7 @@ def run(app: Flask, listener: socket.socket | None, host: str, port: int, *, thr
             service.close()
         return
     if processes <= 1:
-        service.start()
+        service.start(close_fds=(listener.fileno(),))
         _serve(app, listener, threads)
         return
     Supervisor(app, listener, threads, processes).run()
@@ -118,7 +118,8 @@ class Supervisor:
                 for sig in (signal.SIGINT, signal.SIGTERM):
                     signal.signal(sig, signal.SIG_DFL)
                 os.close(self._alive_write)
-                self.app.extensions["kazkg"].start()  # forks the zygote: before any thread
+                # the zygote is forked here, before any thread
+                self.app.extensions["kazkg"].start(close_fds=(self.listener.fileno(), self._alive_read))
                 threading.Thread(target=self._exit_with_supervisor, daemon=True).start()
                 _serve(self.app, self.listener, self.threads)
             except Exception:

@@ -183,10 +183,11 @@ class Service:
                 self.cache.clear()
             return answer
 
-    def start(self) -> None:
-        """Fork the worker pool, in the process that will serve, before it starts any thread."""
+    def start(self, close_fds=()) -> None:
+        """Fork the worker pool, in the process that will serve, before it starts any thread;
+        `close_fds` (the listening socket) stay out of the pool's processes."""
         self.pool = Pool(engine.handle, size=self.config["WORKERS"],
-                         memory_mb=self.config["WORKER_MEMORY_MB"])
+                         memory_mb=self.config["WORKER_MEMORY_MB"], close_fds=close_fds)
 
     def close(self) -> None:
         if self.pool is not None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.web.httpraw import q, request
-from tests.web.support import PROTOCOL_DATA, Server
+from tests.web.support import PROTOCOL_DATA, RUNAWAY, Server
 
 
 def children(pid: int) -> set[int]:
@@ -109,3 +111,39 @@ def test_writes_keep_one_http_process(private_cache, tmp_path):
         assert "1 HTTP process x" in srv.log.read_text()
     finally:
         srv.stop()
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+@pytest.mark.parametrize("stop", ["terminate", "kill"])
+def test_a_busy_worker_goes_with_the_server_and_frees_the_port(private_cache, processes, stop):
+    """A worker deep in a query reads nothing until it ends, and the query's time limit lives
+    in the HTTP process: stopping (or killing) the server must still end it."""
+    srv = Server([str(PROTOCOL_DATA), "--processes", processes, "--query-timeout", "300"])
+    everyone = family(srv.process.pid)
+    # "service" in a comment keeps the query on rdflib, which runs it for minutes
+    runaway = threading.Thread(target=lambda: _quietly(
+        request, srv.sparql, "GET", "?query=" + q(RUNAWAY + " # service"), timeout=60))
+    runaway.start()
+    wait_for(lambda: any(_busy(pid) for pid in everyone - {srv.process.pid}))
+    getattr(srv.process, stop)()
+    srv.process.wait()
+    wait_for(lambda: not alive(everyone))
+    with socket.create_server(("127.0.0.1", srv.port)):  # nobody listens there any more
+        pass
+    srv.stop()
+    runaway.join()
+
+
+def _busy(pid: int) -> bool:
+    """A process using the CPU right now (state R)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "R"
+    except OSError:
+        return False
+
+
+def _quietly(call, *args, **kwargs):
+    try:
+        call(*args, **kwargs)
+    except OSError:
+        pass  # the server went away mid-answer: expected here
