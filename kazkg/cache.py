@@ -43,9 +43,13 @@ def load(key: str) -> tuple[Dataset, dict] | None:
 
 
 def save(key: str, dataset: Dataset, summary: dict) -> None:
-    """Store atomically: a reader sees the old entry or the whole new one, never half."""
+    """Store atomically: a reader sees the old entry or the whole new one, never half. What
+    was kept `beside` the old entry goes: a rebuild names its blank nodes afresh."""
     data, meta = _paths(key)
     data.parent.mkdir(parents=True, exist_ok=True)
+    for derived in data.parent.glob(f"{key}.*"):
+        if derived not in (data, meta):
+            derived.unlink(missing_ok=True)
     _atomic_write(data, pickle.dumps(dataset.store, protocol=pickle.HIGHEST_PROTOCOL))
     _atomic_write(meta, json.dumps({**summary, "key": key}, indent=2).encode("utf-8"))
 

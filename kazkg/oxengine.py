@@ -73,7 +73,7 @@ class Mirror:
             mirror.store.bulk_extend(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS))
             mirror.originals = _read_spellings(spellings)
             return mirror
-        except (OSError, SyntaxError, ValueError):  # missing or damaged: build it again
+        except (OSError, SyntaxError, ValueError, KeyError):  # missing or damaged: build again
             mirror = cls(dataset)
         try:
             cache.write_atomic(dump, mirror.store.dump(format=ox.RdfFormat.N_QUADS))

@@ -117,12 +117,25 @@ def test_a_graph_answer_is_cut_while_it_is_read(mirror):
 
 
 def test_the_mirror_of_a_cached_build_is_kept_and_read_back(built):
-    first = oxengine.Mirror.cached(built.dataset, built.fingerprint)  # built, then written
     dump = cache.beside(built.fingerprint, oxengine.DUMP)
-    assert dump.stat().st_size > 0
+    spellings = cache.beside(built.fingerprint, oxengine.SPELLINGS)
+    dump.unlink(missing_ok=True)
+    spellings.unlink(missing_ok=True)
+    first = oxengine.Mirror.cached(built.dataset, built.fingerprint)  # built, then written
+    assert dump.stat().st_size > 0 and spellings.stat().st_size > 0
     again = oxengine.Mirror.cached(built.dataset, built.fingerprint)  # read back
     assert set(again.store) == set(first.store) and len(again) == len(first)
     assert again.originals == first.originals and again.originals  # decimals keep their spelling
     dump.write_bytes(b"<not n-quads")  # damaged: built again, and written again
     rebuilt = oxengine.Mirror.cached(built.dataset, built.fingerprint)
     assert set(rebuilt.store) == set(first.store) and dump.stat().st_size > 100
+
+
+
+def test_a_rebuild_drops_what_was_kept_beside_the_old_entry(built):
+    """A rebuild names blank nodes afresh: a mirror of the old build would name them otherwise."""
+    oxengine.Mirror.cached(built.dataset, built.fingerprint)
+    dump = cache.beside(built.fingerprint, oxengine.DUMP)
+    assert dump.exists()
+    cache.save(built.fingerprint, built.dataset, {"seconds": built.seconds})
+    assert not dump.exists() and cache.load(built.fingerprint) is not None

@@ -5,6 +5,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from tests.web.support import PROTOCOL_DATA, Server
 from tests.web.httpraw import q, request
 
@@ -53,7 +55,7 @@ def test_one_log_line_per_request(private_cache, tmp_path):
     assert "ready in" in log.read_text()
 
 
-def test_metadata_is_counted_once_per_build(built):
+def test_metadata_is_counted_once_per_build(built, monkeypatch):
     from kazkg import cache
     from kazkg.web.service import Metadata
 
@@ -61,6 +63,8 @@ def test_metadata_is_counted_once_per_build(built):
     path.unlink(missing_ok=True)
     counted = Metadata.cached(built)
     assert path.exists() and counted == Metadata.of(built.dataset, built.version)
-    assert Metadata.cached(built) == counted  # read back
+    with monkeypatch.context() as patched:
+        patched.setattr(Metadata, "of", classmethod(lambda *_: pytest.fail("counted again")))
+        assert Metadata.cached(built) == counted  # read back, not counted
     path.write_text("{ damaged")
     assert Metadata.cached(built) == counted

@@ -20,6 +20,10 @@ QUERIES = sorted(catalog.load_all())
 
 @pytest.fixture(scope="module")
 def on_disk(built, tmp_path_factory):
+    from kazkg import cache
+    from kazkg.web.service import Metadata
+
+    cache.beside(built.fingerprint, Metadata.FILE).unlink(missing_ok=True)  # count the store
     location = tmp_path_factory.mktemp("served") / "db"
     srv = Server(["--store", f"oxigraph:{location}", "--processes", "2", "--workers", "2"],
                  log=location.parent / "serve.log")
