@@ -170,7 +170,7 @@ def stats_command(as_json, no_cache):
 @click.option("--result-limit", type=int, help="Rows/triples per answer [setting result_limit].")
 @click.option("--body-limit", type=int, help="Request body bytes [setting body_limit].")
 @click.option("--processes", type=click.IntRange(min=1),
-              help="HTTP processes [setting processes]; 1 with --enable-update.")
+              help="HTTP processes [setting processes]; 1 with --enable-update or --debug.")
 @click.option("--workers", type=click.IntRange(min=1),
               help="Query worker processes per HTTP process [setting workers].")
 @click.option("--threads", type=click.IntRange(min=1),
@@ -227,14 +227,15 @@ def serve(host, port, ontology, shapes, query_timeout, result_limit, body_limit,
         try:
             listener = server.listen(host, port)
         except OSError as error:
-            reason = os.strerror(error.errno) if error.errno else error
+            reason = error.strerror or error  # also for a host name that does not resolve
             raise click.ClickException(f"cannot listen on {host}:{port}: {reason}") from None
     click.echo(f"kazkg serve: dataset {built.version} ({app.extensions['kazkg'].meta.triples} "
                f"triples, {'cache' if built.from_cache else 'built'}) ready in "
                f"{time.perf_counter() - started:.1f}s", err=True)
     click.echo(f"  SPARQL endpoint  http://{host}:{port}/sparql  (query timeout "
                f"{config['QUERY_TIMEOUT']:g}s, {processes} HTTP process{'es' if processes > 1 else ''}"
-               f" x {config['WORKERS']} workers, result limit {config['RESULT_LIMIT']}, updates "
+               f" x {config['WORKERS']} worker{'s' if config['WORKERS'] > 1 else ''}, result limit "
+               f"{config['RESULT_LIMIT']}, updates "
                f"{'ON' if config['ENABLE_UPDATE'] else 'off'})", err=True)
     server.run(app, listener, host, port, threads=threads or settings.get("threads"),
                processes=processes, debug=debug)

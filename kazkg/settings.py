@@ -14,6 +14,7 @@ class Setting:
     name: str
     default: object
     help: str
+    minimum: int | None = None  # for counts: 0 workers would answer every query with 503
 
     @property
     def env(self) -> str:
@@ -28,10 +29,13 @@ class Setting:
         if isinstance(self.default, tuple):
             return tuple(item for item in raw.split() if item)
         try:
-            return type(self.default)(raw)
+            value = type(self.default)(raw)
         except ValueError:
             kind = type(self.default).__name__
             raise KazkgError(f"{self.env}={raw!r} is not a valid {kind} ({self.help})") from None
+        if self.minimum is not None and value < self.minimum:
+            raise KazkgError(f"{self.env}={raw!r} is below {self.minimum} ({self.help})")
+        return value
 
 
 def _default_cache_dir() -> str:
@@ -52,11 +56,11 @@ SETTINGS = (
             "a truncated answer says so in the X-Result-Truncated header."),
     Setting("body_limit", 512 * 1024, "Largest request body in bytes (larger: 413)."),
     Setting("processes", _PROCESSES, "HTTP processes, each with its own workers and answer cache "
-            "(one with enable_update: the update log lives in it)."),
+            "(one with enable_update: the update log lives in it).", minimum=1),
     Setting("workers", max(2, _CORES // _PROCESSES), "Query worker processes per HTTP process "
-            "(they share the loaded dataset)."),
+            "(they share the loaded dataset).", minimum=1),
     Setting("worker_memory_mb", 2048, "Extra memory (MiB) one query worker may use before its query fails."),
-    Setting("threads", 8, "HTTP threads of each HTTP process."),
+    Setting("threads", 8, "HTTP threads of each HTTP process.", minimum=1),
     Setting("query_engine", "oxigraph", "Engine for read queries: oxigraph (Oxigraph's, in-process, "
             "for every query it answers as rdflib does) or rdflib (always the reference engine)."),
     Setting("cache_entries", 512, "Query answers kept in memory (the dataset never changes while served)."),

@@ -23,7 +23,7 @@ from rdflib.plugins.sparql.sparql import QueryContext
 from rdflib.plugins.sparql.update import evalUpdate
 
 from .. import export, oxengine, persist, results, settings
-from ..errors import QueryError
+from ..errors import KazkgError, QueryError
 from ..sparql import guard, prepare
 from ..negotiation import RDF_FORMATS, RESULT_FORMATS, NotAcceptable, best_match
 from . import writes
@@ -49,7 +49,12 @@ class State:
     mirror: oxengine.Mirror | None = None  # the same quads for Oxigraph's engine
     applied = 0
     stored: Path | None = None  # the dataset lives in this on-disk Oxigraph store
+    key: str | None = None  # the build served (a store must still hold it when reopened)
     opened_by: int | None = None  # the process that opened it
+
+
+class StoreChanged(Exception):
+    """The on-disk store no longer holds the build being served."""
 
 
 def install(dataset: Dataset, engine: str | None = None, stored: Path | None = None,
@@ -58,7 +63,7 @@ def install(dataset: Dataset, engine: str | None = None, stored: Path | None = N
     "oxigraph", queries run on Oxigraph's engine where it gives rdflib's answers. A dataset
     `stored` on disk (kazkg.persist, read-only) is queried in place, not copied; for a cached
     build (its `key`), Oxigraph's copy is kept in the cache too."""
-    State.dataset, State.stored, State.opened_by = dataset, stored, os.getpid()
+    State.dataset, State.stored, State.key, State.opened_by = dataset, stored, key, os.getpid()
     State.mirror = None
     if (engine or settings.get("query_engine")) == "oxigraph":
         if stored is not None:
@@ -74,8 +79,15 @@ def _own_store_handle() -> None:
     """RocksDB, under Oxigraph's on-disk store, is not fork-safe: each worker opens the store
     itself (read-only, so any number may) instead of using the handle it inherited."""
     if State.stored is not None and State.opened_by != os.getpid():
-        dataset = persist.open_store(State.stored, read_only=True)
-        install(dataset, "oxigraph" if State.mirror is not None else "rdflib", State.stored)
+        if persist.fingerprint(State.stored) != State.key:  # rebuilt (or being rebuilt) there
+            raise StoreChanged(f"the store at {State.stored} no longer holds the dataset this "
+                               "server started with; restart kazkg serve to serve what it holds")
+        try:
+            dataset = persist.open_store(State.stored, read_only=True)
+        except KazkgError as error:
+            raise StoreChanged(str(error)) from None
+        install(dataset, "oxigraph" if State.mirror is not None else "rdflib", State.stored,
+                State.key)
 
 
 def handle(job: dict) -> Answer:
@@ -105,6 +117,8 @@ def handle(job: dict) -> Answer:
         return Answer(406, error=str(error))
     except RecursionError:
         return Answer(400, error="the request is nested too deeply to process")
+    except StoreChanged as error:
+        return Answer(503, error=str(error), retire=True)
 
 
 def sync(log) -> None:

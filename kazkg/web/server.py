@@ -66,7 +66,8 @@ def run(app: Flask, listener: socket.socket | None, host: str, port: int, *, thr
         service.start(close_fds=(listener.fileno(),))
         _serve(app, listener, threads)
         return
-    Supervisor(app, listener, threads, processes).run()
+    if not Supervisor(app, listener, threads, processes).run():
+        raise SystemExit(1)  # gave up: let a service manager see the failure
 
 
 def _serve(app: Flask, listener: socket.socket, threads: int) -> None:
@@ -93,7 +94,8 @@ class Supervisor:
         self.restarts: list[float] = []
         self._alive_read, self._alive_write = os.pipe()
 
-    def run(self) -> None:
+    def run(self) -> bool:
+        """Serve until stopped: True when stopped by a signal, False when it gave up."""
         previous = {sig: signal.signal(sig, self._stop) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
             for _ in range(self.processes):
@@ -102,9 +104,10 @@ class Supervisor:
                 pid, status = os.wait()
                 if pid in self.fronts:
                     self.fronts.discard(pid)
-                    self._restart(pid, status)
+                    if not self._restart(pid, status):
+                        return False
         except _Stopped:
-            pass
+            return True
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
@@ -133,16 +136,18 @@ class Supervisor:
         os.read(self._alive_read, 1)  # returns only at end-of-file: the supervisor is gone
         os.kill(os.getpid(), signal.SIGTERM)
 
-    def _restart(self, pid: int, status: int) -> None:
+    def _restart(self, pid: int, status: int) -> bool:
+        """Replace a front that exited; False when too many did lately."""
         now = time.monotonic()
         self.restarts = [t for t in self.restarts if now - t < 60] + [now]
         code = os.waitstatus_to_exitcode(status)
         if len(self.restarts) > self.RESTARTS_PER_MINUTE:
             log.error("kazkg serve: HTTP process %d exited (%s); too many restarts, stopping",
                       pid, code)
-            raise _Stopped
+            return False
         log.error("kazkg serve: HTTP process %d exited (%s); starting another", pid, code)
         self._fork()
+        return True
 
     def _stop(self, signum, frame) -> None:
         raise _Stopped

@@ -90,3 +90,28 @@ def test_a_page_and_a_dump_from_the_store(on_disk, built):
 def test_store_takes_no_files_and_no_updates(tmp_path):
     done = run_kazkg("serve", "--store", f"oxigraph:{tmp_path / 'db'}", "--enable-update")
     assert done.returncode == 2 and "takes no FILES and no --enable-update" in done.stderr
+
+
+def test_a_store_rebuilt_under_the_server_is_refused_not_served(built, tmp_path):
+    """A worker started after the store changed (here: all of them killed and replaced)
+    must not answer from another dataset than the one /health and the ETags describe."""
+    import os
+    import signal
+
+    from kazkg import persist
+    from tests.web.test_web_processes import children, family
+
+    location = tmp_path / "db"
+    srv = Server(["--store", f"oxigraph:{location}", "--processes", "1", "--workers", "1"])
+    try:
+        assert select(srv, "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1")[1]  # workers opened it
+        (location / persist.MARKER).write_text("another build\n")
+        zygote = next(iter(children(srv.process.pid)))
+        for worker in family(zygote) - {zygote}:
+            os.kill(worker, signal.SIGKILL)
+        answers = [request(srv.sparql, "GET", "?query=" + q("SELECT * { ?s ?p ?o } LIMIT 2"))
+                   for _ in range(3)]
+        assert all(a.status == 503 for a in answers)
+        assert b"no longer holds the dataset this server started with" in answers[-1].body
+    finally:
+        srv.stop()
