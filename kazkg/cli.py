@@ -211,6 +211,8 @@ def serve(host, port, ontology, shapes, query_timeout, result_limit, body_limit,
                "BODY_LIMIT": body_limit, "WORKERS": workers, "ENABLE_UPDATE": enable_update or None,
                "SERVICE_ALLOW": service_allow or None}
     get_only = bool(get_path)
+    # Serving forks the worker pool later, in each HTTP process (kazkg.web.server); --get
+    # answers here, so it needs the pool now.
     app = create_app(built, {k: v for k, v in options.items() if v is not None}, start=get_only)
     if get_only:
         try:

@@ -95,7 +95,11 @@ class Challenged(urllib.request.HTTPDigestAuthHandler):
             return None  # already answered: the refusal stands
         asked = challenges(headers)
         if "digest" in asked:
-            return self.retry_http_digest_auth(request, asked["digest"])
+            try:
+                return self.retry_http_digest_auth(request, asked["digest"])
+            except ValueError:  # urllib splits "Digest <params>": a bare "Digest" breaks it
+                raise PushError("cannot answer its Digest challenge: it has no parameters "
+                                f"({asked['digest']!r})") from None
         if "basic" in asked and self.basic:
             self.asked_basic = True  # so http_request adds it, to this request and the later ones
             return self.parent.open(request, timeout=request.timeout)
@@ -147,7 +151,7 @@ def push(dataset: Dataset, url: str, *, auth: str | None = None, token: str | No
     sent = []
     for graph in todo:
         try:
-            done = _put(send, url, graph, header, timeout)
+            done = _put(send, url, graph, header, timeout, with_auth=bool(auth))
         except PushError as error:
             raise PushError(f"{error}; {_so_far(sent, len(todo))}") from None
         sent.append(done)
@@ -163,7 +167,7 @@ def _so_far(sent: list[Pushed], total: int) -> str:
             f"<{sent[0].graph}> to <{sent[-1].graph}>), none after")
 
 
-def _put(send, url: str, graph, header: dict, timeout: float) -> Pushed:
+def _put(send, url: str, graph, header: dict, timeout: float, with_auth: bool = False) -> Pushed:
     body = export.serialize_graph(graph, "nt")
     request = urllib.request.Request(target(url, str(graph.identifier)), data=body,
                                      headers=header, method="PUT")
@@ -176,16 +180,22 @@ def _put(send, url: str, graph, header: dict, timeout: float) -> Pushed:
     except urllib.error.HTTPError as error:
         detail = error.read(500).decode("utf-8", "replace").strip()
         raise PushError(f"{url} refused <{graph.identifier}>: HTTP {error.code} {error.reason}"
-                        + (f": {detail}" if detail else "") + _hint(request, error)) from None
+                        + (f": {detail}" if detail else "") + _hint(request, error, with_auth)
+                        ) from None
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
         raise PushError(f"cannot reach {url}: {reason}") from None
 
 
-def _hint(request, error) -> str:
+def _hint(request, error, with_auth: bool = False) -> str:
     if error.code not in (401, 403):
         return ""
     sent = (request.get_header("Authorization") or "").split(" ")[0]
+    if not sent and with_auth:
+        if "basic" in challenges(error.headers):
+            return " (the server asks for Basic, which --auth-scheme digest never sends)"
+        return (" (the server did not ask for credentials with a Basic or Digest challenge: "
+                "--auth-scheme basic sends Basic unasked)")
     if not sent:
         return (" (no credentials were sent: give --auth USER:PASSWORD, and --auth-scheme basic"
                 " if the server does not ask for them with a Basic or Digest challenge)")

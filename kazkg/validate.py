@@ -30,7 +30,7 @@ class Violation:
         return f"{where}: {on}: {self.message} [{self.shape}]"
 
 
-class UnionGraph(Graph):
+class QueryOnceGraph(Graph):
     """A plain Graph whose query() parses and translates each distinct SPARQL text once.
 
     pyshacl runs a SPARQL-based constraint (kzsh:LabelShape's sh:sparql) as one query per focus
@@ -64,7 +64,7 @@ def data_graph(dataset: Dataset) -> Graph:
     ont_graph node by node, which takes minutes on ours. SHACL only needs its rdfs:subClassOf
     triples in the data graph, so that sh:targetClass reaches the instances of subclasses.
     """
-    union = UnionGraph()
+    union = QueryOnceGraph()
     bind_prefixes(union)
     for graph in dataset.graphs():
         if graph.identifier != INFERRED_GRAPH:
