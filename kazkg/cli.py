@@ -224,10 +224,10 @@ def serve(host, port, ontology, shapes, query_timeout, result_limit, body_limit,
         sys.exit(0 if status < 400 else 1)
     config = app.config
     processes = 1 if config["ENABLE_UPDATE"] or debug else (processes or settings.get("processes"))
-    listener = None
+    listeners = []
     if not debug:
         try:
-            listener = server.listen(host, port)
+            listeners = server.listen(host, port)
         except OSError as error:
             reason = error.strerror or error  # also for a host name that does not resolve
             raise click.ClickException(f"cannot listen on {host}:{port}: {reason}") from None
@@ -239,7 +239,7 @@ def serve(host, port, ontology, shapes, query_timeout, result_limit, body_limit,
                f" x {config['WORKERS']} worker{'s' if config['WORKERS'] > 1 else ''}, result limit "
                f"{config['RESULT_LIMIT']}, updates "
                f"{'ON' if config['ENABLE_UPDATE'] else 'off'})", err=True)
-    server.run(app, listener, host, port, threads=threads or settings.get("threads"),
+    server.run(app, listeners, host, port, threads=threads or settings.get("threads"),
                processes=processes, debug=debug)
 
 

@@ -41,16 +41,25 @@ def configure_logging() -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no second line per request
 
 
-def listen(host: str, port: int) -> socket.socket:
-    """The listening socket (IPv4 or IPv6, as `host` resolves); OSError when it is taken."""
-    family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
-                                                  flags=socket.AI_PASSIVE)[0]
-    return socket.create_server(address[:2], family=family, backlog=1024)
+def listen(host: str, port: int) -> list[socket.socket]:
+    """Listening sockets on every address `host` resolves to (as waitress itself would bind,
+    e.g. both 127.0.0.1 and ::1 for a dual-stack "localhost"); OSError when one is taken."""
+    found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    sockets: list[socket.socket] = []
+    try:
+        for family, _, _, _, address in dict.fromkeys(found):
+            sockets.append(socket.create_server(address[:2], family=family, backlog=1024,
+                                                dualstack_ipv6=False))
+    except OSError:
+        for opened in sockets:
+            opened.close()
+        raise
+    return sockets
 
 
-def run(app: Flask, listener: socket.socket | None, host: str, port: int, *, threads: int = 8,
+def run(app: Flask, listeners: list[socket.socket], host: str, port: int, *, threads: int = 8,
         processes: int = 1, debug: bool = False) -> None:
-    """Serve `app` on `listener` until SIGINT or SIGTERM. The app's worker pool must not have
+    """Serve `app` on `listeners` until SIGINT or SIGTERM. The app's worker pool must not have
     been started: each HTTP process starts its own."""
     configure_logging()
     service = app.extensions["kazkg"]
@@ -63,20 +72,20 @@ def run(app: Flask, listener: socket.socket | None, host: str, port: int, *, thr
             service.close()
         return
     if processes <= 1:
-        service.start(close_fds=(listener.fileno(),))
-        _serve(app, listener, threads)
+        service.start(close_fds=[sock.fileno() for sock in listeners])
+        _serve(app, listeners, threads)
         return
-    if not Supervisor(app, listener, threads, processes).run():
+    if not Supervisor(app, listeners, threads, processes).run():
         raise SystemExit(1)  # gave up: let a service manager see the failure
 
 
-def _serve(app: Flask, listener: socket.socket, threads: int) -> None:
-    """waitress on `listener` until the process is stopped; then the worker pool goes too."""
+def _serve(app: Flask, listeners: list[socket.socket], threads: int) -> None:
+    """waitress on `listeners` until the process is stopped; then the worker pool goes too."""
     import waitress
 
     service = app.extensions["kazkg"]
     try:
-        waitress.serve(app, sockets=[listener], threads=threads, ident="kazkg",
+        waitress.serve(app, sockets=listeners, threads=threads, ident="kazkg",
                        clear_untrusted_proxy_headers=True, _quiet=True)
     finally:
         service.close()
@@ -88,8 +97,8 @@ class Supervisor:
 
     RESTARTS_PER_MINUTE = 10  # a front that keeps dying is a bug, not bad luck: give up
 
-    def __init__(self, app: Flask, listener: socket.socket, threads: int, processes: int):
-        self.app, self.listener, self.threads, self.processes = app, listener, threads, processes
+    def __init__(self, app: Flask, listeners: list[socket.socket], threads: int, processes: int):
+        self.app, self.listeners, self.threads, self.processes = app, listeners, threads, processes
         self.fronts: set[int] = set()
         self.restarts: list[float] = []
         self._alive_read, self._alive_write = os.pipe()
@@ -122,9 +131,10 @@ class Supervisor:
                     signal.signal(sig, signal.SIG_DFL)
                 os.close(self._alive_write)
                 # the zygote is forked here, before any thread
-                self.app.extensions["kazkg"].start(close_fds=(self.listener.fileno(), self._alive_read))
+                inherited = [sock.fileno() for sock in self.listeners] + [self._alive_read]
+                self.app.extensions["kazkg"].start(close_fds=inherited)
                 threading.Thread(target=self._exit_with_supervisor, daemon=True).start()
-                _serve(self.app, self.listener, self.threads)
+                _serve(self.app, self.listeners, self.threads)
             except Exception:
                 traceback.print_exc()
                 code = 1
