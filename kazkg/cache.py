@@ -12,6 +12,7 @@ import os
 import pickle
 import tempfile
 from pathlib import Path
+from typing import BinaryIO, Callable
 
 from rdflib import Dataset
 
@@ -60,17 +61,21 @@ def beside(key: str, name: str) -> Path:
     return _directory() / f"{key}.{name}"
 
 
-def write_atomic(path: Path, payload: bytes) -> None:
-    """Write `path` whole or not at all (a temporary file, then a rename)."""
+def write_atomic(path: Path, payload: bytes | Callable[[BinaryIO], object]) -> None:
+    """Write `path` whole or not at all (a temporary file, then a rename); `payload` is the
+    bytes, or a function that writes them to the open file (so they need not fit in memory)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _atomic_write(path, payload)
 
 
-def _atomic_write(path: Path, payload: bytes) -> None:
+def _atomic_write(path: Path, payload: bytes | Callable[[BinaryIO], object]) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            if callable(payload):
+                payload(handle)
+            else:
+                handle.write(payload)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

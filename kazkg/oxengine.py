@@ -80,7 +80,8 @@ class Mirror:
         except (OSError, SyntaxError, ValueError, KeyError):  # missing or damaged: build again
             mirror = cls(dataset)
         try:
-            cache.write_atomic(dump, mirror.store.dump(format=ox.RdfFormat.N_QUADS))
+            cache.write_atomic(  # streamed: 250 MB at 100x need not sit in memory
+                dump, lambda out: mirror.store.dump(out, format=ox.RdfFormat.N_QUADS))
             cache.write_atomic(spellings, _write_spellings(mirror.originals))
         except OSError:  # a read-only cache folder: serve all the same
             pass
