@@ -88,6 +88,8 @@ class GraphStore(http.server.BaseHTTPRequestHandler):
     def challenge(self) -> str:
         if self.server.scheme == "Basic":
             return f'Basic realm="{REALM}"'
+        if getattr(self.server, "bare", False):
+            return "Digest"  # no parameters: a broken server
         nonce = secrets.token_hex(16)
         self.server.nonces[nonce] = 0
         return (f'Digest realm="{REALM}", nonce="{nonce}", opaque="{secrets.token_hex(8)}", '
@@ -264,3 +266,11 @@ def test_the_cli_answers_digest_and_reports_a_wrong_password(digest, built):
     assert done.returncode == 2 and server.graphs == {}
     assert done.stderr.startswith(f"error: {url} refused <") and "HTTP 401" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_digest_challenge_without_parameters_is_a_clear_error(digest, dataset):
+    url, server = digest
+    server.bare = True
+    with pytest.raises(PushError, match="cannot answer its Digest challenge: it has no parameters"):
+        push(dataset, url, auth=f"{USER}:{PASSWORD}")
+    assert server.graphs == {}
