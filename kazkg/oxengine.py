@@ -1,12 +1,14 @@
 """Oxigraph's SPARQL engine (pyoxigraph, in-process) over a mirror of an rdflib Dataset, giving
-answers in rdflib's terms so that the rest of kazkg (result writers, limits) is unchanged.
+answers in rdflib's terms (`as_rdflib`, for rdflib's result writers) or, for the most asked-for
+format, SPARQL JSON written straight from Oxigraph's terms as rdflib would write it
+(`results_json`).
 
-rdflib stays the reference: a query the mirror cannot answer the same way returns None from
-`evaluate`, and the caller runs it on rdflib. That is the case for anything that could reach
+rdflib stays the reference: a query the mirror cannot answer the same way gets None from
+`run`, and the caller runs it on rdflib. That is the case for anything that could reach
 outside the dataset or that the two engines define differently (SERVICE, LOAD, FROM, DESCRIBE,
-an explicit protocol dataset, a changed dataset), and for every syntax error, so that error
-messages and their positions stay rdflib's. tests/test_oxengine.py checks that both engines
-give the same answers on every catalog query.
+SPARQL 1.2, an explicit protocol dataset, a changed dataset), and for every syntax error, so
+that error messages and their positions stay rdflib's. tests/test_oxengine.py checks that both
+engines give the same answers on every catalog query.
 
 The mirror holds every named graph as it is, and in its default graph the set union of all
 graphs: rdflib's union default graph is a set, while Oxigraph's union option is a multiset
