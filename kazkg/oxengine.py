@@ -167,12 +167,6 @@ def form(found) -> str:
     return "SELECT" if isinstance(found, ox.QuerySolutions) else "CONSTRUCT"
 
 
-def evaluate(mirror: Mirror | None, job: dict):
-    """(form, raw result as rdflib's evalPart gives it) or None: then use rdflib."""
-    found = run(mirror, job)
-    return None if found is None else (form(found), as_rdflib(mirror, found))
-
-
 def as_rdflib(mirror: Mirror, found, limit: int = 0) -> dict:
     """The raw result in rdflib's terms, for rdflib's result writers; a graph result holds at
     most `limit` + 1 triples (0: no limit), so the caller can tell that it was cut."""
