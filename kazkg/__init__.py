@@ -7,6 +7,10 @@
 
 from importlib import metadata
 
+# The subpackages kazkg.build and kazkg.query share their names with two API functions: importing
+# them first, then binding the functions, leaves the functions as the package's attributes (a
+# later `import kazkg.build` finds the subpackage in sys.modules and does not rebind the name).
+from . import build as _build_stage, query as _query_stage  # noqa: F401
 from .api import build, load, query, validate
 from .errors import InputError, Inconsistent, KazkgError, QueryError, UnknownQuery, ValidationFailed
 from .namespaces import KAZKG, KZG, KZR

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from rdflib import Dataset
 
-from . import build as pipeline
-from . import catalog, sparql
-from .inputs import Inputs, bundled
+from .build import pipeline
+from .query import catalog, sparql
+from .build.inputs import Inputs, bundled
 from .namespaces import INFERRED_GRAPH, bind_prefixes
-from .store import load as parse_inputs
+from .build.store import load as parse_inputs
 
 _builds: dict[str, pipeline.Build] = {}  # one build per distinct input, for this process
 _asserted: dict[str, Dataset] = {}  # and its copy without the inferred graph, made once
 
 
 def build(inputs: Inputs | None = None, *, use_cache: bool = True) -> pipeline.Build:
-    """Build the dataset (or take it from the disk cache); see kazkg.build.Build."""
+    """Build the dataset (or take it from the disk cache); see kazkg.build.pipeline.Build."""
     inputs = inputs or bundled()
     result = pipeline.build(inputs, use_cache=use_cache)
     _builds[result.fingerprint] = result
@@ -59,9 +59,9 @@ def query(text: str, dataset: Dataset | None = None, *, inferred: bool = True,
 
 
 def validate(inputs: Inputs | None = None) -> list:
-    """Every SHACL result (kazkg.validate.Violation) for the inputs: violations, warnings and
+    """Every SHACL result (kazkg.build.validate.Violation) for the inputs: violations, warnings and
     infos, without inference."""
-    from .validate import check
+    from .build.validate import check
 
     inputs = inputs or bundled()
     shapes = pipeline.load_shapes(inputs)

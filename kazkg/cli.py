@@ -11,7 +11,10 @@ from pathlib import Path
 
 import click
 
-from . import api, catalog, export, persist, results, stats
+from . import api
+from .query import catalog
+from .formats import export, results
+from .build import persist, stats
 from .errors import KazkgError
 from .namespaces import compact
 from .settings import SETTINGS
@@ -191,8 +194,8 @@ def serve(host, port, ontology, shapes, query_timeout, result_limit, body_limit,
     """Serve the graph (or RDF FILES) over HTTP: the SPARQL 1.1 Protocol at /sparql, Graph
     Store GET at /store, VoID at /.well-known/void, dumps at /download/, and /health."""
     from . import settings
-    from .build import build as run_build
-    from .inputs import from_files
+    from .build.pipeline import build as run_build
+    from .build.inputs import from_files
     from .web import create_app, server
 
     stored = persist.parse(store)  # None: rdflib's in-memory store
@@ -257,7 +260,7 @@ def serve(host, port, ontology, shapes, query_timeout, result_limit, body_limit,
 def push(url, auth, auth_scheme, token, inferred, no_cache):
     """PUT every named graph to URL, a SPARQL 1.1 Graph Store (Oxigraph, Fuseki, GraphDB,
     Virtuoso): one request per graph, URL?graph=IRI."""
-    from . import push as graph_store
+    from .tools import push as graph_store
 
     if auth and token:
         raise click.UsageError("give --auth or --token, not both")
@@ -284,7 +287,7 @@ def push(url, auth, auth_scheme, token, inferred, no_cache):
 def bench(requests, concurrency, unique_share, slow_share, only, load_seconds, load_clients,
           workdir):
     """Benchmark kazkg serve against Oxigraph server and rdflib-endpoint (needs kazkg[bench])."""
-    from . import bench as benchmark
+    from .tools import bench as benchmark
 
     options = benchmark.Options(requests, concurrency, unique_share, slow_share,
                                 tuple(only) or benchmark.Options.servers, load_seconds,

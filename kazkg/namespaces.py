@@ -57,7 +57,8 @@ def bind_prefixes(graph) -> None:
 
 
 def compact(iri) -> str:
-    """`https://w3id.org/kazkg/graph/text/p2-s7` -> `kzg:text/p2-s7`, for display only."""
+    """`https://w3id.org/kazkg/graph/text/<document>/p2-s7` -> `kzg:text/<document>/p2-s7`, for
+    display only."""
     text = str(iri)
     for prefix, ns in sorted(PREFIXES.items(), key=lambda pn: -len(pn[1])):
         if text.startswith(ns):

@@ -38,7 +38,7 @@ def test_validate_passes_on_the_bundled_data():
 
 
 def test_validate_exits_1_with_readable_messages(data_copy):
-    path = data_copy / "graph" / "text" / "p3-s3.ttl"
+    path = data_copy / "graph" / "text" / "industry-1956-1985" / "p3-s3.ttl"
     path.write_text(path.read_text(encoding="utf-8") + "\nkzr:nameless a kazkg:Mine .\n",
                     encoding="utf-8")
     done = run_kazkg("validate", env={"KAZKG_DATA_DIR": str(data_copy)})
@@ -113,7 +113,7 @@ def test_stats_counts_by_class_graph_and_language():
 
 
 def test_malformed_file_error_names_file_and_line(data_copy):
-    path = data_copy / "graph" / "text" / "p4-s7.ttl"
+    path = data_copy / "graph" / "text" / "industry-1956-1985" / "p4-s7.ttl"
     path.write_text(path.read_text(encoding="utf-8") + "\nkzr:a kzr:b kzr:c\n", encoding="utf-8")
     done = run_kazkg("build", env={"KAZKG_DATA_DIR": str(data_copy)})
     assert done.returncode == 2

@@ -9,8 +9,8 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from kazkg import export
-from kazkg.store import to_rdflib
+from kazkg.formats import export
+from kazkg.build.store import to_rdflib
 from tests.support import run_kazkg
 
 OX_FORMATS = {

@@ -50,7 +50,7 @@ def test_sentence_texts_are_the_source_texts(asserted):
 
 @pytest.mark.parametrize("sid", SENTENCE_IDS)
 def test_every_sentence_has_its_graph_of_statements(dataset, sid):
-    graph = dataset.graph(KZG["text/" + sid.replace(".", "-")])
+    graph = dataset.graph(KZG["text/industry-1956-1985/" + sid.replace(".", "-")])
     assert (graph.identifier, PROV.wasDerivedFrom, sentence(sid)) in graph
     assert len(graph) > 8, f"{sid}: only the graph's own description"
 

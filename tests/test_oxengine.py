@@ -1,4 +1,4 @@
-"""Oxigraph's engine (kazkg.oxengine, used by kazkg serve) gives rdflib's answers: rdflib is the
+"""Oxigraph's engine (kazkg.query.oxengine, used by kazkg serve) gives rdflib's answers: rdflib is the
 reference, and every catalog query must come out the same, row for row and term for term."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ import pytest
 from rdflib import Dataset, Literal, URIRef
 from rdflib.plugins.sparql.processor import SPARQLResult
 
-from kazkg import cache, catalog, oxengine, sparql
+from kazkg.build import cache
+from kazkg.query import catalog, oxengine, sparql
 
 QUERIES = sorted(catalog.load_all())
 

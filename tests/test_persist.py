@@ -10,7 +10,9 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from kazkg import catalog, export, persist, sparql
+from kazkg.query import catalog, sparql
+from kazkg.formats import export
+from kazkg.build import persist
 from kazkg.errors import KazkgError
 from tests.support import run_kazkg
 

@@ -10,7 +10,8 @@ from rdflib.namespace import OWL, RDF
 
 import kazkg
 import pytest
-from kazkg import export, inputs
+from kazkg.formats import export
+from kazkg.build import inputs
 from kazkg.namespaces import INFERRED_GRAPH, META_VOCABULARIES, ONTOLOGY_GRAPH
 
 from tests.support import ROOT
@@ -50,7 +51,7 @@ def test_inferred_graph_is_new_and_clean(dataset):
 
 
 def test_malformed_turtle_names_file_and_line(data_copy):
-    bad = data_copy / "graph" / "text" / "p1-s1.ttl"
+    bad = data_copy / "graph" / "text" / "industry-1956-1985" / "p1-s1.ttl"
     lines = bad.read_text(encoding="utf-8").splitlines()
     lines.append('kzr:broken rdfs:label "no closing quote .')
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -66,7 +67,7 @@ def _append(path, text):
 
 
 def test_disjointness_violation_stops_the_build(data_copy):
-    _append(data_copy / "graph" / "text" / "p2-s7.ttl",
+    _append(data_copy / "graph" / "text" / "industry-1956-1985" / "p2-s7.ttl",
             "kzr:achisai-polymetallic-combine a kazkg:Place .")
     with pytest.raises(kazkg.Inconsistent) as caught:
         kazkg.build(use_cache=False)
@@ -87,12 +88,13 @@ def test_functional_property_violation_stops_the_build(data_copy):
 
 
 def test_shacl_violation_stops_the_build(data_copy):
-    _append(data_copy / "graph" / "text" / "p3-s3.ttl", "kzr:nameless-plant a kazkg:Plant .")
+    _append(data_copy / "graph" / "text" / "industry-1956-1985" / "p3-s3.ttl",
+            "kzr:nameless-plant a kazkg:Plant .")
     with pytest.raises(kazkg.ValidationFailed) as caught:
         kazkg.build(use_cache=False)
     message = str(caught.value)
     assert "kzr:nameless-plant" in message
-    assert "graph/text/p3-s3.ttl" in message
+    assert "graph/text/industry-1956-1985/p3-s3.ttl" in message
 
 
 def test_second_build_comes_from_the_cache(data_copy):
@@ -116,7 +118,7 @@ def test_cache_key_follows_the_inputs(data_copy):
 def test_functional_datatype_property_compares_values_not_spellings():
     from rdflib import Graph
 
-    from kazkg import reason
+    from kazkg.build import reason
 
     graph = Graph().parse(format="turtle", data="""
         @prefix kazkg: <https://w3id.org/kazkg/ontology#> .

@@ -23,10 +23,11 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from kazkg import catalog, results, sparql
-from kazkg.bench import answers
-from kazkg.bench.servers import free_port
-from kazkg.push import PushError, graphs, push
+from kazkg.query import catalog, sparql
+from kazkg.formats import results
+from kazkg.tools.bench import answers
+from kazkg.tools.bench.servers import free_port
+from kazkg.tools.push import PushError, graphs, push
 from tests.support import run_kazkg
 
 OXIGRAPH = str(Path(sys.executable).with_name("oxigraph")) if Path(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kazkg import catalog, sparql
+from kazkg.query import catalog, sparql
 from kazkg.namespaces import KZR
 
 QUERIES = catalog.load_all()

@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph, Namespace
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kazkg import reason
+from kazkg.build import reason
 
 EX = Namespace("https://example.org/")
 

@@ -66,12 +66,12 @@ def test_invalid_example_fails_on_its_shape(name):
 
 
 def _kazkg_results(*examples: str) -> list:
-    """kazkg's own validation (kazkg.validate.check, as the build runs it) of the ontology and
+    """kazkg's own validation (kazkg.build.validate.check, as the build runs it) of the ontology and
     each Turtle text in a named graph of its own."""
     from rdflib import Dataset
 
     from kazkg.namespaces import ONTOLOGY_GRAPH
-    from kazkg.validate import check
+    from kazkg.build.validate import check
 
     dataset = Dataset()
     dataset.graph(ONTOLOGY_GRAPH).parse(ROOT / "ontology" / "kazkg.ttl")
@@ -82,7 +82,7 @@ def _kazkg_results(*examples: str) -> list:
 
 @pytest.mark.parametrize("name", _shape_names())
 def test_the_build_finds_what_plain_pyshacl_finds(name):
-    # kazkg.validate runs pyshacl in place, on a graph that parses each SPARQL text once
+    # kazkg.build.validate runs pyshacl in place, on a graph that parses each SPARQL text once
     example = EXAMPLES / "invalid" / f"{name}.ttl"
     found = {v.shape for v in _kazkg_results(example.read_text(encoding="utf-8"))}
     assert {s.rstrip(">").rpartition("#")[2] for s in found} == _failing_shapes(example)

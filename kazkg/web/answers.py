@@ -8,9 +8,9 @@ from flask import Response, current_app, g, request
 from rdflib import Graph
 from werkzeug.exceptions import Forbidden, Unauthorized
 
-from ..export import serialize_graph
-from ..negotiation import RDF_FORMATS, NotAcceptable, best_match
-from .engine import Answer
+from ..formats.export import serialize_graph
+from ..formats.negotiation import RDF_FORMATS, NotAcceptable, best_match
+from ..query.engine import Answer
 from .errors import error_response
 from .service import Service
 

@@ -24,7 +24,7 @@ def default_config() -> dict:
 
 
 def create_app(build=None, config: dict | None = None, start: bool = True) -> Flask:
-    """A Flask app for `build` (a kazkg.build.Build; default: the bundled dataset).
+    """A Flask app for `build` (a kazkg.build.pipeline.Build; default: the bundled dataset).
 
     `config` overrides the settings by their upper-case names, e.g. {"QUERY_TIMEOUT": 2}.
     The worker pool is forked here, so call this before starting any server thread; with

@@ -9,9 +9,9 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from ..export import FORMATS
+from ..formats.export import FORMATS
 from ..namespaces import BASE, bind_prefixes
-from ..negotiation import RDF_FORMATS, RESULT_FORMATS
+from ..formats.negotiation import RDF_FORMATS, RESULT_FORMATS
 from .service import Metadata
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")

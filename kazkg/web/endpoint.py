@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request
 from werkzeug.exceptions import BadRequest
 
-from ..negotiation import prefers_html
+from ..formats.negotiation import prefers_html
 from . import protocol, store
 from .answers import not_modified, rdf_response, require_write, respond, service
 from .describe import service_description

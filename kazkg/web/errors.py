@@ -9,7 +9,7 @@ from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
-from ..negotiation import prefers_html
+from ..formats.negotiation import prefers_html
 
 log = logging.getLogger("kazkg.web")
 

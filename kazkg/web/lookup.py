@@ -1,7 +1,7 @@
 """The pages' data: SPARQL SELECTs run on the worker pool, turned into plain Python values.
 
 The HTTP process never touches the dataset: every lookup here is a "query" job for
-kazkg.web.engine (so it has the same time limit and the same guard as /sparql). Small,
+kazkg.query.engine (so it has the same time limit and the same guard as /sparql). Small,
 stable answers that many pages need (labels, types, counts) are kept per dataset version in
 `Service.page_cache`.
 """

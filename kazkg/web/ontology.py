@@ -11,7 +11,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from ..namespaces import KAZKG, ONTOLOGY_GRAPH, ONTOLOGY_IRI, compact
-from ..negotiation import RDF_FORMATS, NotAcceptable, best_match, prefers_html
+from ..formats.negotiation import RDF_FORMATS, NotAcceptable, best_match, prefers_html
 from .answers import not_modified, respond, service
 from .errors import error_response
 from .lookup import cached, names, select

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask import render_template
 
-from .. import catalog
+from ..query import catalog
 from ..namespaces import PREFIXES, sparql_prologue
-from ..negotiation import RDF_FORMATS, RESULT_FORMATS
+from ..formats.negotiation import RDF_FORMATS, RESULT_FORMATS
 from .answers import service
 
 DEFAULT_QUERY = """SELECT ?class (COUNT(DISTINCT ?s) AS ?members) WHERE {

@@ -25,9 +25,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF
 from werkzeug.exceptions import NotFound
 
-from ..export import serialize_graph
+from ..formats.export import serialize_graph
 from ..namespaces import BASE, GEO, INFERRED_GRAPH, KAZKG, SCHEMA, bind_prefixes, compact
-from ..negotiation import RDF_FORMATS, NotAcceptable, best_match, by_name, prefers_html
+from ..formats.negotiation import RDF_FORMATS, NotAcceptable, best_match, by_name, prefers_html
 from .answers import content_type, not_modified, service
 from .errors import error_response
 from .lookup import names, resource_rows

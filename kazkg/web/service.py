@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF
 
-from .. import cache, stats
+from ..build import cache, stats
 from ..namespaces import ONTOLOGY_GRAPH, SCHEMA
-from ..workers import Busy, JobTimeout, Pool, WorkerDied
-from . import engine
-from .engine import Answer
+from ..query.workers import Busy, JobTimeout, Pool, WorkerDied
+from ..query import engine
+from ..query.engine import Answer
 
 
 class AnswerCache:
@@ -124,7 +124,7 @@ def _namespace(iri) -> str:
 
 class Service:
     def __init__(self, build, config: dict, start: bool = True):
-        """`build`: the kazkg.build.Build to serve."""
+        """`build`: the kazkg.build.pipeline.Build to serve."""
         self.config = config
         self.base_version = build.version
         self.meta = Metadata.cached(build)

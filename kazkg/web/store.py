@@ -10,9 +10,10 @@ from flask import Blueprint, current_app, request
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from ..errors import QueryError
-from . import protocol, writes
+from . import protocol
+from ..query import writes
 from .answers import not_modified, require_write, respond, service
-from .engine import Answer
+from ..query.engine import Answer
 from .errors import error_response
 
 bp = Blueprint("store", __name__)

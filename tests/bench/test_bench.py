@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from kazkg import bench
+from kazkg.tools import bench
 
 pytestmark = [pytest.mark.bench, pytest.mark.timeout(900)]
 NEEDED = ("oxigraph", "rdflib-endpoint")
@@ -18,7 +18,7 @@ NEEDED = ("oxigraph", "rdflib-endpoint")
 
 @pytest.fixture(autouse=True)
 def servers_installed():
-    from kazkg.bench.servers import tool
+    from kazkg.tools.bench.servers import tool
 
     try:
         for name in NEEDED:

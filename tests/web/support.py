@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kazkg.bench import servers
+from kazkg.tools.bench import servers
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PROTOCOL_DATA = FIXTURES / "protocol.trig"
@@ -18,14 +18,14 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 
 
 def fixture_build():
-    from kazkg.build import build
-    from kazkg.inputs import from_files
+    from kazkg.build.pipeline import build
+    from kazkg.build.inputs import from_files
 
     return build(from_files([PROTOCOL_DATA]), infer=False)
 
 
 class Server(servers.Server):
-    """A real `kazkg serve` process (kazkg.bench.servers.Server: started ready, stopped by
+    """A real `kazkg serve` process (kazkg.tools.bench.servers.Server: started ready, stopped by
     `stop()`); `url` is its root, ending in a slash, and `log` its standard error, if asked."""
 
     def __init__(self, args, env=None, prefix=(), log=None):

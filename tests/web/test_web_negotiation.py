@@ -1,9 +1,9 @@
-"""The pure best-match function of kazkg.negotiation."""
+"""The pure best-match function of kazkg.formats.negotiation."""
 
 import pytest
 
-from kazkg.negotiation import (RDF_FORMATS, RESULT_FORMATS, NotAcceptable, best_match,
-                               prefers_html)
+from kazkg.formats.negotiation import (RDF_FORMATS, RESULT_FORMATS, NotAcceptable, best_match,
+                                       prefers_html)
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 

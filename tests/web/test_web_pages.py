@@ -36,7 +36,7 @@ def page(site, path, **kw):
 
 @pytest.mark.parametrize("path", ["/", "/browse", "/search?q=Almaty", "/timeline", "/map",
                                   "/ontology", "/sparql", "/resource/shymkent", "/resource/kazakh-ssr",
-                                  "/graph/text/p2-s3"])
+                                  "/graph/text/industry-1956-1985/p2-s3"])
 def test_pages_load_nothing_from_another_host(site, path):
     body = page(site, path)
     for tag, attr, value in re.findall(r"<(script|link|img|iframe|source)\b[^>]*?\b(src|href)=\"([^\"]*)\"", body):
@@ -67,7 +67,7 @@ def test_home_has_counts_and_links(site):
 
 
 def test_query_page_has_yasgui_prefixes_and_the_catalog(site):
-    from kazkg import catalog
+    from kazkg.query import catalog
 
     body = page(site, "/sparql")
     assert "/static/vendor/yasgui-4.6.2/yasgui.min.js" in body

@@ -56,7 +56,7 @@ def test_one_log_line_per_request(private_cache, tmp_path):
 
 
 def test_metadata_is_counted_once_per_build(built, monkeypatch):
-    from kazkg import cache
+    from kazkg.build import cache
     from kazkg.web.service import Metadata
 
     path = cache.beside(built.fingerprint, Metadata.FILE)

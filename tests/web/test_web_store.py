@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 from rdflib import BNode, Literal, URIRef
 
-from kazkg import catalog, sparql
+from kazkg.query import catalog, sparql
 from tests.support import run_kazkg
 from tests.test_persist import term
 from tests.web.httpraw import q, request
@@ -20,7 +20,7 @@ QUERIES = sorted(catalog.load_all())
 
 @pytest.fixture(scope="module")
 def on_disk(built, tmp_path_factory):
-    from kazkg import cache
+    from kazkg.build import cache
     from kazkg.web.service import Metadata
 
     cache.beside(built.fingerprint, Metadata.FILE).unlink(missing_ok=True)  # count the store
@@ -66,7 +66,7 @@ def test_health_counts_the_stored_dataset(on_disk, built):
 
 
 def test_rdflibs_path_reads_the_store_too(on_disk):
-    """DESCRIBE and FROM run on rdflib (kazkg.oxengine), here over the store through oxrdflib."""
+    """DESCRIBE and FROM run on rdflib (kazkg.query.oxengine), here over the store through oxrdflib."""
     shymkent = "https://w3id.org/kazkg/resource/shymkent"
     answer = request(on_disk.sparql, "GET", "?query=" + q(f"DESCRIBE <{shymkent}>"),
                      headers={"Accept": "application/n-triples"})
@@ -98,7 +98,7 @@ def test_a_store_rebuilt_under_the_server_is_refused_not_served(built, tmp_path)
     import os
     import signal
 
-    from kazkg import persist
+    from kazkg.build import persist
     from tests.web.test_web_processes import children, family
 
     location = tmp_path / "db"

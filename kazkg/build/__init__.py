@@ -1,0 +1,1 @@
+"""Build the dataset: read the inputs, validate them, infer, cache the result."""

@@ -1,0 +1,82 @@
+"""The on-disk cache of built datasets, keyed by the fingerprint of the inputs.
+
+An entry is the pickled rdflib store of the built dataset (loading it takes a seventh of the
+time of parsing N-Quads) and a JSON summary. The key covers the library versions, so a
+pickle is only ever read back by the rdflib that wrote it; the folder is the user's own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import BinaryIO, Callable
+
+from rdflib import Dataset
+
+from .. import settings
+from ..namespaces import bind_prefixes
+
+
+def _directory() -> Path:
+    return Path(settings.get("cache_dir"))
+
+
+def _paths(key: str) -> tuple[Path, Path]:
+    base = _directory() / key  # the whole key: "-asserted" builds get entries of their own
+    return base.with_suffix(".pickle"), base.with_suffix(".json")
+
+
+def load(key: str) -> tuple[Dataset, dict] | None:
+    """The cached dataset and its build summary, or None when there is no usable entry."""
+    data, meta = _paths(key)
+    try:
+        summary = json.loads(meta.read_text(encoding="utf-8"))
+        if summary.get("key") != key:
+            return None
+        dataset = Dataset(store=pickle.loads(data.read_bytes()), default_union=True)
+    except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, TypeError):
+        return None  # a missing or damaged entry is simply rebuilt
+    bind_prefixes(dataset)
+    return dataset, summary
+
+
+def save(key: str, dataset: Dataset, summary: dict) -> None:
+    """Store atomically: a reader sees the old entry or the whole new one, never half. What
+    was kept `beside` the old entry goes: a rebuild names its blank nodes afresh."""
+    data, meta = _paths(key)
+    data.parent.mkdir(parents=True, exist_ok=True)
+    for derived in data.parent.glob(f"{key}.*"):
+        if derived not in (data, meta):
+            derived.unlink(missing_ok=True)
+    _atomic_write(data, pickle.dumps(dataset.store, protocol=pickle.HIGHEST_PROTOCOL))
+    _atomic_write(meta, json.dumps({**summary, "key": key}, indent=2).encode("utf-8"))
+
+
+def beside(key: str, name: str) -> Path:
+    """Where something derived from the cached build `key` is kept (e.g. kazkg serve's
+    Oxigraph copy): `name` should carry its own format version."""
+    return _directory() / f"{key}.{name}"
+
+
+def write_atomic(path: Path, payload: bytes | Callable[[BinaryIO], object]) -> None:
+    """Write `path` whole or not at all (a temporary file, then a rename); `payload` is the
+    bytes, or a function that writes them to the open file (so they need not fit in memory)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write(path, payload)
+
+
+def _atomic_write(path: Path, payload: bytes | Callable[[BinaryIO], object]) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if callable(payload):
+                payload(handle)
+            else:
+                handle.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

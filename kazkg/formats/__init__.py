@@ -1,0 +1,1 @@
+"""The formats kazkg reads and writes: content negotiation, RDF export, query results."""

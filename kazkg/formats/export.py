@@ -1,0 +1,159 @@
+"""Deterministic serialisation of the dataset in every common RDF format.
+
+The same dataset always gives the same bytes: blank nodes get content-derived labels
+(rdflib.compare), every writer emits in a fixed order, and the project's prefixes are always
+the same. rdflib's own TriG, JSON-LD and RDF/XML writers order their output by chance, so
+those three are written here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Callable
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph
+from rdflib.compare import to_canonical_graph
+
+from ..namespaces import INFERRED_GRAPH, PREFIXES, bind_prefixes
+from ..build.store import is_named_graph, to_oxigraph
+
+
+def canonical(graph: Graph, identifier=None) -> Graph:
+    """A copy of `graph` whose blank-node labels depend only on its content."""
+    copy = Graph(identifier=identifier)
+    bind_prefixes(copy)
+    known = {str(ns) for _, ns in copy.namespaces()}
+    for prefix, namespace in graph.namespaces():  # keep a graph's own, e.g. sd: and void:
+        if str(namespace) not in known and prefix and not prefix.startswith("ns"):
+            copy.bind(prefix, namespace, override=False)
+    copy += to_canonical_graph(graph)
+    return copy
+
+
+def selected(dataset: Dataset, inferred: bool = True) -> Dataset:
+    """A canonical copy of the dataset's named graphs, with or without the inferred graph."""
+    out = Dataset(default_union=True)
+    bind_prefixes(out)
+    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
+        if (not len(graph) or not is_named_graph(graph.identifier)
+                or (graph.identifier == INFERRED_GRAPH and not inferred)):
+            continue
+        target = out.graph(graph.identifier)
+        for triple in canonical(graph):
+            target.add(triple)
+    return out
+
+
+def union(dataset: Dataset) -> Graph:
+    """All triples of all graphs, once each."""
+    graph = Graph()
+    bind_prefixes(graph)
+    for g in dataset.graphs():
+        if is_named_graph(g.identifier):
+            graph += g
+    return graph
+
+
+def _lines(text: str) -> str:
+    return "\n".join(sorted({line.rstrip() for line in text.splitlines() if line.strip()})) + "\n"
+
+
+def turtle(graph: Graph) -> str:
+    return graph.serialize(format="turtle")  # rdflib sorts subjects, predicates and objects
+
+
+def ntriples(graph: Graph) -> str:
+    return _lines(graph.serialize(format="nt"))
+
+
+def nquads(dataset: Dataset) -> str:
+    """Each graph's N-Triples with its name appended (rdflib's N-Quads writer goes through a
+    deprecated Dataset API), sorted."""
+    lines = []
+    for graph in dataset.graphs():
+        name = f" {graph.identifier.n3()} ."
+        lines += [line.rstrip()[:-1].rstrip() + name
+                  for line in graph.serialize(format="nt").splitlines() if line.strip()]
+    return _lines("\n".join(lines))
+
+
+def trig(dataset: Dataset) -> str:
+    """The graphs in IRI order, each written by the (ordered) Turtle writer."""
+    prefixes, blocks = set(), []
+    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
+        if not len(graph):
+            continue
+        body = []
+        for line in turtle(graph).splitlines():
+            if line.startswith("@prefix"):
+                prefixes.add(line)
+            elif line.strip() or body:
+                body.append("    " + line if line.strip() else "")
+        blocks.append(f"{graph.identifier.n3()} {{\n" + "\n".join(body).rstrip() + "\n}\n")
+    return "\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)
+
+
+def jsonld(data: Graph) -> str:
+    """JSON-LD with the project's prefixes as its context, nodes and values in a fixed order
+    (JSON-LD value arrays are sets; only @list keeps its order). Named graphs are kept."""
+    text = data.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True)
+    return json.dumps(_ordered(json.loads(text)), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _ordered(node):
+    if isinstance(node, dict):
+        return {k: (v if k == "@list" else _ordered(v)) for k, v in node.items()}
+    if isinstance(node, list):
+        items = [_ordered(v) for v in node]
+        return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+    return node
+
+
+def rdfxml(graph: Graph) -> str:
+    """RDF/XML of the triples in sorted order, written by pyoxigraph."""
+    triples = sorted(graph, key=lambda t: tuple(term.n3() for term in t))
+    return ox.serialize(
+        [ox.Triple(*(to_oxigraph(term) for term in t)) for t in triples],
+        format=ox.RdfFormat.RDF_XML, prefixes=dict(PREFIXES),
+    ).decode("utf-8")
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    write: Callable  # a Graph (or, with named_graphs, a Dataset) -> str
+    named_graphs: bool
+    suffix: str
+    media_type: str
+
+
+FORMATS = {f.name: f for f in (
+    Format("turtle", turtle, False, ".ttl", "text/turtle"),
+    Format("nt", ntriples, False, ".nt", "application/n-triples"),
+    Format("nquads", nquads, True, ".nq", "application/n-quads"),
+    Format("trig", trig, True, ".trig", "application/trig"),
+    Format("jsonld", jsonld, True, ".jsonld", "application/ld+json"),
+    Format("xml", rdfxml, False, ".rdf", "application/rdf+xml"),
+)}
+
+
+def serialize(dataset: Dataset, fmt: str = "turtle", *, inferred: bool = True) -> bytes:
+    """Serialise the dataset in `fmt` (a key of FORMATS); formats without named graphs get the
+    union of the graphs."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    spec = FORMATS[fmt]
+    data = selected(dataset, inferred)
+    return spec.write(data if spec.named_graphs else union(data)).encode("utf-8")
+
+
+# One graph in a quad format is the default graph, and N-Triples and Turtle are exactly that.
+_SINGLE_GRAPH_WRITERS = {"nquads": ntriples, "trig": turtle}
+
+
+def serialize_graph(graph: Graph, fmt: str) -> bytes:
+    """Serialise one graph (e.g. a CONSTRUCT result) deterministically, in any format."""
+    write = _SINGLE_GRAPH_WRITERS.get(fmt, FORMATS[fmt].write)
+    return write(canonical(graph)).encode("utf-8")

@@ -1,0 +1,89 @@
+"""Query results in the formats of `kazkg query --format`."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+
+from ..errors import QueryError
+from .export import serialize_graph
+from ..namespaces import bind_prefixes
+
+TABULAR = ("table", "json", "csv", "tsv", "xml")
+GRAPH = ("turtle", "nt", "jsonld", "xml")
+ALL = ("table", "json", "csv", "tsv", "xml", "turtle", "nt", "jsonld")
+
+
+def default_format(result, on_terminal: bool) -> str:
+    if result.type in ("SELECT", "ASK"):
+        return "table" if on_terminal else "tsv"
+    return "turtle"
+
+
+def render(result, fmt: str) -> str:
+    """The result as text in `fmt`; raise QueryError when the format does not suit the form."""
+    if result.type in ("SELECT", "ASK"):
+        if fmt not in TABULAR:
+            raise QueryError(f"--format {fmt} does not suit a {result.type} query; "
+                             f"choose one of {', '.join(TABULAR)}")
+        if fmt == "table":
+            return table(result)
+        if result.type == "ASK" and fmt in ("csv", "tsv"):
+            return ("true" if result.askAnswer else "false") + "\n"
+        if fmt == "tsv":
+            return tsv(result)
+        text = result.serialize(format=fmt).decode("utf-8")
+        return text if text.endswith("\n") else text + "\n"
+    if fmt not in GRAPH:
+        raise QueryError(f"--format {fmt} does not suit a {result.type} query; "
+                         f"choose one of {', '.join(GRAPH)}")
+    return serialize_graph(result.graph, fmt).decode("utf-8")
+
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def tsv_term(term) -> str:
+    """A term in the SPARQL 1.1 TSV results encoding (Turtle syntax, one line)."""
+    if term is None:
+        return ""
+    if isinstance(term, Literal):
+        text = '"' + str(term).translate(_TSV_ESCAPES) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        return f"{text}^^<{term.datatype}>" if term.datatype else text
+    return term.n3()
+
+
+def tsv(result) -> str:
+    """SELECT results as SPARQL 1.1 TSV (rdflib has no TSV serializer)."""
+    lines = ["\t".join(f"?{v}" for v in result.vars)]
+    lines += ["\t".join(tsv_term(row[v]) for v in result.vars) for row in result]
+    return "\n".join(lines) + "\n"
+
+
+def cell(term, namespaces) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return term.n3(namespaces)
+    if isinstance(term, Literal):
+        text = str(term)
+        return f"{text} @{term.language}" if term.language else text
+    return term.n3()
+
+
+def table(result) -> str:
+    """A plain text table with prefixed names, and a row count."""
+    if result.type == "ASK":
+        return ("yes" if result.askAnswer else "no") + "\n"
+    prefixed = Graph()
+    bind_prefixes(prefixed)
+    namespaces = prefixed.namespace_manager
+    header = [str(v) for v in result.vars]
+    rows = [[cell(row[v], namespaces) for v in result.vars] for row in result]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+    def line(values):
+        return "  ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip()
+    out = [line(header), line(["-" * w for w in widths])] + [line(r) for r in rows]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out) + "\n"

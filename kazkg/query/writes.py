@@ -1,0 +1,58 @@
+"""Writes (only with `kazkg serve --enable-update` and a bearer token): the log they form.
+
+A write is an operation tuple; the main process keeps the log of the writes that succeeded,
+and every worker applies the ones it has not seen before its next job, so all workers (and
+workers forked later from the unchanged zygote) answer from the same dataset.
+
+    ("update", text, base)            a SPARQL Update
+    ("put", graph_or_None, nquads)    Graph Store PUT: replace the graph
+    ("post", graph_or_None, nquads)   Graph Store POST: add to the graph
+    ("delete", graph_or_None, b"")    Graph Store DELETE: drop the graph
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, URIRef
+from rdflib.plugins.sparql.processor import prepareUpdate
+from rdflib.plugins.sparql.update import evalUpdate
+
+from ..errors import QueryError
+from ..build.store import to_rdflib
+
+# Graph Store bodies are parsed by pyoxigraph: strict, and it never fetches a remote context.
+BODY_FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+DEFAULT_GRAPH = "urn:x-kazkg:default"
+
+
+def parse_body(body: bytes, media_type: str, base: str) -> bytes:
+    """Check a Graph Store body and return it as N-Triples; QueryError if it does not parse."""
+    fmt = BODY_FORMATS.get(media_type)
+    if fmt is None:
+        raise QueryError(f"unsupported RDF media type {media_type!r}")
+    try:
+        triples = list(ox.parse(input=body, format=fmt, base_iri=base))
+    except (SyntaxError, ValueError) as error:
+        raise QueryError(f"the request body does not parse: {error}") from None
+    return "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples).encode("utf-8")
+
+
+def target(dataset: Dataset, graph: str | None) -> Graph:
+    return Graph(store=dataset.store, identifier=URIRef(graph or DEFAULT_GRAPH))
+
+
+def apply(dataset: Dataset, op: tuple) -> None:
+    kind = op[0]
+    if kind == "update":
+        evalUpdate(dataset, prepareUpdate(op[1], base=op[2]))
+        return
+    graph = target(dataset, op[1])
+    if kind in ("put", "delete"):
+        graph.remove((None, None, None))
+    if kind in ("put", "post"):
+        for t in ox.parse(input=op[2], format=ox.RdfFormat.N_TRIPLES):
+            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))

@@ -1,0 +1,1 @@
+"""Tools beside the dataset: push to a Graph Store, scale the data, benchmark servers."""

@@ -1,0 +1,225 @@
+"""Synthetic data shaped like kazkg at N times its size, and a scale report.
+
+`generate(folder, factor)` writes a data folder (usable as KAZKG_DATA_DIR) whose ontology,
+shapes and queries are the bundled ones and whose graph/ holds the bundled ABox `factor`
+times: copy 0 as it is, copy k with every resource and named-graph IRI renamed (`...-xk`), so
+each copy has the same shape. The shared vocabulary (graph/reference/, and the resources the
+ontology defines, e.g. the sectors) is written once and not renamed: every copy links to it,
+as new data would.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from rdflib import BNode, URIRef
+
+from ..build.inputs import bundled, data_root
+from ..namespaces import KZG, KZR
+from ..build.store import read_quads
+
+RENAMED = (str(KZR), str(KZG))
+
+
+def rename(term, suffix: str, shared=frozenset()):
+    if isinstance(term, URIRef) and str(term).startswith(RENAMED) and term not in shared:
+        return URIRef(f"{term}{suffix}")
+    if isinstance(term, BNode):
+        return BNode(f"{term}{suffix}")
+    return term
+
+
+def generate(folder: Path, factor: int, root: Path | None = None) -> Path:
+    """Write the data folder for `factor` copies of the ABox; returns `folder`."""
+    root = root or data_root()
+    shutil.rmtree(folder, ignore_errors=True)
+    for name in ("ontology", "queries"):
+        shutil.copytree(root / name, folder / name)
+    inputs = bundled(root)
+    shared = set()  # resources the ontology or graph/reference/ define: every copy shares them
+    for source in inputs.sources:
+        if source in inputs.ontology or source.path.parent.name == "reference":
+            shared.update(s for s, _, _, _ in read_quads(source.path))
+    for source in inputs.data:
+        relative = source.path.relative_to(root / "graph")
+        quads = list(read_quads(source.path))
+        copies = 1 if relative.parent.name == "reference" else factor
+        for k in range(copies):
+            suffix = f"-x{k}" if k else ""
+            target = folder / "graph" / relative.parent / f"{relative.stem}{suffix}.ttl"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            lines = []
+            for s, p, o, _ in quads:
+                s, o = rename(s, suffix, shared), rename(o, suffix, shared)
+                lines.append(f"{s.n3()} {p.n3()} {o.n3()} .")
+            target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def measure(folder: Path, cache: Path, timeout: float = 3600) -> dict:
+    """Build (without cache), then serve from the cache: seconds, peak memory, query latency,
+    each measured in a fresh process. A step that fails or runs out of time ends the
+    measurement: the figures so far are returned, with the step's "error"."""
+    env = {"KAZKG_DATA_DIR": str(folder), "KAZKG_CACHE_DIR": str(cache)}
+    figures = {}
+    try:
+        started = time.perf_counter()
+        done = _run(["build", "--no-cache"], env, timeout)
+        figures["build_s"] = round(time.perf_counter() - started, 2)
+        figures["build_peak_mb"] = done["peak_mb"]
+        figures["steps"] = done["stdout"].strip().splitlines()[-1]
+        figures.update(_triple_counts(done["stdout"]))
+        started = time.perf_counter()
+        done = _run(["serve", "--get", "/health"], env, timeout)
+        figures["serve_ready_s"] = round(time.perf_counter() - started, 2)
+        figures["serve_peak_mb"] = done["peak_mb"]
+        for name in QUERIES:
+            started = time.perf_counter()
+            _run(["query", "--format", "tsv", name], env, timeout)
+            figures[f"query {name} s"] = round(time.perf_counter() - started, 2)
+        done = _run(["--warm-queries"], env, timeout, module="kazkg.tools.scale")
+        figures.update(json.loads(done["stdout"].strip().splitlines()[-1]))
+    except RuntimeError as error:
+        figures["error"] = str(error)
+    return figures
+
+
+def _triple_counts(build_output: str) -> dict:
+    """The distinct triples of the union, and of the inferred graph, as `kazkg build` lists
+    them; asserted = union - inferred."""
+    import re
+
+    counts = {}
+    for key, label in (("union", "distinct triples (union)"), ("inferred", "of which inferred")):
+        found = re.search(re.escape(label) + r"\s+([\d,]+)", build_output)
+        if found:
+            counts[key] = int(found.group(1).replace(",", ""))
+    if len(counts) == 2:
+        return {"asserted_triples": counts["union"] - counts["inferred"],
+                "inferred_triples": counts["inferred"]}
+    return {}
+
+
+QUERIES = ("city-enterprises", "enterprises-by-sector-and-oblast", "timeline")
+
+
+def warm_queries(runs: int = 3) -> dict:
+    """Query latency in a running process, after the dataset is loaded from the cache:
+
+    - "warm s": kazkg.api.query (rdflib, as `kazkg query`), the median of `runs` runs;
+    - "served s": one GET /sparql?query=... to the app `kazkg serve` runs (its engine, its
+      workers), asked once so that it is not answered from the answer cache, after one
+      unrelated query has started the workers; its HTTP status if not 200.
+    """
+    from statistics import median
+    from urllib.parse import quote
+
+    from .. import api
+    from ..query import catalog
+    from ..web import create_app, server
+
+    built = api.build()
+    figures = {}
+    for name in QUERIES:
+        seconds = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            len(api.query(name, built.dataset))  # len(): every row is computed
+            seconds.append(time.perf_counter() - started)
+        figures[f"query {name} warm s"] = round(median(seconds), 3)
+    app = create_app(built, start=True)
+    try:
+        server.get(app, "/sparql?query=" + quote("ASK { ?s ?p ?o }"))
+        for name in QUERIES:
+            path = "/sparql?query=" + quote(catalog.get(name).text)
+            started = time.perf_counter()
+            status, _, _ = server.get(app, path, accept="text/tab-separated-values")
+            figures[f"query {name} served s"] = round(time.perf_counter() - started, 3)
+            if status != 200:
+                figures[f"query {name} served status"] = status
+    finally:
+        app.extensions["kazkg"].close()
+    return figures
+
+
+def _run(args, env, timeout, module: str = "kazkg") -> dict:
+    """Run `python -m MODULE ARGS` (default: kazkg) in a fresh process, killed after `timeout`
+    seconds; its output and its own peak memory (os.wait4)."""
+    import os
+    import tempfile
+    import threading
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen([sys.executable, "-m", module, *args], stdout=out,
+                                   stderr=err, env={**os.environ, **env})
+        watchdog = threading.Timer(timeout, process.kill)
+        watchdog.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            watchdog.cancel()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode == -9:
+            raise RuntimeError(f"{module} {' '.join(args)} was stopped after {timeout} s")
+        out.seek(0)
+        err.seek(0)
+        if process.returncode != 0:
+            raise RuntimeError(f"{module} {' '.join(args)} failed (exit status "
+                               f"{process.returncode}): {err.read()[-2000:]!r}")
+        return {"stdout": out.read().decode("utf-8", "replace"), "peak_mb": round(usage.ru_maxrss / 1024)}
+
+
+def infer_seconds(folder: Path, reference: bool = False) -> dict:
+    """Seconds of the OWL-RL closure alone over the data in `folder` (kazkg's, or owlrl's own
+    rules with `reference`), and the size of the asserted graph."""
+    import owlrl
+
+    from ..build import reason, store
+    from ..build.inputs import bundled as inputs_of
+
+    dataset = store.load(inputs_of(folder))
+    triples = len(set(dataset.triples((None, None, None))))
+    started = time.perf_counter()
+    inferred = reason.infer(dataset, owlrl.OWLRL_Semantics if reference else reason.LeanSemantics)
+    return {"asserted": triples, "inferred": len(inferred),
+            "seconds": round(time.perf_counter() - started, 2), "triples": set(inferred)}
+
+
+def main(argv=None) -> None:
+    """python -m kazkg.tools.scale [--factors 1 10 100] [--infer-only] [--reference] [--workdir DIR]"""
+    import argparse
+    import tempfile
+
+    parser = argparse.ArgumentParser(prog="python -m kazkg.tools.scale", description=main.__doc__)
+    parser.add_argument("--factors", type=int, nargs="+", default=[1, 10])
+    parser.add_argument("--infer-only", action="store_true",
+                        help="Time the OWL-RL closure only, in this process.")
+    parser.add_argument("--reference", action="store_true",
+                        help="With --infer-only: owlrl's own rules too (before the fix).")
+    parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--warm-queries", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.warm_queries:  # measure()'s fresh process for warm query latency
+        print(json.dumps(warm_queries()), flush=True)
+        return
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="kazkg-scale-"))
+    for factor in args.factors:
+        folder = generate(workdir / f"x{factor}", factor)
+        if args.infer_only:
+            row = {"factor": factor, "kazkg": infer_seconds(folder)}
+            if args.reference:
+                row["owlrl"] = infer_seconds(folder, reference=True)
+                row["same_inferred_graph"] = row["owlrl"].pop("triples") == row["kazkg"]["triples"]
+            row["kazkg"].pop("triples")
+        else:
+            row = {"factor": factor, **measure(folder, workdir / f"cache-x{factor}")}
+        print(json.dumps(row, ensure_ascii=False), flush=True)
+
+
+if __name__ == "__main__":
+    main()
