@@ -19,6 +19,7 @@ SHAPES_FILE = "shapes.ttl"
 # kazkg (between releases too), must invalidate the cache.
 PIPELINE_LIBRARIES = ("kazkg", "rdflib", "owlrl", "pyshacl", "pyoxigraph")
 PIPELINE_MODULES = ("build/inputs.py", "build/store.py", "build/validate.py", "build/reason.py",
+                    "build/closure/*.py",
                     "build/pipeline.py", "build/cache.py", "formats/export.py", "namespaces.py")
 
 
@@ -62,8 +63,9 @@ class Inputs:
         for name in PIPELINE_LIBRARIES:
             digest.update(f"{name}={_version(name)}\n".encode())
         package = Path(__file__).resolve().parent.parent  # kazkg/
-        for module in PIPELINE_MODULES:
-            digest.update(hashlib.sha256((package / module).read_bytes()).digest())
+        for pattern in PIPELINE_MODULES:
+            for module in sorted(package.glob(pattern)):
+                digest.update(hashlib.sha256(module.read_bytes()).digest())
         files = [(s.path, str(s.graph)) for s in self.sources]
         if self.shapes is not None:
             files.append((self.shapes, "shapes"))

@@ -10,7 +10,9 @@ import owlrl
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from .. import settings
 from ..errors import Inconsistent
+from . import closure as fast_closure
 from ..namespaces import INFERRED_GRAPH, KZR, META_VOCABULARIES, bind_prefixes
 
 # owlrl reports inconsistencies as nodes of this class carrying a message.
@@ -122,12 +124,14 @@ def is_meaningful(triple) -> bool:
     return True
 
 
-def problems(base: Graph, closed: Graph) -> list[str]:
-    """Contradictions: owlrl's own reports, functional properties with two values, and
-    distinct kazkg resources inferred to be the same (kazkg's IRIs name distinct things)."""
-    nm = base.namespace_manager
-    found = sorted(str(m) for m in closed.objects(None, _OWLRL_ERRORS.error))
-    found = [_compact(m, nm) for m in found]
+def problems(base, closed, errors=None) -> list[str]:
+    """Contradictions: owlrl's own reports (`errors`, else read from `closed`), functional
+    properties with two values, and distinct kazkg resources inferred to be the same (kazkg's
+    IRIs name distinct things). `base` and `closed` are Graphs or kazkg.build.closure views."""
+    nm = _namespaces().namespace_manager
+    if errors is None:
+        errors = [str(m) for m in closed.objects(None, _OWLRL_ERRORS.error)]
+    found = [_compact(m, nm) for m in sorted(errors)]
 
     explained = set()  # value pairs a functional-property report already accounts for
     functional = set(closed.subjects(RDF.type, OWL.FunctionalProperty))
@@ -171,21 +175,41 @@ def _compact(message: str, nm) -> str:
     return message
 
 
-def infer(dataset: Dataset, semantics=LeanSemantics) -> Graph:
+def _namespaces() -> Graph:
+    graph = Graph()
+    bind_prefixes(graph)
+    return graph
+
+
+def infer(dataset: Dataset, semantics=None) -> Graph:
     """Run OWL-RL over every graph of the dataset but the inferred one; return the new,
-    meaningful triples. Raise Inconsistent when the closure finds a contradiction."""
+    meaningful triples. Raise Inconsistent when the closure finds a contradiction.
+
+    `semantics`: None for the `reasoner` setting (kazkg's semi-naive closure, or owlrl's own
+    rules), or an owlrl semantics class (LeanSemantics, owlrl.OWLRL_Semantics) to run owlrl."""
+    if semantics is None and settings.get("reasoner") == "kazkg":
+        triples = {t for g in dataset.graphs() if g.identifier != INFERRED_GRAPH for t in g}
+        fast = fast_closure.compute(triples)
+        if fast.fallback is None:
+            return _published(fast.view(asserted_only=True), fast.view(), fast.inferred(),
+                              fast.errors)
+        semantics = owlrl.OWLRL_Semantics  # what owlrl would do here is owlrl's to say
     base = Graph()
     bind_prefixes(base)
     for graph in dataset.graphs():
         if graph.identifier != INFERRED_GRAPH:
             base += graph
-    closed = closure(base, semantics)
-    contradictions = problems(base, closed)
+    closed = closure(base, semantics or owlrl.OWLRL_Semantics)
+    return _published(base, closed, (t for t in closed if t not in base), None)
+
+
+def _published(base, closed, new_triples, errors) -> Graph:
+    contradictions = problems(base, closed, errors)
     if contradictions:
         raise Inconsistent(contradictions)
     inferred = Graph()
     bind_prefixes(inferred)
-    for triple in closed:
-        if triple not in base and is_meaningful(triple):
+    for triple in new_triples:
+        if is_meaningful(triple):
             inferred.add(triple)
     return inferred
