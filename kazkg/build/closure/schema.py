@@ -99,32 +99,12 @@ def _schema_pass(engine) -> None:
         d(c, EQC, c)
         d(c, SUB, THING)
         d(NOTHING, SUB, c)
-    for c1, c2 in st.pairs(SUB):
-        if c1 != c2:  # scm-sco
-            for c3 in list(st.objects(c2, SUB)):
-                if c1 != c3:
-                    d(c1, SUB, c3)
-        if st.has(c2, SUB, c1):  # scm-eqc2
-            d(c1, EQC, c2)
-    for c1, c2 in st.pairs(EQC):  # scm-eqc1
-        if c1 != c2:
-            d(c1, SUB, c2)
-            d(c2, SUB, c1)
+    _hierarchy(st, d, SUB, EQC)  # scm-sco, scm-eqc1, scm-eqc2
     for kind in (OBJP, DATAP, PROPERTY):  # scm-op, scm-dp
         for q in list(st.subjects(TYPE, kind)):
             d(q, SPO, q)
             d(q, EQP, q)
-    for p1, p2 in st.pairs(SPO):
-        if p1 != p2:
-            for p3 in list(st.objects(p2, SPO)):  # scm-spo
-                if p1 != p3:
-                    d(p1, SPO, p3)
-            if st.has(p2, SPO, p1):  # scm-eqp2
-                d(p1, EQP, p2)
-    for p1, p2 in st.pairs(EQP):  # scm-eqp1
-        if p1 != p2:
-            d(p1, SPO, p2)
-            d(p2, SPO, p1)
+    _hierarchy(st, d, SPO, EQP)  # scm-spo, scm-eqp1, scm-eqp2
     for predicate in (DOM, RNG):  # scm-dom1/2, scm-rng1/2
         for q, c1 in st.pairs(predicate):
             for c2 in list(st.objects(c1, SUB)):
@@ -133,24 +113,19 @@ def _schema_pass(engine) -> None:
             for p1 in list(st.subjects(SPO, q)):
                 if p1 != q:
                     d(p1, predicate, c1)
-    for c1, value in st.pairs(HV):  # scm-hv
-        for p1 in list(st.objects(c1, ONP)):
-            for c2 in list(st.subjects(HV, value)):
-                for p2 in list(st.objects(c2, ONP)):
-                    if st.has(p1, SPO, p2):
-                        d(c1, SUB, c2)
-    for restriction_kind, widens in ((SVF, False), (AVF, True)):  # scm-svf1/2, scm-avf1/2
-        for c1, y1 in st.pairs(restriction_kind):
-            for q in list(st.objects(c1, ONP)):
-                for c2 in list(st.subjects(ONP, q)):
-                    for y2 in list(st.objects(c2, restriction_kind)):
-                        if st.has(y1, SUB, y2):
-                            d(c1, SUB, c2)
-            for p1 in list(st.objects(c1, ONP)):
-                for c2 in list(st.subjects(restriction_kind, y1)):
+    for kind in (HV, SVF, AVF):  # scm-hv, scm-svf1/2, scm-avf1/2
+        for c1, y1 in st.pairs(kind):
+            if kind != HV:  # the same property, the fillers subclasses
+                for q in list(st.objects(c1, ONP)):
+                    for c2 in list(st.subjects(ONP, q)):
+                        for y2 in list(st.objects(c2, kind)):
+                            if st.has(y1, SUB, y2):
+                                d(c1, SUB, c2)
+            for p1 in list(st.objects(c1, ONP)):  # the same value or filler, subproperties
+                for c2 in list(st.subjects(kind, y1)):
                     for p2 in list(st.objects(c2, ONP)):
                         if st.has(p1, SPO, p2):
-                            d(c2, SUB, c1) if widens else d(c1, SUB, c2)
+                            d(c2, SUB, c1) if kind == AVF else d(c1, SUB, c2)
     for c, head in st.pairs(INT):  # scm-int
         for member in lists(head):
             d(c, SUB, member)
@@ -160,6 +135,22 @@ def _schema_pass(engine) -> None:
     for c, head in st.pairs(ONEOF):  # cls-oo
         for member in lists(head):
             d(member, TYPE, c)
+
+
+def _hierarchy(st, d, sub: int, equivalent: int) -> None:
+    """Transitive `sub`; `equivalent` both ways `sub`; mutual `sub` is `equivalent` (owlrl
+    derives a reflexive equivalentClass from a reflexive subClassOf, not so for properties)."""
+    for x, y in st.pairs(sub):
+        if x != y:
+            for z in list(st.objects(y, sub)):
+                if x != z:
+                    d(x, sub, z)
+        if st.has(y, sub, x) and (x != y or sub == SUB):
+            d(x, equivalent, y)
+    for x, y in st.pairs(equivalent):
+        if x != y:
+            d(x, sub, y)
+            d(y, sub, x)
 
 
 def keys(engine) -> None:
