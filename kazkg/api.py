@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rdflib import Dataset
 
-from .build import pipeline
+from .build import persist, pipeline
 from .query import catalog, sparql
 from .build.inputs import Inputs, bundled
 from .namespaces import INFERRED_GRAPH, bind_prefixes
@@ -35,6 +37,19 @@ def load(inputs: Inputs | None = None, *, use_cache: bool = True, inferred: bool
     return _asserted[result.fingerprint]
 
 
+def stored(path: Path, *, use_cache: bool = True, read_only: bool = False) -> pipeline.Build:
+    """The bundled dataset in the Oxigraph store at `path` (`--store oxigraph:PATH`), built
+    (or refreshed) there first when the store is missing or holds other inputs. Opened
+    `read_only`, any number of processes may open it too (kazkg serve's workers do)."""
+    inputs = bundled()
+    current = use_cache and persist.fingerprint(path) == inputs.fingerprint()
+    if not current:
+        built = build(inputs, use_cache=use_cache)
+        persist.save(built.dataset, path, built.fingerprint)
+    return pipeline.Build(persist.open_store(path, read_only), inputs, persist.fingerprint(path),
+                          from_cache=current, stored=path)
+
+
 def without_inferred(dataset: Dataset) -> Dataset:
     """A copy of the dataset with every graph but the inferred one."""
     copy = Dataset(default_union=True)
@@ -51,8 +66,7 @@ def query(text: str, dataset: Dataset | None = None, *, inferred: bool = True,
           use_cache: bool = True):
     """Run a SPARQL query (its text, or the name of a catalog query) and return the rdflib
     Result. The project's prefixes may be used without PREFIX lines."""
-    if text.strip() and not any(c.isspace() for c in text.strip()) and "{" not in text:
-        text = catalog.get(text.strip()).text
+    text = catalog.resolve(text)
     if dataset is None:
         dataset = load(use_cache=use_cache, inferred=inferred)
     return sparql.run(dataset, text, project_prefixes=True)

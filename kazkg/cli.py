@@ -1,4 +1,5 @@
-"""The `kazkg` command line. Commands only turn options into calls; the work is elsewhere."""
+"""The `kazkg` command line: each command turns its options into calls (to kazkg.api and the
+stages) and prints what they return; main() turns errors into messages and exit codes."""
 
 from __future__ import annotations
 
@@ -14,16 +15,35 @@ import click
 from . import api
 from .query import catalog
 from .formats import export, results
+from .formats.files import write_atomic
+from .tools import commands
 from .build import persist, stats
 from .errors import KazkgError
 from .namespaces import compact
 from .settings import SETTINGS
 
-no_cache_option = click.option(
-    "--no-cache", is_flag=True, help="Rebuild from the source files instead of using the cache."
-)
+no_cache_option = commands.no_cache_option  # one --no-cache for every command
+
+
+class StoreLocation(click.ParamType):
+    """`--store oxigraph:PATH` -> PATH (a folder); `memory` or no option -> None."""
+
+    name = "oxigraph:PATH"
+    SCHEME = "oxigraph:"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, Path) or value == "memory":
+            return None if value == "memory" else value
+        if not value.startswith(self.SCHEME) or len(value) == len(self.SCHEME):
+            self.fail(f"{value!r}: use oxigraph:PATH (a folder) or memory", param, ctx)
+        path = Path(value[len(self.SCHEME):]).expanduser().resolve()
+        if path.exists() and not path.is_dir():
+            self.fail(f"{value!r}: {path} is a file, not a folder", param, ctx)
+        return path
+
+
 store_option = click.option(
-    "--store", metavar="oxigraph:PATH",
+    "--store", type=StoreLocation(),
     help="Keep the dataset in an Oxigraph store on disk at PATH (built when missing or stale); "
          "queries then run on Oxigraph's engine. Default: rdflib's in-memory store.")
 
@@ -42,16 +62,11 @@ def build(no_cache, store):
     started = time.perf_counter()
     result = api.build(use_cache=not no_cache)
     elapsed = time.perf_counter() - started
-    path = persist.parse(store)
-    if path is not None and (no_cache or persist.fingerprint(path) != result.fingerprint):
-        persist.save(result.dataset, path, result.fingerprint)
-        click.echo(f"stored in {path}")
-    groups: dict[str, list[int]] = {}
-    for graph, count in result.triples_per_graph().items():
-        name = compact(graph)
-        group = name.split("/", 1)[0] + "/*" if "/" in name else name
-        groups.setdefault(group, []).append(count)
-    rows = [(f"{g} ({len(c)} graphs)" if len(c) > 1 else g, sum(c)) for g, c in sorted(groups.items())]
+    if store is not None and (no_cache or persist.fingerprint(store) != result.fingerprint):
+        persist.save(result.dataset, store, result.fingerprint)
+        click.echo(f"stored in {store}")
+    groups = stats.by_family({compact(g): n for g, n in result.triples_per_graph().items()})
+    rows = [(f"{g} ({len(c)} graphs)" if len(c) > 1 else g, sum(c)) for g, c in groups.items()]
     rows += [("distinct triples (union)", len(set(result.dataset.triples((None, None, None))))),
              ("of which inferred", result.inferred_count)]
     width = max(len(label) for label, _ in rows)
@@ -92,26 +107,13 @@ def query(query, fmt, inferred, no_cache, store):
 
     The project's prefixes (kazkg:, kzr:, schema:, ...) may be used without PREFIX lines.
     """
-    text = resolve_query(query)
+    text = catalog.resolve(query, files=True)
     if store and not inferred:
         raise click.UsageError("--no-inferred needs the in-memory store")
-    dataset = persist.ensure(persist.parse(store), use_cache=not no_cache) if store else None
+    dataset = api.stored(store, use_cache=not no_cache).dataset if store else None
     result = api.query(text, dataset, inferred=inferred, use_cache=not no_cache)
     fmt = fmt or results.default_format(result, sys.stdout.isatty())
     click.echo(results.render(result, fmt), nl=False)
-
-
-def resolve_query(argument: str) -> str:
-    """A path to a file, else the name of a catalog query, else the query text itself."""
-    path = Path(argument)
-    if path.suffix == ".rq" or os.sep in argument:
-        if path.is_file():
-            return path.read_text(encoding="utf-8")
-    if any(ch.isspace() for ch in argument.strip()) or "{" in argument:
-        return argument
-    if path.is_file():
-        return path.read_text(encoding="utf-8")
-    return catalog.get(argument).text
 
 
 @cli.command("export")
@@ -125,19 +127,15 @@ def resolve_query(argument: str) -> str:
 @store_option
 def export_command(fmt, inferred, output, no_cache, store):
     """Write the dataset in an RDF format; the same input gives the same bytes."""
-    dataset = (persist.in_memory(persist.ensure(persist.parse(store), use_cache=not no_cache))
+    dataset = (persist.in_memory(api.stored(store, use_cache=not no_cache).dataset)
                if store else api.load(use_cache=not no_cache))
     payload = export.serialize(dataset, fmt, inferred=inferred)
     if output is None:
         click.echo(payload.decode("utf-8"), nl=False)
         return
-    target = Path(output)
-    partial = target.with_name(f".{target.name}.partial")
     try:
-        partial.write_bytes(payload)
-        partial.replace(target)
+        write_atomic(Path(output), payload)
     except OSError as error:
-        partial.unlink(missing_ok=True)
         raise KazkgError(f"cannot write {output}: {error.strerror or error}") from None
     click.echo(f"wrote {len(payload)} bytes to {output}", err=True)
 
@@ -198,14 +196,13 @@ def serve(host, port, ontology, shapes, query_timeout, result_limit, body_limit,
     from .build.inputs import from_files
     from .web import create_app, server
 
-    stored = persist.parse(store)  # None: rdflib's in-memory store
-    if stored is not None and (files or enable_update):
+    if store is not None and (files or enable_update):
         raise click.UsageError("--store serves the bundled data read-only: it takes no FILES "
                                "and no --enable-update")
     inputs = from_files(files, ontology=ontology, shapes=shapes) if files else None
     started = time.perf_counter()
-    if stored is not None:
-        built = persist.served(stored, use_cache=not no_cache)
+    if store is not None:
+        built = api.stored(store, use_cache=not no_cache, read_only=True)
     elif inputs:
         built = run_build(inputs, use_cache=not no_cache, infer=bool(inputs.ontology))
     else:
@@ -234,65 +231,13 @@ def serve(host, port, ontology, shapes, query_timeout, result_limit, body_limit,
         except OSError as error:
             reason = error.strerror or error  # also for a host name that does not resolve
             raise click.ClickException(f"cannot listen on {host}:{port}: {reason}") from None
-    click.echo(f"kazkg serve: dataset {built.version} ({app.extensions['kazkg'].meta.triples} "
-               f"triples, {'cache' if built.from_cache else 'built'}) ready in "
-               f"{time.perf_counter() - started:.1f}s", err=True)
-    click.echo(f"  SPARQL endpoint  http://{host}:{port}/sparql  (query timeout "
-               f"{config['QUERY_TIMEOUT']:g}s, {processes} HTTP process{'es' if processes > 1 else ''}"
-               f" x {config['WORKERS']} worker{'s' if config['WORKERS'] > 1 else ''}, result limit "
-               f"{config['RESULT_LIMIT']}, updates "
-               f"{'ON' if config['ENABLE_UPDATE'] else 'off'})", err=True)
+    click.echo(server.banner(app, built, host, port, processes, time.perf_counter() - started), err=True)
     server.run(app, listeners, host, port, threads=threads or settings.get("threads"),
                processes=processes, debug=debug)
 
 
-@cli.command()
-@click.argument("url")
-@click.option("--auth", metavar="USER:PASSWORD", help="Credentials, sent as --auth-scheme says.")
-@click.option("--auth-scheme", type=click.Choice(["auto", "basic", "digest"]), default="auto",
-              show_default=True,
-              help="auto: only when the server's 401 asks, as Digest (Virtuoso) or Basic; "
-                   "basic: Basic with every request, unasked; digest: Digest only.")
-@click.option("--token", help="A bearer token (Authorization: Bearer ...).")
-@click.option("--inferred/--no-inferred", default=True, show_default=True,
-              help="Push the inferred graph too.")
-@no_cache_option
-def push(url, auth, auth_scheme, token, inferred, no_cache):
-    """PUT every named graph to URL, a SPARQL 1.1 Graph Store (Oxigraph, Fuseki, GraphDB,
-    Virtuoso): one request per graph, URL?graph=IRI."""
-    from .tools import push as graph_store
-
-    if auth and token:
-        raise click.UsageError("give --auth or --token, not both")
-    sent = graph_store.push(api.load(use_cache=not no_cache), url, auth=auth, token=token,
-                            scheme=auth_scheme, inferred=inferred)
-    click.echo(f"pushed {len(sent)} graphs, {sum(p.triples for p in sent):,} triples to {url}")
-
-
-@cli.command()
-@click.option("--requests", default=2000, show_default=True, type=int,
-              help="Requests per server (rdflib-endpoint gets a prefix of the mix, see --slow-share).")
-@click.option("--concurrency", default=8, show_default=True, type=int, help="Concurrent clients.")
-@click.option("--unique-share", default=0.2, show_default=True, type=float,
-              help="Share of never-seen queries (variants, label look-ups) in the mix.")
-@click.option("--slow-share", default=10, show_default=True, type=int,
-              help="rdflib-endpoint gets a prefix of the mix this many times shorter.")
-@click.option("--server", "only", multiple=True,
-              type=click.Choice(["kazkg", "oxigraph", "rdflib-endpoint"]),
-              help="Run only these servers (repeatable; default: all three).")
-@click.option("--load", "load_seconds", default=0.0, type=float,
-              help="Then a load test of kazkg serve for this many seconds, with a runaway query.")
-@click.option("--load-clients", default=16, show_default=True, type=int)
-@click.option("--workdir", type=click.Path(file_okay=False), help="Keep the export and logs here.")
-def bench(requests, concurrency, unique_share, slow_share, only, load_seconds, load_clients,
-          workdir):
-    """Benchmark kazkg serve against Oxigraph server and rdflib-endpoint (needs kazkg[bench])."""
-    from .tools import bench as benchmark
-
-    options = benchmark.Options(requests, concurrency, unique_share, slow_share,
-                                tuple(only) or benchmark.Options.servers, load_seconds,
-                                load_clients, Path(workdir) if workdir else None)
-    sys.exit(0 if benchmark.run(options, click.echo) else 1)
+cli.add_command(commands.push)
+cli.add_command(commands.bench)
 
 
 @cli.command("settings")

@@ -10,7 +10,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from kazkg.formats import export
-from kazkg.build.store import to_rdflib
+from kazkg.formats.terms import to_rdflib
 from tests.support import run_kazkg
 
 OX_FORMATS = {

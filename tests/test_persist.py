@@ -7,12 +7,14 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
+from click.testing import CliRunner
 from rdflib import Literal
 from rdflib.namespace import XSD
 
 from kazkg.query import catalog, sparql
 from kazkg.formats import export
 from kazkg.build import persist
+from kazkg.cli import cli
 from kazkg.errors import KazkgError
 from tests.support import run_kazkg
 
@@ -59,10 +61,18 @@ def test_the_store_holds_every_named_graph(dataset, stored):
     assert len(export.union(copy)) == len(export.union(dataset))
 
 
-def test_a_bad_store_option_is_explained(tmp_path):
-    with pytest.raises(KazkgError):
-        persist.parse("postgres:somewhere")
-    with pytest.raises(KazkgError):
+@pytest.mark.parametrize("option, says", [("postgres:somewhere", "use oxigraph:PATH"),
+                                           ("oxigraph:", "use oxigraph:PATH"),
+                                           ("oxigraph:{file}", "is a file, not a folder")])
+def test_a_bad_store_option_is_a_usage_error(tmp_path, option, says):
+    (tmp_path / "file").write_text("")
+    option = option.format(file=tmp_path / "file")
+    done = CliRunner().invoke(cli, ["query", "--store", option, "ASK {}"])
+    assert done.exit_code == 2 and says in done.output and "Traceback" not in done.output
+
+
+def test_a_folder_without_a_store_is_explained(tmp_path):
+    with pytest.raises(KazkgError, match="holds no kazkg store"):
         persist.open_store(tmp_path / "nothing-here")
 
 

@@ -8,15 +8,13 @@ pickle is only ever read back by the rdflib that wrote it; the folder is the use
 from __future__ import annotations
 
 import json
-import os
 import pickle
-import tempfile
 from pathlib import Path
-from typing import BinaryIO, Callable
 
 from rdflib import Dataset
 
 from .. import settings
+from ..formats.files import write_atomic
 from ..namespaces import bind_prefixes
 
 
@@ -51,32 +49,11 @@ def save(key: str, dataset: Dataset, summary: dict) -> None:
     for derived in data.parent.glob(f"{key}.*"):
         if derived not in (data, meta):
             derived.unlink(missing_ok=True)
-    _atomic_write(data, pickle.dumps(dataset.store, protocol=pickle.HIGHEST_PROTOCOL))
-    _atomic_write(meta, json.dumps({**summary, "key": key}, indent=2).encode("utf-8"))
+    write_atomic(data, pickle.dumps(dataset.store, protocol=pickle.HIGHEST_PROTOCOL))
+    write_atomic(meta, json.dumps({**summary, "key": key}, indent=2).encode("utf-8"))
 
 
 def beside(key: str, name: str) -> Path:
     """Where something derived from the cached build `key` is kept (e.g. kazkg serve's
     Oxigraph copy): `name` should carry its own format version."""
     return _directory() / f"{key}.{name}"
-
-
-def write_atomic(path: Path, payload: bytes | Callable[[BinaryIO], object]) -> None:
-    """Write `path` whole or not at all (a temporary file, then a rename); `payload` is the
-    bytes, or a function that writes them to the open file (so they need not fit in memory)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(path, payload)
-
-
-def _atomic_write(path: Path, payload: bytes | Callable[[BinaryIO], object]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            if callable(payload):
-                payload(handle)
-            else:
-                handle.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -5,8 +5,8 @@ On disk: every named graph as it is, and in the default graph their set union. k
 graph is the union of its graphs as a set (an RDF merge); Oxigraph's own union option is a
 multiset (a triple stated in two graphs would match twice), so the union is stored once instead
 and queries read the default graph. A file `kazkg-fingerprint` beside the database names the
-build it holds; a store for other inputs is rebuilt. `kazkg serve --store` opens it read-only
-(`served`), so that each query worker can open it too.
+build it holds. This module reads and writes stores; deciding when to rebuild one is
+kazkg.api.stored's job.
 """
 
 from __future__ import annotations
@@ -18,24 +18,11 @@ import pyoxigraph as ox
 from rdflib import Dataset
 
 from ..errors import KazkgError
+from ..formats.terms import is_named_graph, oxigraph_quads
 from ..namespaces import bind_prefixes
-from ..query.oxengine import oxigraph_quads
-from .store import is_named_graph, new_dataset
+from .store import new_dataset
 
-SCHEME = "oxigraph:"
 MARKER = "kazkg-fingerprint"
-
-
-def parse(option: str | None) -> Path | None:
-    """`oxigraph:PATH` -> PATH; None for the default in-memory store."""
-    if not option or option == "memory":
-        return None
-    if not option.startswith(SCHEME) or len(option) == len(SCHEME):
-        raise KazkgError(f"--store {option!r}: use oxigraph:PATH (a folder) or memory")
-    path = Path(option[len(SCHEME):]).expanduser().resolve()
-    if path.exists() and not path.is_dir():
-        raise KazkgError(f"--store {option!r}: {path} is a file, not a folder")
-    return path
 
 
 def fingerprint(path: Path) -> str | None:
@@ -65,60 +52,29 @@ def save(dataset: Dataset, path: Path, key: str) -> None:
 def open_store(path: Path, read_only: bool = False) -> Dataset:
     """The store at `path` as an rdflib Dataset whose default graph is the union; read-only,
     any number of processes may open it at once (kazkg serve's workers do)."""
+    from oxrdflib import OxigraphStore  # imported here: only --store needs it
+
     if fingerprint(path) is None:
         raise KazkgError(f"{path} holds no kazkg store: run `kazkg build --store oxigraph:{path}`")
     try:
-        if read_only:
-            from oxrdflib import OxigraphStore
-
-            dataset = Dataset(store=OxigraphStore(store=ox.Store.read_only(str(path))),
-                              default_union=False)
-        else:
-            dataset = Dataset(store="Oxigraph", default_union=False)
-            dataset.open(str(path))
+        handle = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
     except OSError as error:
         raise KazkgError(f"the store at {path} cannot be opened (is another kazkg using it?): "
                          f"{error}") from None
+    store = OxigraphStore(store=handle)
+    store.oxigraph = handle  # oxrdflib keeps the Store it is given only privately
+    dataset = Dataset(store=store, default_union=False)
     bind_prefixes(dataset)
     return dataset
 
 
+def oxigraph_store(dataset: Dataset) -> ox.Store | None:
+    """The pyoxigraph Store behind a Dataset that open_store gave; None for any other."""
+    return getattr(dataset.store, "oxigraph", None)
+
+
 def is_oxigraph(dataset: Dataset) -> bool:
-    return type(dataset.store).__name__ == "OxigraphStore"
-
-
-def oxigraph_store(dataset: Dataset) -> ox.Store:
-    """The pyoxigraph Store behind a Dataset that open_store gave (oxrdflib keeps it there)."""
-    return dataset.store._inner
-
-
-def ensure(path: Path, *, use_cache: bool = True) -> Dataset:
-    """The store at `path` for the bundled inputs, built (or refreshed) first when needed."""
-    _refresh(path, use_cache)
-    return open_store(path)
-
-
-def served(path: Path, *, use_cache: bool = True):
-    """The store at `path` as a kazkg.build.pipeline.Build to serve: opened read-only (so that every
-    worker may open it too), built or refreshed first when needed."""
-    from .pipeline import Build
-    from .inputs import bundled
-
-    refreshed = _refresh(path, use_cache)
-    return Build(open_store(path, read_only=True), bundled(), fingerprint(path),
-                 from_cache=not refreshed, stored=path)
-
-
-def _refresh(path: Path, use_cache: bool) -> bool:
-    """Build the store at `path` when it is missing or stale; True when it was built."""
-    from .. import api
-    from .inputs import bundled
-
-    if use_cache and fingerprint(path) == bundled().fingerprint():
-        return False
-    built = api.build(use_cache=use_cache)
-    save(built.dataset, path, built.fingerprint)
-    return True
+    return oxigraph_store(dataset) is not None
 
 
 def in_memory(dataset: Dataset) -> Dataset:

@@ -7,7 +7,7 @@ from collections import Counter
 from rdflib import Dataset, Literal
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from .store import is_named_graph
+from ..formats.terms import is_named_graph
 
 LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 
@@ -16,6 +16,15 @@ def by_graph(dataset: Dataset) -> dict[str, int]:
     """Triples per named graph, by graph IRI (rdflib's default graph is not a named graph)."""
     graphs = sorted(dataset.graphs(), key=lambda g: str(g.identifier))
     return {str(g.identifier): len(g) for g in graphs if is_named_graph(g.identifier) and len(g)}
+
+
+def by_family(counts: dict[str, int]) -> dict[str, list[int]]:
+    """Counts of graphs named like `kzg:text/<document>/p1-s1` gathered as `kzg:text/*` (by
+    the first segment of the name), in name order; a name without `/` stands alone."""
+    families: dict[str, list[int]] = {}
+    for name, count in counts.items():
+        families.setdefault(name.split("/", 1)[0] + "/*" if "/" in name else name, []).append(count)
+    return dict(sorted(families.items()))
 
 
 def by_class(dataset: Dataset) -> dict[str, int]:

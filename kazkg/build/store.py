@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Iterable
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib import Dataset
 
 from ..errors import InputError
-from .inputs import Inputs
+from ..formats.terms import to_rdflib
 from ..namespaces import bind_prefixes
+from .inputs import Inputs
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -29,49 +29,6 @@ FORMATS = {
     ".xml": ox.RdfFormat.RDF_XML,
     ".n3": ox.RdfFormat.N3,
 }
-
-_XSD_STRING = str(XSD.string)
-_RDF_LANGSTRING = str(RDF.langString)
-
-
-def is_named_graph(name) -> bool:
-    """False for None and for rdflib's own default graph (an on-disk store holds the union
-    there, see kazkg.build.persist)."""
-    return name is not None and not str(name).startswith("urn:x-rdflib:")
-
-
-def to_rdflib(term):
-    """Convert a pyoxigraph term to the equal rdflib term."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == _XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    if isinstance(term, ox.DefaultGraph):
-        return None
-    raise TypeError(f"unsupported term {term!r}")
-
-
-def to_oxigraph(term):
-    """Convert an rdflib term to the equal pyoxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"unsupported term {term!r}")
-
 
 def read_quads(path: Path, base_iri: str | None = None) -> Iterable[tuple]:
     """Yield (s, p, o, g) rdflib terms from a file; g is None for the default graph.

@@ -17,7 +17,7 @@ from rdflib import Dataset, Graph
 from rdflib.compare import to_canonical_graph
 
 from ..namespaces import INFERRED_GRAPH, PREFIXES, bind_prefixes
-from ..build.store import is_named_graph, to_oxigraph
+from .terms import is_named_graph, to_oxigraph
 
 
 def canonical(graph: Graph, identifier=None) -> Graph:

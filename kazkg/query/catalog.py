@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,3 +62,21 @@ def get(name: str, folder: Path | None = None) -> CatalogQuery:
     if name not in queries:
         raise UnknownQuery(name, queries)
     return queries[name]
+
+
+def is_query_text(argument: str) -> bool:
+    """SPARQL text rather than a name: it has a space or a brace (a name has neither)."""
+    return any(ch.isspace() for ch in argument.strip()) or "{" in argument
+
+
+def resolve(argument: str, files: bool = False) -> str:
+    """The query text for `argument`: the text itself, the name of a catalog query or, with
+    `files`, a path to a .rq file (checked first when it looks like a path)."""
+    path = Path(argument)
+    if files and (path.suffix == ".rq" or os.sep in argument) and path.is_file():
+        return path.read_text(encoding="utf-8")
+    if is_query_text(argument) or not argument.strip():
+        return argument
+    if files and path.is_file():
+        return path.read_text(encoding="utf-8")
+    return get(argument.strip()).text

@@ -28,7 +28,8 @@ from rdflib.namespace import XSD
 
 from ..build import cache
 from ..errors import QueryError
-from ..build.store import is_named_graph, to_oxigraph, to_rdflib
+from ..formats.files import write_atomic
+from ..formats.terms import oxigraph_quads, to_oxigraph, to_rdflib
 
 # Queries that rdflib and kazkg's guard must see (a false alarm only costs speed). Oxigraph
 # would call a SERVICE itself, so any "service" in the raw text, even in a comment or a string,
@@ -40,20 +41,6 @@ _NEWER = re.compile(r"<<|(?<![?$\w:])(TRIPLE|isTRIPLE|SUBJECT|PREDICATE|OBJECT|S
                     r"LANGDIR|hasLANG|hasLANGDIR)\s*\(", re.IGNORECASE)
 _COMMENT = re.compile(r"^\s*#[^\n]*$", re.MULTILINE)
 _XSD_STRING = str(XSD.string)
-
-
-def oxigraph_quads(dataset: Dataset) -> list:
-    """The dataset as Oxigraph quads: every named graph as it is, and in the default graph the
-    set union of all graphs (Oxigraph's own union option would count a triple once per graph)."""
-    quads, union = [], set()
-    for s, p, o, g in dataset.quads((None, None, None, None)):
-        triple = (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
-        name = getattr(g, "identifier", g)
-        if is_named_graph(name):
-            quads.append(ox.Quad(*triple, to_oxigraph(name)))
-        union.add(triple)
-    quads.extend(ox.Quad(*t, ox.DefaultGraph()) for t in union)
-    return quads
 
 
 class Mirror:
@@ -82,9 +69,9 @@ class Mirror:
         except (OSError, SyntaxError, ValueError, KeyError):  # missing or damaged: build again
             mirror = cls(dataset)
         try:
-            cache.write_atomic(  # streamed: 250 MB at 100x need not sit in memory
+            write_atomic(  # streamed: 250 MB at 100x need not sit in memory
                 dump, lambda out: mirror.store.dump(out, format=ox.RdfFormat.N_QUADS))
-            cache.write_atomic(spellings, _write_spellings(mirror.originals))
+            write_atomic(spellings, _write_spellings(mirror.originals))
         except OSError:  # a read-only cache folder: serve all the same
             pass
         return mirror

@@ -18,7 +18,7 @@ from rdflib.plugins.sparql.processor import prepareUpdate
 from rdflib.plugins.sparql.update import evalUpdate
 
 from ..errors import QueryError
-from ..build.store import to_rdflib
+from ..formats.terms import to_rdflib
 
 # Graph Store bodies are parsed by pyoxigraph: strict, and it never fetches a remote context.
 BODY_FORMATS = {

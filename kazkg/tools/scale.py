@@ -20,6 +20,7 @@ from pathlib import Path
 from rdflib import BNode, URIRef
 
 from ..build.inputs import bundled, data_root
+from ..formats.files import write_atomic
 from ..namespaces import KZG, KZR
 from ..build.store import read_quads
 
@@ -52,12 +53,11 @@ def generate(folder: Path, factor: int, root: Path | None = None) -> Path:
         for k in range(copies):
             suffix = f"-x{k}" if k else ""
             target = folder / "graph" / relative.parent / f"{relative.stem}{suffix}.ttl"
-            target.parent.mkdir(parents=True, exist_ok=True)
             lines = []
             for s, p, o, _ in quads:
                 s, o = rename(s, suffix, shared), rename(o, suffix, shared)
                 lines.append(f"{s.n3()} {p.n3()} {o.n3()} .")
-            target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            write_atomic(target, ("\n".join(lines) + "\n").encode("utf-8"))
     return folder
 
 
@@ -109,19 +109,22 @@ QUERIES = ("city-enterprises", "enterprises-by-sector-and-oblast", "timeline")
 
 
 def warm_queries(runs: int = 3) -> dict:
-    """Query latency in a running process, after the dataset is loaded from the cache:
+    """Query latency after the dataset is loaded from the cache:
 
-    - "warm s": kazkg.api.query (rdflib, as `kazkg query`), the median of `runs` runs;
-    - "served s": one GET /sparql?query=... to the app `kazkg serve` runs (its engine, its
-      workers), asked once so that it is not answered from the answer cache, after one
+    - "warm s": kazkg.api.query in this process (as `kazkg query`), the median of `runs` runs;
+    - "served s": one GET /sparql?query=... to a real `kazkg serve` on 127.0.0.1 (its engine,
+      its workers), asked once so that it is not answered from the answer cache, after one
       unrelated query has started the workers; its HTTP status if not 200.
     """
+    import tempfile
+    import urllib.error
+    import urllib.request
     from statistics import median
     from urllib.parse import quote
 
     from .. import api
     from ..query import catalog
-    from ..web import create_app, server
+    from .bench import servers
 
     built = api.build()
     figures = {}
@@ -132,18 +135,25 @@ def warm_queries(runs: int = 3) -> dict:
             len(api.query(name, built.dataset))  # len(): every row is computed
             seconds.append(time.perf_counter() - started)
         figures[f"query {name} warm s"] = round(median(seconds), 3)
-    app = create_app(built, start=True)
-    try:
-        server.get(app, "/sparql?query=" + quote("ASK { ?s ?p ?o }"))
-        for name in QUERIES:
-            path = "/sparql?query=" + quote(catalog.get(name).text)
-            started = time.perf_counter()
-            status, _, _ = server.get(app, path, accept="text/tab-separated-values")
-            figures[f"query {name} served s"] = round(time.perf_counter() - started, 3)
-            if status != 200:
-                figures[f"query {name} served status"] = status
-    finally:
-        app.extensions["kazkg"].close()
+    with tempfile.TemporaryDirectory(prefix="kazkg-scale-serve-") as workdir:
+        server = servers.kazkg(Path(workdir), ("--processes", "1"))
+        try:
+            for name in QUERIES:
+                request = urllib.request.Request(
+                    server.sparql + "?query=" + quote(catalog.get(name).text),
+                    headers={"Accept": "text/tab-separated-values"})
+                started = time.perf_counter()
+                try:
+                    with urllib.request.urlopen(request, timeout=600) as answer:
+                        answer.read()
+                        status = answer.status
+                except urllib.error.HTTPError as error:
+                    status = error.code
+                figures[f"query {name} served s"] = round(time.perf_counter() - started, 3)
+                if status != 200:
+                    figures[f"query {name} served status"] = status
+        finally:
+            server.stop()
     return figures
 
 

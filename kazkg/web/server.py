@@ -57,6 +57,17 @@ def listen(host: str, port: int) -> list[socket.socket]:
     return sockets
 
 
+def banner(app: Flask, built, host: str, port: int, processes: int, seconds: float) -> str:
+    """What `kazkg serve` says when it is ready: the dataset, the endpoint and its limits."""
+    config, workers = app.config, app.config["WORKERS"]
+    return (f"kazkg serve: dataset {built.version} ({app.extensions['kazkg'].meta.triples} "
+            f"triples, {'cache' if built.from_cache else 'built'}) ready in {seconds:.1f}s\n"
+            f"  SPARQL endpoint  http://{host}:{port}/sparql  (query timeout "
+            f"{config['QUERY_TIMEOUT']:g}s, {processes} HTTP process{'es' if processes > 1 else ''}"
+            f" x {workers} worker{'s' if workers > 1 else ''}, result limit "
+            f"{config['RESULT_LIMIT']}, updates {'ON' if config['ENABLE_UPDATE'] else 'off'})")
+
+
 def run(app: Flask, listeners: list[socket.socket], host: str, port: int, *, threads: int = 8,
         processes: int = 1, debug: bool = False) -> None:
     """Serve `app` on `listeners` until SIGINT or SIGTERM. The app's worker pool must not have

@@ -17,6 +17,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF
 
 from ..build import cache, stats
+from ..formats.files import write_atomic
 from ..namespaces import ONTOLOGY_GRAPH, SCHEMA
 from ..query.workers import Busy, JobTimeout, Pool, WorkerDied
 from ..query import engine
@@ -85,7 +86,7 @@ class Metadata:
         except (OSError, ValueError, TypeError, KeyError):
             found = cls.of(build.dataset, build.version)
         try:
-            cache.write_atomic(path, json.dumps(dataclasses.asdict(found)).encode("utf-8"))
+            write_atomic(path, json.dumps(dataclasses.asdict(found)).encode("utf-8"))
         except OSError:  # a read-only cache folder: serve all the same
             pass
         return found

@@ -36,12 +36,13 @@ def run(options: Options, echo: Callable[[str], None] = print) -> bool:
     test, if any, had no error)."""
     from ... import api
     from ...formats import export
+    from ...formats.files import write_atomic
 
     workdir = options.workdir or Path(tempfile.mkdtemp(prefix="kazkg-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     built = api.build()
     dump = workdir / "dataset.nq"
-    dump.write_bytes(export.serialize(built.dataset, "nquads"))
+    write_atomic(dump, export.serialize(built.dataset, "nquads"))
     echo(f"dataset {built.version}: exported {dump} ({dump.stat().st_size:,} bytes)")
     queries = mix.competency()
     requests = mix.build(queries, mix.labels(built.dataset), options.requests, options.unique_share)

@@ -1,0 +1,62 @@
+"""Terms and quads between rdflib and pyoxigraph: the two libraries kazkg reads and writes with."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.namespace import XSD
+
+_XSD_STRING = str(XSD.string)
+
+
+def is_named_graph(name) -> bool:
+    """False for None and for rdflib's own default graph (an on-disk store holds the union
+    there, see kazkg.build.persist)."""
+    return name is not None and not str(name).startswith("urn:x-rdflib:")
+
+
+def to_rdflib(term):
+    """Convert a pyoxigraph term to the equal rdflib term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    if isinstance(term, ox.DefaultGraph):
+        return None
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def to_oxigraph(term):
+    """Convert an rdflib term to the equal pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def oxigraph_quads(dataset: Dataset) -> list:
+    """The dataset as Oxigraph quads: every named graph as it is, and in the default graph the
+    set union of all graphs (Oxigraph's own union option would count a triple once per graph)."""
+    quads, union = [], set()
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        triple = (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+        name = getattr(g, "identifier", g)
+        if is_named_graph(name):
+            quads.append(ox.Quad(*triple, to_oxigraph(name)))
+        union.add(triple)
+    quads.extend(ox.Quad(*t, ox.DefaultGraph()) for t in union)
+    return quads
