@@ -61,12 +61,15 @@ SETTINGS = (
     Setting("result_limit", 10000, "Most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) in one answer; "
             "a truncated answer says so in the X-Result-Truncated header."),
     Setting("body_limit", 512 * 1024, "Largest request body in bytes (larger: 413)."),
+    Setting("answer_limit", 16 * 1024 * 1024, "Largest query answer in bytes (larger: 400 asking "
+            "for fewer rows; the dumps are not limited).", minimum=1024),
     Setting("processes", _PROCESSES, "HTTP processes, each with its own workers and answer cache "
             "(one with enable_update: the update log lives in it).", minimum=1),
     Setting("workers", max(2, _CORES // _PROCESSES), "Query worker processes per HTTP process "
             "(they share the loaded dataset).", minimum=1),
     Setting("worker_memory_mb", 2048, "Extra memory (MiB) one query worker may use before its query fails."),
-    Setting("threads", 8, "HTTP threads of each HTTP process.", minimum=1),
+    Setting("threads", 16, "HTTP threads of each HTTP process (one client address may use "
+            "half of them at once).", minimum=2),
     Setting("query_engine", "oxigraph", "Engine for read queries: oxigraph (Oxigraph's, in-process, "
             "for every query it answers as rdflib does) or rdflib (always the reference engine)."),
     Setting("cache_entries", 512, "Query answers kept in memory (the dataset never changes while served)."),

@@ -101,11 +101,11 @@ def handle(job: dict) -> Answer:
         sync(job.get("log", ()))
         kind = job["kind"]
         if kind == "query":
-            return run_query(job)
+            return within_bytes(run_query(job), job.get("max_bytes"))
         if kind == "update":
             return run_update(job)
         if kind == "graph":
-            return get_graph(job)
+            return within_bytes(get_graph(job), job.get("max_bytes"))
         if kind == "dump":
             return dump(job)
         if kind == "write":
@@ -122,6 +122,16 @@ def handle(job: dict) -> Answer:
         return Answer(400, error="the request is nested too deeply to process")
     except StoreChanged as error:
         return Answer(503, error=str(error), retire=True)
+
+
+def within_bytes(answer: Answer, limit: int | None) -> Answer:
+    """Refuse an answer larger than `limit` bytes here, in the worker: the HTTP process never
+    receives (nor holds) more than that for one request."""
+    if limit and len(answer.body) > limit:
+        return Answer(400, error=f"the answer is {len(answer.body)} bytes, more than this "
+                      f"server's limit of {limit} bytes (answer_limit): ask for fewer rows "
+                      "(LIMIT) or fewer variables, or download the whole dataset")
+    return answer
 
 
 def sync(log) -> None:

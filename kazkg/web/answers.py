@@ -34,11 +34,23 @@ def not_modified(etag: str) -> Response | None:
     return None
 
 
+CHUNK = 256 * 1024
+
+
+def chunks(body: bytes):
+    """A body in slices: the HTTP server sends one at a time as the client reads, so a slow
+    reader holds one slice in the server's buffers, never a copy of the whole answer (nor a
+    temporary file)."""
+    for start in range(0, len(body), CHUNK):
+        yield body[start:start + CHUNK]
+
+
 def respond(answer: Answer, etag: str | None = None) -> Response:
     if answer.status >= 400:
         return error_response(answer.status, answer.error or "", position=answer.position,
                               headers=answer.headers)
-    response = Response(answer.body, answer.status)
+    response = Response(chunks(answer.body), answer.status)
+    response.content_length = len(answer.body)
     if answer.body or answer.status == 200:
         response.headers["Content-Type"] = content_type(answer.media_type)
     for name, value in answer.headers.items():

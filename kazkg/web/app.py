@@ -14,7 +14,7 @@ from .service import Service
 log = logging.getLogger("kazkg.web")
 
 # Flask config keys <- kazkg settings (kazkg.settings.SETTINGS holds defaults and help).
-SERVER_SETTINGS = ("query_timeout", "dump_timeout", "result_limit", "body_limit", "workers",
+SERVER_SETTINGS = ("query_timeout", "dump_timeout", "result_limit", "body_limit", "answer_limit", "workers",
                    "worker_memory_mb", "cache_entries", "cache_bytes", "service_allow",
                    "enable_update", "update_token")
 
@@ -74,5 +74,5 @@ def _headers(response):
     if len(path) > 200:
         path = path[:200] + "..."
     log.info('%s "%s %s" %s %s %s', request.remote_addr or "-", request.method, path,
-             response.status_code, response.calculate_content_length() or 0, took)
+             response.status_code, response.content_length or 0, took)
     return response

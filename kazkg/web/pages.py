@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask import Blueprint, redirect, render_template, request
+from werkzeug.exceptions import BadRequest
 
 from ..namespaces import KAZKG, compact
 from .answers import service
@@ -19,7 +20,7 @@ from .atlas import ATTRIBUTION, Frame, outline_path
 from .describe import dump_filenames
 from .lookup import cached, counts, names, select
 from .resource import LANGS, local
-from .search import search as find
+from . import search as finder
 
 bp = Blueprint("pages", __name__, static_folder="static", static_url_path="/static")
 
@@ -79,8 +80,12 @@ def browse():
 @bp.route("/search")
 def search():
     query = request.args.get("q", "").strip()
+    refused = finder.too_long(query)
+    if refused:
+        raise BadRequest(refused)
     nm = names()
-    hits = find(query, nm) if query else []
+    labels = cached("search-index", lambda: finder.index(nm))
+    hits = finder.search(query, labels, nm.types) if query else []
     if hits and request.args.get("go") and (len(hits) == 1 or hits[0].score > hits[1].score):
         return redirect(local(hits[0].iri), 303)
     return render_template("search.html", hits=hits, names=nm, local=local, lang=lang())

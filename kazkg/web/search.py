@@ -60,43 +60,86 @@ class Hit:
     matched: str  # the label that matched best
 
 
-def score(query_key: str, query_words: list[str], label: str) -> float:
+MAX_CHARS = 100  # longer search terms are refused: no name in the data is near that long
+MAX_WORDS = 8
+NEAR = 0.8  # a near spelling: difflib's ratio at least this
+
+
+@dataclass(frozen=True)
+class Label:
+    text: str
+    bonus: float  # a historical (alternative) name ranks just below a current one
+    key: str
+    words: tuple
+
+
+def index(names) -> dict[str, list[Label]]:
+    """Every labelled IRI of `names` (a kazkg.web.lookup.Names) with its labels' keys, folded
+    once per dataset instead of once per search."""
+    found = {}
+    for iri in set(names.labels) | set(names.alt):
+        texts = [(text, 0.0) for text in names.labels.get(iri, {}).values()]
+        texts += [(str(alt), -1.0) for alt in names.alt.get(iri, [])]
+        found[iri] = [Label(text, bonus, key(text), tuple(words(text))) for text, bonus in texts]
+    return found
+
+
+def _near(matcher: difflib.SequenceMatcher, query_key: str, candidate: str) -> float:
+    """difflib's ratio, but only computed when the cheap upper bounds allow NEAR: a term
+    cannot be near a name of very different length, so most labels cost a comparison."""
+    shorter, longer = sorted((len(query_key), len(candidate)))
+    if not longer or 2 * shorter / (shorter + longer) < NEAR:
+        return 0.0
+    matcher.set_seq1(candidate)
+    if matcher.real_quick_ratio() < NEAR or matcher.quick_ratio() < NEAR:
+        return 0.0
+    return matcher.ratio()
+
+
+def score(query_key: str, query_words: list[str], label: Label,
+          matcher: difflib.SequenceMatcher) -> float:
     """How well one label matches the query: 100 same name, 80 starts with it, 60 a word
     starts with it, 40 contains it, else up to 30 for a near spelling."""
-    label_key = key(label)
-    if not label_key or not query_key:
+    if not label.key or not query_key:
         return 0.0
-    if label_key == query_key:
+    if label.key == query_key:
         return 100.0
-    if label_key.startswith(query_key):
+    if label.key.startswith(query_key):
         return 80.0
-    label_words = words(label)
-    if all(any(w.startswith(q) for w in label_words) for q in query_words):
+    if all(any(w.startswith(q) for w in label.words) for q in query_words):
         return 60.0
-    if query_key in label_key:
+    if query_key in label.key:
         return 40.0
-    best = max((difflib.SequenceMatcher(None, query_key, w).ratio() for w in [label_key, *label_words]),
-               default=0.0)
-    return round(30.0 * best, 1) if best >= 0.8 else 0.0
+    best = max((_near(matcher, query_key, w) for w in (label.key, *label.words)), default=0.0)
+    return round(30.0 * best, 1) if best >= NEAR else 0.0
 
 
-def search(query: str, names, limit: int = 50) -> list[Hit]:
-    """Ranked hits among every labelled IRI of `names` (a kazkg.web.lookup.Names)."""
+def too_long(query: str) -> str | None:
+    """Why search terms are refused, or None: the work of a search grows with their length."""
+    if len(query) > MAX_CHARS:
+        return f"search terms are limited to {MAX_CHARS} characters (these have {len(query)})"
+    if len(words(query)) > MAX_WORDS:
+        return f"search terms are limited to {MAX_WORDS} words"
+    return None
+
+
+def search(query: str, labels: dict[str, list[Label]], types, limit: int = 50) -> list[Hit]:
+    """Ranked hits among `labels` (from index()); `types` maps an IRI to its classes."""
     query_key, query_words = key(query), words(query)
-    if not query_key:
+    if not query_key or too_long(query):
         return []
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(query_key)
     hits = []
-    for iri in set(names.labels) | set(names.alt):
-        candidates = [(text, 0.0) for text in names.labels.get(iri, {}).values()]
-        candidates += [(str(alt), -1.0) for alt in names.alt.get(iri, [])]
+    for iri, candidates in labels.items():
         best, matched = 0.0, ""
-        for text, bonus in candidates:
-            value = score(query_key, query_words, text)
-            if value and value + bonus > best:
-                best, matched = value + bonus, text
+        for label in candidates:
+            value = score(query_key, query_words, label, matcher)
+            if value and value + label.bonus > best:
+                best, matched = value + label.bonus, label.text
         if best > 0:
             # Things people look for (places, enterprises, events) before the records about them.
-            if _is_record(names.types.get(iri, set())):
+            if _is_record(types.get(iri, set())):
                 best -= 20
             hits.append(Hit(iri, best, matched))
     hits.sort(key=lambda h: (-h.score, len(h.matched), h.iri))

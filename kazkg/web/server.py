@@ -11,7 +11,8 @@ its own waitress threads, worker pool and answer cache:
 
 The dataset and Oxigraph's copy of it are loaded once, before the fronts are forked, so every
 process shares them copy-on-write. Writes (--enable-update) keep one process: the update log
-lives in that process's memory.
+lives in that process's memory. What one connection or one client may cost in each front is
+set in kazkg.web.httpserver; how the query workers are shared out, in kazkg.web.admission.
 """
 
 from __future__ import annotations
@@ -92,12 +93,11 @@ def run(app: Flask, listeners: list[socket.socket], host: str, port: int, *, thr
 
 def _serve(app: Flask, listeners: list[socket.socket], threads: int) -> None:
     """waitress on `listeners` until the process is stopped; then the worker pool goes too."""
-    import waitress
+    from .httpserver import serve
 
     service = app.extensions["kazkg"]
     try:
-        waitress.serve(app, sockets=listeners, threads=threads, ident="kazkg",
-                       clear_untrusted_proxy_headers=True, _quiet=True)
+        serve(app, listeners, threads, app.config["BODY_LIMIT"])
     finally:
         service.close()
 

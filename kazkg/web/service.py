@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from flask import has_request_context, request
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF
 
@@ -22,6 +23,9 @@ from ..namespaces import ONTOLOGY_GRAPH, SCHEMA
 from ..query.workers import Busy, JobTimeout, Pool, WorkerDied
 from ..query import engine
 from ..query.engine import Answer
+from .admission import LANE_SECONDS, Admission
+
+QUEUE_SECONDS = 5.0  # longest wait for a free worker before a fast 503
 
 
 class AnswerCache:
@@ -159,12 +163,22 @@ class Service:
             job = {**job, "log": tuple(self.log)}
         job.setdefault("services", tuple(self.config["SERVICE_ALLOW"]))
         job.setdefault("limit", self.config["RESULT_LIMIT"])
+        job.setdefault("max_bytes", self.config["ANSWER_LIMIT"])
+        client = request.remote_addr if has_request_context() else None
+        lane = False
         try:
-            with self.pool.borrow(wait=timeout) as worker:
-                answer = worker.call(job, timeout)
-                if answer.retire:
-                    worker.retire()
+            with self.admission.enter(client, wait=min(timeout, QUEUE_SECONDS)) as lane:
+                limit = min(timeout, LANE_SECONDS) if lane else timeout
+                with self.pool.borrow(wait=QUEUE_SECONDS) as worker:
+                    answer = worker.call(job, limit)
+                    if answer.retire:
+                        worker.retire()
         except JobTimeout as error:
+            if lane:
+                return Answer(503, error=f"{error}: every other query worker is busy with a "
+                              "long query, and the last one is kept for quick queries; try "
+                              "again when the server is less busy",
+                              headers={"X-Time-Limit": f"{error.seconds:g}", "Retry-After": "2"})
             return Answer(503, error=f"{error} (the server's per-query limit; see --query-timeout)",
                           headers={"X-Time-Limit": f"{error.seconds:g}"})
         except Busy as error:
@@ -189,6 +203,7 @@ class Service:
         `close_fds` (the listening socket) stay out of the pool's processes."""
         self.pool = Pool(engine.handle, size=self.config["WORKERS"],
                          memory_mb=self.config["WORKER_MEMORY_MB"], close_fds=close_fds)
+        self.admission = Admission(self.pool.size)
 
     def close(self) -> None:
         if self.pool is not None:

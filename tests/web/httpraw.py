@@ -31,9 +31,12 @@ class Reply:
 
 
 def request(url: str, method: str = "GET", path: str = "", body: bytes | str | None = None,
-            headers: dict | None = None, timeout: float = 60) -> Reply:
+            headers: dict | None = None, timeout: float = 60, source: str | None = None) -> Reply:
+    """One request on a new connection; `source`: the loopback address to send it from (a
+    client other than 127.0.0.1, e.g. "127.0.0.2")."""
     parts = urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout,
+                                      source_address=(source, 0) if source else None)
     try:
         if isinstance(body, str):
             body = body.encode("utf-8")

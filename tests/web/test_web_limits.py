@@ -92,11 +92,14 @@ def test_16_clients_for_30_s_while_a_runaway_query_is_cut_off(server):
                 "ASK { ?s a <http://xmlns.com/foaf/0.1/Person> }",
                 f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }} LIMIT {limit}",
             ])
+            source = f"127.0.0.{10 + n}"  # 16 clients: 16 addresses
             try:
                 if rng.random() < 0.5:
-                    r = request(server.sparql, "GET", "?query=" + q(query), timeout=30)
+                    r = request(server.sparql, "GET", "?query=" + q(query), timeout=30,
+                                source=source)
                 else:
-                    r = request(server.sparql, "POST", body=query, headers=DIRECT, timeout=30)
+                    r = request(server.sparql, "POST", body=query, headers=DIRECT, timeout=30,
+                                source=source)
                 if r.status != 200:
                     failures.append((r.status, r.body[:200]))
             except OSError as error:

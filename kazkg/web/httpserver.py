@@ -1,0 +1,223 @@
+"""waitress, set up so that no client can hold the server: what each connection may cost.
+
+Measured on waitress 3 before choosing it over a Rust server: its accept loop and request
+parsing are asynchronous (one thread, poll()), so an idle or slowloris connection costs a
+socket and a small object, never an HTTP thread; a thread is taken only by a request that has
+arrived whole. What waitress lacked is set here:
+- thousands of connections per process (its default of 100 is what 220 idle sockets broke),
+  and at most CONNECTIONS_PER_CLIENT of them from one address;
+- a request body over `body_limit` is refused with 413 from its headers alone: no "100
+  Continue", nothing read or spooled to disk;
+- answers are written in chunks that wait for the client (the high watermark), so a slow
+  reader holds at most a few MB in memory and never a temporary file;
+- at most half the HTTP threads serve one client address at a time (429 + Retry-After for
+  the rest), so the other half is always there for everyone else.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import socket
+import threading
+import time
+
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer, create_server
+from waitress.task import ErrorTask
+
+HEADER_LIMIT = 64 * 1024  # request line and headers: a GET query up to about 60 KB
+CONNECTIONS = 4000  # per HTTP process
+CONNECTIONS_PER_CLIENT = 500
+IDLE_SECONDS = 60  # a keep-alive connection with nothing to say is closed after this
+WATERMARK = 1024 * 1024  # a response waits for its reader above this many unsent bytes
+RETRY_SECONDS = 1
+LINGER_SECONDS = 2  # after a 413, the body still on its way is read and dropped this long
+
+
+def error_body(status: int, title: str, message: str) -> bytes:
+    """The JSON error document of kazkg.web.errors, for answers given outside Flask."""
+    payload = {"error": {"status": status, "title": title, "message": message}}
+    return (json.dumps(payload, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+class _ErrorTask(ErrorTask):
+    """waitress's own refusals (413, 431, 400 on a malformed request) as kazkg's JSON."""
+
+    def execute(self):
+        error = self.request.error
+        message = error.body
+        if error.code == 413:
+            limit = self.channel.adj.max_request_body_size - 1
+            message = f"the request body is larger than this server's limit of {limit} bytes"
+        elif error.code == 431:
+            message = (f"the request line and headers are larger than this server's limit of "
+                       f"{HEADER_LIMIT} bytes (send a long query with POST)")
+        body = error_body(error.code, error.reason, message)
+        self.channel.linger = True  # the rest of the request may still be on its way
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.extend([("Content-Type", "application/json"),
+                                      ("Cache-Control", "no-store")])
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
+class _Channel(HTTPChannel):
+    """One connection: counted per client address, and no 100 Continue for a refused body."""
+
+    error_task_class = _ErrorTask
+    _open: dict[str, int] = {}
+    _lock = threading.Lock()
+
+    def __init__(self, server, sock, addr, adj, map=None):
+        super().__init__(server, sock, addr, adj, map)
+        self._client = addr[0] if isinstance(addr, tuple) else str(addr)
+        with self._lock:
+            count = self._open.get(self._client, 0) + 1
+            self._open[self._client] = count
+        if count > CONNECTIONS_PER_CLIENT:
+            self.close()  # a flood of sockets from one address: refuse the surplus
+
+    def del_channel(self, map=None):  # every way of closing a channel ends here
+        client = self.__dict__.pop("_client", None)
+        if client is not None:
+            with self._lock:
+                left = self._open.get(client, 1) - 1
+                if left > 0:
+                    self._open[client] = left
+                else:
+                    self._open.pop(client, None)
+        super().del_channel(map)
+
+    linger = False  # after this answer, drop what the client still sends, then close
+    _lingering_until = None
+
+    def handle_write(self):
+        if (self.linger and self._lingering_until is None and self.close_when_flushed
+                and not self.total_outbufs_len):
+            # Closing with the refused body still arriving would reset the connection, and
+            # the client might lose the 413: read and drop it for a moment instead (nothing
+            # is kept), as web servers' "lingering close" does.
+            self.close_when_flushed = False
+            self._lingering_until = time.monotonic() + LINGER_SECONDS
+            try:
+                self.socket.shutdown(socket.SHUT_WR)
+            except OSError:
+                self.will_close = True
+        if self._lingering_until is not None and time.monotonic() > self._lingering_until:
+            self.will_close = True
+        super().handle_write()
+
+    def readable(self):
+        return self._lingering_until is not None or super().readable()
+
+    def writable(self):
+        if self._lingering_until is not None:
+            return time.monotonic() > self._lingering_until
+        return super().writable()
+
+    def handle_read(self):
+        if self._lingering_until is None:
+            return super().handle_read()
+        try:
+            data = self.recv(self.adj.recv_bytes)
+        except OSError:
+            data = b""
+        if not data or time.monotonic() > self._lingering_until:
+            self.handle_close()
+
+    def send_continue(self):
+        if self.request is not None and self.request.error is not None:
+            return  # a 413 follows: the client must not send the body
+        super().send_continue()
+
+
+class ClientLimit:
+    """WSGI middleware: at most `limit` requests of one client address in flight (until its
+    answer is sent); the others get 429 at once instead of waiting for a thread."""
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, max(1, limit)
+        self._active: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        client = environ.get("REMOTE_ADDR") or "-"
+        with self._lock:
+            count = self._active.get(client, 0)
+            if count >= self.limit:
+                refused = True
+            else:
+                refused = False
+                self._active[client] = count + 1
+        if refused:
+            body = error_body(429, "Too Many Requests",
+                              f"this client already has {self.limit} requests in progress; "
+                              "wait for their answers before sending more")
+            start_response("429 Too Many Requests", [
+                ("Content-Type", "application/json"), ("Content-Length", str(len(body))),
+                ("Retry-After", str(RETRY_SECONDS)), ("Cache-Control", "no-store"),
+                ("Access-Control-Allow-Origin", "*")])
+            return [body]
+        try:
+            result = self.app(environ, start_response)
+        except BaseException:
+            self._release(client)
+            raise
+        return _Closing(result, lambda: self._release(client))
+
+    def _release(self, client: str) -> None:
+        with self._lock:
+            left = self._active.get(client, 1) - 1
+            if left > 0:
+                self._active[client] = left
+            else:
+                self._active.pop(client, None)
+
+
+class _Closing:
+    """An answer's iterable that frees its client's slot when the server closes it."""
+
+    def __init__(self, result, release):
+        self._result, self._release = result, release
+
+    def __iter__(self):
+        return iter(self._result)
+
+    def close(self):
+        try:
+            close = getattr(self._result, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self._release()
+
+
+def _more_open_files() -> None:
+    """Every connection is a file descriptor: raise the soft limit to the hard one."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = hard if hard != resource.RLIM_INFINITY else 65536
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        except (OSError, ValueError):
+            pass
+
+
+def serve(app, sockets, threads: int, body_limit: int) -> None:
+    """Serve the WSGI `app` on `sockets` with waitress until the process is stopped."""
+    _more_open_files()
+    soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    connections = CONNECTIONS if soft == resource.RLIM_INFINITY else min(CONNECTIONS, soft - 64)
+    server = create_server(
+        ClientLimit(app, threads // 2), sockets=sockets, threads=threads, ident="kazkg",
+        clear_untrusted_proxy_headers=True, asyncore_use_poll=True,
+        connection_limit=max(100, connections), channel_timeout=IDLE_SECONDS,
+        max_request_header_size=HEADER_LIMIT, max_request_body_size=body_limit + 1,
+        outbuf_high_watermark=WATERMARK, outbuf_overflow=4 * WATERMARK)
+    dispatchers = getattr(server, "map", None) or server._map  # several sockets, or one
+    for dispatcher in list(dispatchers.values()):
+        if isinstance(dispatcher, BaseWSGIServer):
+            dispatcher.channel_class = _Channel
+    server.run()
