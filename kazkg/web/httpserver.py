@@ -46,16 +46,19 @@ class _ErrorTask(ErrorTask):
 
     def execute(self):
         error = self.request.error
-        message = error.body
-        if error.code == 413:
+        message, code, reason = error.body, error.code, error.reason
+        if code == 501:  # an unknown Transfer-Encoding: the client's fault, not the server's
+            code, reason = 400, "Bad Request"
+            message = f"{message}: this server takes chunked and identity only"
+        elif code == 413:
             limit = self.channel.adj.max_request_body_size - 1
             message = f"the request body is larger than this server's limit of {limit} bytes"
-        elif error.code == 431:
+        elif code == 431:
             message = (f"the request line and headers are larger than this server's limit of "
                        f"{HEADER_LIMIT} bytes (send a long query with POST)")
-        body = error_body(error.code, error.reason, message)
+        body = error_body(code, reason, message)
         self.channel.linger = True  # the rest of the request may still be on its way
-        self.status = f"{error.code} {error.reason}"
+        self.status = f"{code} {reason}"
         self.response_headers.extend([("Content-Type", "application/json"),
                                       ("Cache-Control", "no-store")])
         self.set_close_on_finish()
