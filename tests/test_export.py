@@ -13,10 +13,7 @@ from kazkg.formats import export
 from kazkg.formats.terms import to_rdflib
 from tests.support import run_kazkg
 
-OX_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML,
-}
+OX_FORMATS = {name: fmt.oxigraph for name, fmt in export.FORMATS.items()}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -25,7 +22,7 @@ def warm_cache(built):
 
 
 def _export(tmp_path, fmt, *extra, seed="0"):
-    out = tmp_path / f"all-{fmt}-{seed}{export.FORMATS[fmt].suffix}"
+    out = tmp_path / f"all-{fmt}-{seed}{export.FORMATS[fmt].extension}"
     done = run_kazkg("export", "--format", fmt, "-o", str(out), *extra,
                      env={"PYTHONHASHSEED": seed})
     assert done.returncode == 0, done.stderr

@@ -13,36 +13,25 @@ import pyoxigraph as ox
 from rdflib import Dataset
 
 from ..errors import InputError
+from ..formats.table import READABLE
 from ..formats.terms import to_rdflib
 from ..namespaces import bind_prefixes
 from .inputs import Inputs
 
-FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-    ".n3": ox.RdfFormat.N3,
-}
 
 def read_quads(path: Path, base_iri: str | None = None) -> Iterable[tuple]:
     """Yield (s, p, o, g) rdflib terms from a file; g is None for the default graph.
 
     Raises InputError naming the file, line and column of the first syntax error.
     """
-    fmt = FORMATS.get(path.suffix.lower())
+    fmt = READABLE.get(path.suffix.lower())
     if fmt is None:
-        known = ", ".join(sorted(FORMATS))
+        known = ", ".join(sorted(READABLE))
         raise InputError(path, f"unknown RDF file extension {path.suffix!r} (known: {known})")
     try:
         parsed = list(
-            ox.parse(path=path, format=fmt, base_iri=base_iri or path.resolve().as_uri(),
-                     rename_blank_nodes=True)
+            ox.parse(path=path, format=fmt.oxigraph,
+                     base_iri=base_iri or path.resolve().as_uri(), rename_blank_nodes=True)
         )
     except SyntaxError as error:
         message = str(error.msg).split(": ", 1)[-1] if error.msg else str(error)

@@ -9,7 +9,6 @@ those three are written here.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Callable
 
 import pyoxigraph as ox
@@ -17,6 +16,7 @@ from rdflib import Dataset, Graph
 from rdflib.compare import to_canonical_graph
 
 from ..namespaces import INFERRED_GRAPH, PREFIXES, bind_prefixes
+from .table import RDF_FORMATS, Format, named
 from .terms import is_named_graph, to_oxigraph
 
 
@@ -120,33 +120,23 @@ def rdfxml(graph: Graph) -> str:
     ).decode("utf-8")
 
 
-@dataclass(frozen=True)
-class Format:
-    name: str
-    write: Callable  # a Graph (or, with named_graphs, a Dataset) -> str
-    named_graphs: bool
-    suffix: str
-    media_type: str
+# The deterministic writers, by format name: a Graph, or for a format that keeps named graphs
+# a Dataset, to text. A format of the table without one here is written by rdflib.
+WRITERS: dict[str, Callable] = {"turtle": turtle, "nt": ntriples, "nquads": nquads, "trig": trig,
+                                "jsonld": jsonld, "xml": rdfxml}
+FORMATS = {f.name: f for f in RDF_FORMATS}  # what the dataset can be exported in
 
 
-FORMATS = {f.name: f for f in (
-    Format("turtle", turtle, False, ".ttl", "text/turtle"),
-    Format("nt", ntriples, False, ".nt", "application/n-triples"),
-    Format("nquads", nquads, True, ".nq", "application/n-quads"),
-    Format("trig", trig, True, ".trig", "application/trig"),
-    Format("jsonld", jsonld, True, ".jsonld", "application/ld+json"),
-    Format("xml", rdfxml, False, ".rdf", "application/rdf+xml"),
-)}
+def writer(fmt: Format) -> Callable:
+    return WRITERS.get(fmt.name) or (lambda data: data.serialize(format=fmt.rdflib))
 
 
 def serialize(dataset: Dataset, fmt: str = "turtle", *, inferred: bool = True) -> bytes:
     """Serialise the dataset in `fmt` (a key of FORMATS); formats without named graphs get the
     union of the graphs."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    spec = FORMATS[fmt]
+    spec = named(fmt)
     data = selected(dataset, inferred)
-    return spec.write(data if spec.named_graphs else union(data)).encode("utf-8")
+    return writer(spec)(data if spec.named_graphs else union(data)).encode("utf-8")
 
 
 # One graph in a quad format is the default graph, and N-Triples and Turtle are exactly that.
@@ -155,5 +145,5 @@ _SINGLE_GRAPH_WRITERS = {"nquads": ntriples, "trig": turtle}
 
 def serialize_graph(graph: Graph, fmt: str) -> bytes:
     """Serialise one graph (e.g. a CONSTRUCT result) deterministically, in any format."""
-    write = _SINGLE_GRAPH_WRITERS.get(fmt, FORMATS[fmt].write)
+    write = _SINGLE_GRAPH_WRITERS.get(fmt) or writer(named(fmt))
     return write(canonical(graph)).encode("utf-8")

@@ -1,4 +1,4 @@
-"""Media types and content negotiation: named tables and one pure best-match function.
+"""Content negotiation: one pure best-match function over the formats of kazkg.formats.table.
 
 Accept headers are parsed by werkzeug (q-values, wildcards, specificity); the order of each
 table is the server's preference when the client does not care (no Accept, or */*).
@@ -7,43 +7,12 @@ table is the server's preference when the client does not care (no Accept, or */
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
+from .table import PAGE_FORMATS, RDF_FORMATS, RESULT_FORMATS, Format  # noqa: F401 (offered here)
 
-@dataclass(frozen=True)
-class Format:
-    name: str          # short name, as in `format=` and in kazkg.formats.export.FORMATS
-    media_type: str    # the type we answer with
-    spec: str          # where the format is defined
-    aliases: tuple[str, ...] = ()  # other media types a client may ask for it by
-
-
-# SELECT and ASK answers. JSON first: the default when the client does not say.
-RESULT_FORMATS = (
-    Format("json", "application/sparql-results+json",
-           "https://www.w3.org/TR/sparql11-results-json/", ("application/json",)),
-    Format("xml", "application/sparql-results+xml",
-           "https://www.w3.org/TR/rdf-sparql-XMLres/", ("application/xml", "text/xml")),
-    Format("csv", "text/csv", "https://www.w3.org/TR/sparql11-results-csv-tsv/"),
-    Format("tsv", "text/tab-separated-values", "https://www.w3.org/TR/sparql11-results-csv-tsv/"),
-)
-
-# CONSTRUCT and DESCRIBE answers, Graph Store GETs and dumps. Turtle first (never N-Quads by
-# default: a client that says nothing expects triples).
-RDF_FORMATS = (
-    Format("turtle", "text/turtle", "https://www.w3.org/TR/turtle/",
-           ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3")),
-    Format("nt", "application/n-triples", "https://www.w3.org/TR/n-triples/", ("text/plain",)),
-    Format("jsonld", "application/ld+json", "https://www.w3.org/TR/json-ld11/",
-           ("application/json",)),
-    Format("xml", "application/rdf+xml", "https://www.w3.org/TR/rdf-syntax-grammar/",
-           ("application/xml", "text/xml")),
-    Format("trig", "application/trig", "https://www.w3.org/TR/trig/"),
-    Format("nquads", "application/n-quads", "https://www.w3.org/TR/n-quads/"),
-)
 
 HTML = "text/html"
 
@@ -105,10 +74,3 @@ def prefers_html(accept: str | None) -> bool:
     if not any(value == HTML for value, _ in parsed):
         return False
     return parsed.quality(HTML) >= parsed.quality("application/json") and parsed.quality(HTML) > 0
-
-
-def by_name(name: str, formats: tuple[Format, ...]) -> Format:
-    for fmt in formats:
-        if fmt.name == name:
-            return fmt
-    raise KeyError(name)

@@ -6,11 +6,12 @@ from rdflib import Graph, Literal, URIRef
 
 from ..errors import QueryError
 from .export import serialize_graph
+from .table import RDF_FORMATS, RESULT_FORMATS, named
 from ..namespaces import bind_prefixes
 
-TABULAR = ("table", "json", "csv", "tsv", "xml")
-GRAPH = ("turtle", "nt", "jsonld", "xml")
-ALL = ("table", "json", "csv", "tsv", "xml", "turtle", "nt", "jsonld")
+TABULAR = ("table", *(f.name for f in RESULT_FORMATS))  # "table": for people, on a terminal
+GRAPH = tuple(f.name for f in RDF_FORMATS)
+ALL = tuple(dict.fromkeys(TABULAR + GRAPH))  # "xml" is both: the query's form decides
 
 
 def default_format(result, on_terminal: bool) -> str:
@@ -31,7 +32,7 @@ def render(result, fmt: str) -> str:
             return ("true" if result.askAnswer else "false") + "\n"
         if fmt == "tsv":
             return tsv(result)
-        text = result.serialize(format=fmt).decode("utf-8")
+        text = result.serialize(format=named(fmt, RESULT_FORMATS).rdflib).decode("utf-8")
         return text if text.endswith("\n") else text + "\n"
     if fmt not in GRAPH:
         raise QueryError(f"--format {fmt} does not suit a {result.type} query; "

@@ -18,14 +18,12 @@ from rdflib.plugins.sparql.processor import prepareUpdate
 from rdflib.plugins.sparql.update import evalUpdate
 
 from ..errors import QueryError
+from ..formats.table import RDF_FORMATS
 from ..formats.terms import to_rdflib
 
-# Graph Store bodies are parsed by pyoxigraph: strict, and it never fetches a remote context.
-BODY_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
+# Graph Store bodies are one graph, parsed by pyoxigraph: strict, and it never fetches a remote
+# context (so no JSON-LD, which is also the one triple format that may hold named graphs).
+BODY_FORMATS = {f.media_type: f.oxigraph for f in RDF_FORMATS if not f.named_graphs}
 DEFAULT_GRAPH = "urn:x-kazkg:default"
 
 

@@ -9,33 +9,19 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from ..formats.export import FORMATS
 from ..namespaces import BASE, bind_prefixes
 from ..formats.negotiation import RDF_FORMATS, RESULT_FORMATS
 from .service import Metadata
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
-# https://www.w3.org/ns/formats/: one IRI per result and RDF format.
-FORMAT_IRIS = {
-    "application/sparql-results+json": "SPARQL_Results_JSON",
-    "application/sparql-results+xml": "SPARQL_Results_XML",
-    "text/csv": "SPARQL_Results_CSV",
-    "text/tab-separated-values": "SPARQL_Results_TSV",
-    "text/turtle": "Turtle",
-    "application/n-triples": "N-Triples",
-    "application/ld+json": "JSON-LD",
-    "application/rdf+xml": "RDF_XML",
-    "application/trig": "TriG",
-    "application/n-quads": "N-Quads",
-}
 DATASET_IRI = URIRef(BASE + "dataset")
 DUMP_NAME = "kazkg"
 
 
 def dump_filenames() -> dict[str, str]:
     """Stable download names: kazkg.ttl, kazkg.nt, ... -> the export format's name."""
-    return {DUMP_NAME + fmt.suffix: name for name, fmt in FORMATS.items()}
+    return {DUMP_NAME + fmt.extension: fmt.name for fmt in RDF_FORMATS}
 
 
 def _graph() -> Graph:
@@ -56,8 +42,8 @@ def service_description(meta: Metadata, endpoint: str, update: bool) -> Graph:
         graph.add((service, SD.supportedLanguage, SD.SPARQL11Update))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
     for fmt in RESULT_FORMATS + RDF_FORMATS:
-        graph.add((service, SD.resultFormat,
-                   URIRef("http://www.w3.org/ns/formats/" + FORMAT_IRIS[fmt.media_type])))
+        if fmt.format_iri:  # https://www.w3.org/ns/formats/
+            graph.add((service, SD.resultFormat, URIRef(fmt.format_iri)))
     dataset = BNode("dataset")
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))

@@ -27,7 +27,7 @@ from werkzeug.exceptions import NotFound
 
 from ..formats.export import serialize_graph
 from ..namespaces import BASE, GEO, INFERRED_GRAPH, KAZKG, SCHEMA, bind_prefixes, compact
-from ..formats.negotiation import RDF_FORMATS, NotAcceptable, best_match, by_name, prefers_html
+from ..formats.negotiation import PAGE_FORMATS, NotAcceptable, best_match, prefers_html
 from .answers import content_type, not_modified, service
 from .errors import error_response
 from .lookup import names, resource_rows
@@ -35,7 +35,7 @@ from . import atlas
 
 bp = Blueprint("resource", __name__)
 
-SUFFIXES = OrderedDict([(".ttl", "turtle"), (".jsonld", "jsonld"), (".nt", "nt"), (".rdf", "xml")])
+SUFFIXES = {f.extension: f for f in PAGE_FORMATS}  # /resource/x.ttl and so on
 LANGS = ("kk", "ru", "en")
 
 
@@ -110,7 +110,7 @@ def group(rows: list[dict], direction: str) -> "OrderedDict[str, OrderedDict[str
 
 def alternates(path: str) -> list[tuple[str, str]]:
     """(url, media type) of every RDF twin of a page."""
-    return [(path + suffix, by_name(name, RDF_FORMATS).media_type) for suffix, name in SUFFIXES.items()]
+    return [(path + f.extension, f.media_type) for f in PAGE_FORMATS]
 
 
 def link_header(path: str) -> str:
@@ -133,14 +133,14 @@ def show(space: str, name: str):
     fmt_name = None
     for suffix, candidate in SUFFIXES.items():
         if name.endswith(suffix):
-            name, fmt_name = name[: -len(suffix)], candidate
+            name, fmt_name = name[: -len(suffix)], candidate.name
             break
     iri = URIRef(BASE + space + name)
     path = "/" + space + name
     accept = request.headers.get("Accept")
     html = fmt_name is None and "format" not in request.args and prefers_html(accept)
     try:
-        fmt = None if html else best_match(accept, RDF_FORMATS[:4], fmt_name or request.args.get("format"))
+        fmt = None if html else best_match(accept, PAGE_FORMATS, fmt_name or request.args.get("format"))
     except NotAcceptable as error:
         return error_response(406, str(error), headers={"Link": link_header(path)})
     etag = service().etag(("resource", str(iri), "html" if html else fmt.name))
@@ -158,8 +158,7 @@ def show(space: str, name: str):
         response = Response(serialize_graph(build_graph(iri, rows), fmt.name),
                             content_type=content_type(fmt.media_type))
         if fmt_name is None:
-            suffix = next(s for s, n in SUFFIXES.items() if n == fmt.name)
-            response.headers["Content-Location"] = path + suffix
+            response.headers["Content-Location"] = path + fmt.extension
     response.headers["Link"] = link_header(path)
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = "public, max-age=0, must-revalidate"
