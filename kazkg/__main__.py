@@ -1,3 +1,4 @@
 from .cli import main
 
-main()
+if __name__ == "__main__":  # python -m kazkg; importing this module runs nothing
+    main()
