@@ -1,9 +1,15 @@
-"""Error answers: JSON for programs, HTML for browsers, and never a traceback."""
+"""Error answers: JSON for programs, HTML for browsers, and never a traceback.
+
+A mistake in the request is answered where it is found (400 and its message, 404, 406, ...).
+Anything else is a bug of kazkg's, and `unexpected` below is the one place that answers it:
+500 with a short error id, the traceback under the same id in the server log.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import secrets
 
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -43,6 +49,10 @@ def init_app(app: Flask) -> None:
         return error_response(error.code or 500, error.description or "", headers=headers)
 
     @app.errorhandler(Exception)
-    def unexpected(error: Exception):  # a bug: log it in full, tell the client nothing inside
-        log.exception("internal error on %s %s", request.method, request.path)
-        return error_response(500, InternalServerError.description)
+    def unexpected(error: Exception):  # a bug: log it in full, tell the client only its id
+        error_id = secrets.token_hex(4)
+        log.error("internal error %s on %s %s", error_id, request.method, request.path,
+                  exc_info=error)
+        return error_response(500, f"{InternalServerError.description} (error id {error_id}: "
+                                   "the server's log has the details)",
+                              headers={"X-Error-Id": error_id})
