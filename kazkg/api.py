@@ -9,6 +9,7 @@ from rdflib import Dataset
 from .build import persist, pipeline
 from .query import catalog, sparql
 from .build.inputs import Inputs, bundled
+from .formats.graphs import named_graphs
 from .namespaces import INFERRED_GRAPH, bind_prefixes
 from .build.store import load as parse_inputs
 
@@ -54,11 +55,9 @@ def without_inferred(dataset: Dataset) -> Dataset:
     """A copy of the dataset with every graph but the inferred one."""
     copy = Dataset(default_union=True)
     bind_prefixes(copy)
-    for graph in dataset.graphs():
-        if graph.identifier != INFERRED_GRAPH and len(graph):
-            target = copy.graph(graph.identifier)
-            for triple in graph:
-                target.add(triple)
+    for graph in named_graphs(dataset, without=(INFERRED_GRAPH,)):
+        target = copy.graph(graph.identifier)
+        target += graph
     return copy
 
 

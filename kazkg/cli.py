@@ -16,6 +16,7 @@ from . import api
 from .query import catalog
 from .formats import export, results
 from .formats.files import write_atomic
+from .formats.graphs import union_triples
 from .tools import commands
 from .build import persist, stats
 from .errors import KazkgError
@@ -67,7 +68,7 @@ def build(no_cache, store):
         click.echo(f"stored in {store}")
     groups = stats.by_family({compact(g): n for g, n in result.triples_per_graph().items()})
     rows = [(f"{g} ({len(c)} graphs)" if len(c) > 1 else g, sum(c)) for g, c in groups.items()]
-    rows += [("distinct triples (union)", len(set(result.dataset.triples((None, None, None))))),
+    rows += [("distinct triples (union)", len(union_triples(result.dataset))),
              ("of which inferred", result.inferred_count)]
     width = max(len(label) for label, _ in rows)
     click.echo(f"dataset {result.version} ({'from cache' if result.from_cache else 'built'})")

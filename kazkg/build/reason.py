@@ -12,6 +12,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from .. import settings
 from ..errors import Inconsistent
+from ..formats.graphs import union, union_triples
 from . import closure as fast_closure
 from ..namespaces import INFERRED_GRAPH, KZR, META_VOCABULARIES, bind_prefixes
 
@@ -188,17 +189,12 @@ def infer(dataset: Dataset, semantics=None) -> Graph:
     `semantics`: None for the `reasoner` setting (kazkg's semi-naive closure, or owlrl's own
     rules), or an owlrl semantics class (LeanSemantics, owlrl.OWLRL_Semantics) to run owlrl."""
     if semantics is None and settings.get("reasoner") == "kazkg":
-        triples = {t for g in dataset.graphs() if g.identifier != INFERRED_GRAPH for t in g}
-        fast = fast_closure.compute(triples)
+        fast = fast_closure.compute(union_triples(dataset, without=(INFERRED_GRAPH,)))
         if fast.fallback is None:
             return _published(fast.view(asserted_only=True), fast.view(), fast.inferred(),
                               fast.errors)
         semantics = owlrl.OWLRL_Semantics  # what owlrl would do here is owlrl's to say
-    base = Graph()
-    bind_prefixes(base)
-    for graph in dataset.graphs():
-        if graph.identifier != INFERRED_GRAPH:
-            base += graph
+    base = union(dataset, without=(INFERRED_GRAPH,))
     closed = closure(base, semantics or owlrl.OWLRL_Semantics)
     return _published(base, closed, (t for t in closed if t not in base), None)
 

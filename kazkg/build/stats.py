@@ -7,15 +7,14 @@ from collections import Counter
 from rdflib import Dataset, Literal
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from ..formats.terms import is_named_graph
+from ..formats.graphs import named_graphs
 
 LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 
 
 def by_graph(dataset: Dataset) -> dict[str, int]:
     """Triples per named graph, by graph IRI (rdflib's default graph is not a named graph)."""
-    graphs = sorted(dataset.graphs(), key=lambda g: str(g.identifier))
-    return {str(g.identifier): len(g) for g in graphs if is_named_graph(g.identifier) and len(g)}
+    return {str(g.identifier): len(g) for g in named_graphs(dataset)}
 
 
 def by_family(counts: dict[str, int]) -> dict[str, list[int]]:

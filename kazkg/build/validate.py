@@ -10,6 +10,7 @@ from rdflib.namespace import RDF
 from rdflib.plugins.sparql import prepareQuery
 
 from ..errors import ValidationFailed
+from ..formats.graphs import union
 from ..namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, SH, bind_prefixes
 
 
@@ -64,12 +65,9 @@ def data_graph(dataset: Dataset) -> Graph:
     ont_graph node by node, which takes minutes on ours. SHACL only needs its rdfs:subClassOf
     triples in the data graph, so that sh:targetClass reaches the instances of subclasses.
     """
-    union = QueryOnceGraph()
-    bind_prefixes(union)
-    for graph in dataset.graphs():
-        if graph.identifier != INFERRED_GRAPH:
-            union += graph
-    return union
+    into = QueryOnceGraph()
+    bind_prefixes(into)
+    return union(dataset, without=(INFERRED_GRAPH,), into=into)
 
 
 def check(dataset: Dataset, shapes: Graph, sources: dict[str, str] | None = None) -> list[Violation]:

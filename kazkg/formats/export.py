@@ -17,7 +17,8 @@ from rdflib.compare import to_canonical_graph
 
 from ..namespaces import INFERRED_GRAPH, PREFIXES, bind_prefixes
 from .table import RDF_FORMATS, Format, named
-from .terms import is_named_graph, to_oxigraph
+from .graphs import named_graphs, union
+from .terms import to_oxigraph
 
 
 def canonical(graph: Graph, identifier=None) -> Graph:
@@ -36,24 +37,11 @@ def selected(dataset: Dataset, inferred: bool = True) -> Dataset:
     """A canonical copy of the dataset's named graphs, with or without the inferred graph."""
     out = Dataset(default_union=True)
     bind_prefixes(out)
-    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
-        if (not len(graph) or not is_named_graph(graph.identifier)
-                or (graph.identifier == INFERRED_GRAPH and not inferred)):
-            continue
+    for graph in named_graphs(dataset, () if inferred else (INFERRED_GRAPH,)):
         target = out.graph(graph.identifier)
         for triple in canonical(graph):
             target.add(triple)
     return out
-
-
-def union(dataset: Dataset) -> Graph:
-    """All triples of all graphs, once each."""
-    graph = Graph()
-    bind_prefixes(graph)
-    for g in dataset.graphs():
-        if is_named_graph(g.identifier):
-            graph += g
-    return graph
 
 
 def _lines(text: str) -> str:

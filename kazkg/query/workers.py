@@ -160,7 +160,6 @@ def _kill(pid: int) -> None:
 class Worker:
     def __init__(self, pid: int, conn: Connection):
         self.pid, self.conn = pid, conn
-        self.jobs = 0
 
 
 class Pool:
@@ -238,11 +237,6 @@ class Pool:
                 else:
                     self._idle.put(worker)
 
-    def run(self, job, timeout: float, wait: float | None = None):
-        """Borrow a worker, run `job` on it, give it back (or replace it)."""
-        with self.borrow(timeout if wait is None else wait) as worker:
-            return worker.call(job, timeout)
-
     def close(self) -> None:
         self._closed = True
         for worker in list(self._all.values()):
@@ -253,10 +247,6 @@ class Pool:
             os.waitpid(self._zygote_pid, 0)
         except (ProcessLookupError, ChildProcessError):
             pass
-
-    @property
-    def pids(self) -> list[int]:
-        return sorted(self._all)
 
 
 class _Borrowed:
@@ -287,7 +277,6 @@ class _Borrowed:
         if not ready:
             self.pool._replace(self.worker)
             raise JobTimeout(timeout)
-        self.worker.jobs += 1
         if status == "ok":
             return value
         if status == "memory":

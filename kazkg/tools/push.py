@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 from rdflib import Dataset
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from ..formats import export
+from ..formats.graphs import named_graphs
 from ..errors import KazkgError
 from ..namespaces import INFERRED_GRAPH
 
@@ -130,12 +130,7 @@ def target(url: str, graph: str) -> str:
 
 
 def graphs(dataset: Dataset, inferred: bool = True):
-    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
-        if graph.identifier == DATASET_DEFAULT_GRAPH_ID or not len(graph):
-            continue
-        if graph.identifier == INFERRED_GRAPH and not inferred:
-            continue
-        yield graph
+    yield from named_graphs(dataset, () if inferred else (INFERRED_GRAPH,))
 
 
 def push(dataset: Dataset, url: str, *, auth: str | None = None, token: str | None = None,

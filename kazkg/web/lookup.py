@@ -2,8 +2,8 @@
 
 The HTTP process never touches the dataset: every lookup here is a "query" job for
 kazkg.query.engine (so it has the same time limit and the same guard as /sparql). Small,
-stable answers that many pages need (labels, types, counts) are kept per dataset version in
-`Service.page_cache`.
+stable answers that many pages need (labels, types, counts) are kept by `cached`, keyed by the
+dataset version, in a dict it keeps on the app's Service.
 """
 
 from __future__ import annotations

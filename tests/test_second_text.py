@@ -1,0 +1,87 @@
+"""A second source text needs data files only: tests/fixtures/second-text/ (a document with two
+sentences, naming Ekibastuz, which the first text names too, and a plant of its own) copied
+beside the bundled data is built, validated, queried and served with no change to kazkg/."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from rdflib import URIRef
+
+from kazkg import api
+from kazkg.build.inputs import bundled
+from kazkg.namespaces import KZG, KZR
+from tests.support import ROOT
+
+FIXTURE = ROOT / "tests" / "fixtures" / "second-text"
+SENTENCES_BY_DOCUMENT = """
+SELECT ?document (COUNT(DISTINCT ?sentence) AS ?sentences) WHERE {
+  ?sentence a kazkg:Sentence ; dcterms:isPartOf/dcterms:isPartOf ?document .
+} GROUP BY ?document
+"""
+DOCUMENTS_NAMING = """
+SELECT DISTINCT ?document WHERE {
+  GRAPH ?g { ?s ?p kzr:ekibastuz }
+  ?g prov:wasDerivedFrom/dcterms:isPartOf/dcterms:isPartOf ?document .
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def two_texts(tmp_path_factory, private_cache):
+    root = tmp_path_factory.mktemp("two-texts")
+    for folder in ("ontology", "graph", "queries"):
+        shutil.copytree(ROOT / folder, root / folder)
+    shutil.copytree(FIXTURE / "graph", root / "graph", dirs_exist_ok=True)
+    inputs = bundled(root)
+    return inputs, api.build(inputs, use_cache=False)
+
+
+def test_the_second_text_gets_graphs_named_by_document(two_texts):
+    inputs, built = two_texts
+    names = {str(s.graph) for s in inputs.data}
+    assert {str(KZG["text/fixture-text/p1-s1"]), str(KZG["text/fixture-text/p1-s2"]),
+            str(KZG["sources/fixture-text"])} <= names
+    assert str(KZG["text/industry-1956-1985/p1-s1"]) in names
+
+
+def test_it_validates(two_texts):
+    inputs, _ = two_texts
+    assert [v for v in api.validate(inputs) if v.severity == "Violation"] == []
+
+
+def test_queries_see_both_texts_and_the_entity_they_share(two_texts):
+    _, built = two_texts
+    counts = {str(r.document): int(r.sentences)
+              for r in api.query(SENTENCES_BY_DOCUMENT, built.dataset)}
+    assert counts == {str(KZR["industry-1956-1985"]): 29, str(KZR["fixture-text"]): 2}
+    naming = {str(r.document) for r in api.query(DOCUMENTS_NAMING, built.dataset)}
+    assert naming == {str(KZR["industry-1956-1985"]), str(KZR["fixture-text"])}
+    per_sentence = {(str(r.document), str(r.id)) for r in api.query("statements-per-sentence",
+                                                                    built.dataset)}
+    assert len(per_sentence) == 31 and (str(KZR["fixture-text"]), "p1.s2") in per_sentence
+    located = api.query("SELECT ?place WHERE { kzr:fixture-plant kazkg:locatedIn ?place }",
+                        built.dataset)
+    assert URIRef(KZR["ekibastuz"]) in {r.place for r in located}  # and, inferred, its region
+
+
+@pytest.mark.slow
+def test_it_is_served(two_texts):
+    from kazkg.web import create_app
+
+    _, built = two_texts
+    app = create_app(built, {"WORKERS": 1})
+    try:
+        client = app.test_client()
+        page = client.get("/resource/fixture-plant", headers={"Accept": "text/html"})
+        assert page.status_code == 200
+        text = page.get_data(as_text=True)
+        assert "Сынақ зауыты Екібастұзда орналасқан." in text  # the sentence it comes from
+        graph = client.get("/store", query_string={"graph": str(KZG["text/fixture-text/p1-s2"])},
+                           headers={"Accept": "text/turtle"})
+        assert graph.status_code == 200 and b"kzr:fixture-plant" in graph.data
+        city = client.get("/resource/ekibastuz", headers={"Accept": "text/html"})
+        assert "Сынақ зауыты" in city.get_data(as_text=True)  # linked from the shared entity
+    finally:
+        app.extensions["kazkg"].close()
