@@ -10,6 +10,7 @@ from importlib import metadata
 # The subpackages kazkg.build and kazkg.query share their names with two API functions: importing
 # them first, then binding the functions, leaves the functions as the package's attributes (a
 # later `import kazkg.build` finds the subpackage in sys.modules and does not rebind the name).
+# So reach a stage's modules with `from kazkg.build import pipeline`, not `import ... as`.
 from . import build as _build_stage, query as _query_stage  # noqa: F401
 from .api import build, load, query, validate
 from .errors import InputError, Inconsistent, KazkgError, QueryError, UnknownQuery, ValidationFailed
