@@ -1,7 +1,9 @@
 """The served dataset: its worker pool, its answer cache, its version and its metadata.
 
-One Service per app (in `app.extensions["kazkg"]`). The HTTP layer asks it for Answers; it
-never touches the dataset itself beyond counting at start-up: every job runs in a worker.
+One Service per app (in `app.extensions["kazkg"]`). At start-up it counts the dataset (its
+Metadata, kept in the cache beside the build) and readies the engines the workers will query,
+before the pool forks; after that the HTTP layer only asks it for Answers, and every job runs
+in a worker.
 """
 
 from __future__ import annotations
