@@ -14,6 +14,7 @@ GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 GEOSPARQL = Namespace("http://www.opengis.net/ont/geosparql#")
 WD = Namespace("http://www.wikidata.org/entity/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+OA = Namespace("http://www.w3.org/ns/oa#")
 
 ONTOLOGY_IRI = BASE + "ontology"
 
@@ -35,6 +36,7 @@ PREFIXES: dict[str, str] = {
     "dcterms": str(DCTERMS),
     "vann": str(VANN),
     "wd": str(WD),
+    "oa": str(OA),
     "owl": str(OWL),
     "rdf": str(RDF),
     "rdfs": str(RDFS),

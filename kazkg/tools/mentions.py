@@ -1,0 +1,277 @@
+"""Mentions of resources in the source sentences, as W3C Web Annotations.
+
+The editors choose each mention by reading the Kazakh sentence, and write it as one row of a
+worksheet, `graph/mentions/<document>.tsv`: the sentence, the resource, the words of the
+Kazakh text and of the English working translation, the motivation, the certainty and a note.
+Where the words occur more than once, the row gives them in context with the mention in
+brackets (`11 [өнеркәсіп]`). This module turns the worksheet into one Turtle file, one named
+graph, per sentence (`graph/mentions/<document>/pN-sM.ttl`): for every row an `oa:Annotation`
+whose target is the sentence, selected by an `oa:TextQuoteSelector` and an
+`oa:TextPositionSelector` (code points, end exclusive), and the same over the translation.
+
+    python -m kazkg.tools.mentions           # write the Turtle files from the worksheets
+    python -m kazkg.tools.mentions --check   # exit 1 if a Turtle file is not up to date
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
+
+from ..errors import InputError
+from ..inputs import data_root
+from ..namespaces import KAZKG, KZG, SCHEMA
+from .selectors import Span, locate
+
+COLUMNS = ("sentence", "body", "kk", "en", "motivation", "certainty", "note")
+MOTIVATIONS = ("identifying", "linking")
+CERTAINTIES = ("", "editorial", "uncertain")
+CERTAINTY_WORDS = {"editorial": "An editorial reading", "uncertain": "An uncertain reading"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a worksheet: one mention of one resource in one sentence."""
+
+    line: int
+    sentence: str
+    body: str
+    kk: str
+    en: str
+    motivation: str
+    certainty: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    iri: URIRef
+    kk: str
+    en: str
+
+
+def read_worksheet(path: Path) -> list[Row]:
+    """The rows of a worksheet, checked for shape (not yet against the texts)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        header = next(reader, None)
+        if tuple(header or ()) != COLUMNS:
+            raise InputError(path, f"the header must be: {' '.join(COLUMNS)}", 1)
+        rows = []
+        for number, cells in enumerate(reader, start=2):
+            if len(cells) != len(COLUMNS):
+                raise InputError(path, f"{len(cells)} columns, not {len(COLUMNS)}", number)
+            row = Row(number, *cells)
+            if row.motivation not in MOTIVATIONS:
+                raise InputError(path, f"motivation {row.motivation!r}: one of {MOTIVATIONS}", number)
+            if row.certainty not in CERTAINTIES:
+                raise InputError(path, f"certainty {row.certainty!r}: one of {CERTAINTIES}", number)
+            if row.certainty and not row.note:
+                raise InputError(path, "an uncertain or editorial reading needs its reason (note)", number)
+            rows.append(row)
+    return rows
+
+
+def sentence_texts(graph: Graph) -> dict[str, Sentence]:
+    """Every kazkg:Sentence of `graph` by its identifier (p2.s7)."""
+    out = {}
+    for iri in graph.subjects(RDF.type, KAZKG.Sentence):
+        out[str(graph.value(iri, KAZKG.sentenceId))] = Sentence(
+            iri, str(graph.value(iri, SCHEMA.text)), str(graph.value(iri, KAZKG.workingTranslation)))
+    return out
+
+
+def _slug(sid: str) -> str:
+    return sid.replace(".", "-")
+
+
+def _string(text: str) -> str:
+    return Literal(text).n3()
+
+
+def _lang(text: str, lang: str) -> str:
+    return Literal(text, lang=lang).n3()
+
+
+PREFIXES = """\
+@prefix kazkg:   <https://w3id.org/kazkg/ontology#> .
+@prefix kzr:     <https://w3id.org/kazkg/resource/> .
+@prefix oa:      <http://www.w3.org/ns/oa#> .
+@prefix schema:  <https://schema.org/> .
+@prefix prov:    <http://www.w3.org/ns/prov#> .
+@prefix skos:    <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+
+def _selectors(name: str, span: Span) -> str:
+    quote = [f"oa:exact {_string(span.exact)}"]
+    quote += [f"oa:prefix {_string(span.prefix)}"] if span.prefix else []
+    quote += [f"oa:suffix {_string(span.suffix)}"] if span.suffix else []
+    return (f"kzr:{name}-quote\n    a oa:TextQuoteSelector ;\n    " + " ;\n    ".join(quote)
+            + f" .\n\nkzr:{name}-position\n    a oa:TextPositionSelector ;\n"
+            f'    oa:start "{span.start}"^^xsd:nonNegativeInteger ;\n'
+            f'    oa:end "{span.end}"^^xsd:nonNegativeInteger .\n')
+
+
+def _target(name: str, source: str, span: Span) -> str:
+    return (f"kzr:{name}\n    a oa:SpecificResource ;\n    oa:hasSource {source} ;\n"
+            f"    oa:hasSelector kzr:{name}-quote , kzr:{name}-position .\n\n"
+            + _selectors(name, span))
+
+
+def _annotation(name: str, row: Row, kk: Span, en: Span | None) -> str:
+    targets = f"kzr:{name}-kk" + (f" , kzr:{name}-en" if en else "")
+    lines = [f"kzr:{name}", "    a oa:Annotation , kazkg:Mention ;",
+             f"    rdfs:label {_lang(f'{row.sentence} сөйлемінде аталуы: «{kk.exact}»', 'kk')} ,",
+             f"        {_lang(f'Упоминание в предложении {row.sentence}: «{kk.exact}»', 'ru')} ,",
+             f"        {_lang(f'Mention in sentence {row.sentence}: “{kk.exact}”', 'en')} ;",
+             f"    oa:motivatedBy oa:{row.motivation} ;",
+             f"    oa:hasBody kzr:{row.body} ;",
+             f"    oa:hasTarget {targets} ;",
+             "    dcterms:creator kzr:kazkg-editors"]
+    if row.note:
+        note = row.note
+        if row.certainty:
+            note = f"{CERTAINTY_WORDS[row.certainty]}. {note}"
+        lines[-1] += " ;"
+        lines.append(f"    skos:editorialNote {_lang(note, 'en')}")
+    return "\n".join(lines) + " .\n"
+
+
+def _translation(iri: str, sid: str, sentence: Sentence) -> str:
+    return (f"{iri}\n    a kazkg:WorkingTranslation ;\n"
+            f"    rdfs:label {_lang(f'{sid} сөйлемінің ағылшынша жұмыс аудармасы', 'kk')} ,\n"
+            f"        {_lang(f'Рабочий перевод предложения {sid} на английский', 'ru')} ,\n"
+            f"        {_lang(f'English working translation of sentence {sid}', 'en')} ;\n"
+            f"    schema:text {_lang(sentence.en, 'en')} ;\n"
+            '    schema:inLanguage "en" ;\n'
+            f"    schema:translationOfWork <{sentence.iri}> .\n")
+
+
+def graph_iri(document: str, sid: str) -> URIRef:
+    return KZG[f"mentions/{document}/{_slug(sid)}"]
+
+
+def render(document: str, sid: str, rows: list[Row], sentence: Sentence, where: Path) -> str:
+    """The Turtle text of the named graph of the mentions in one sentence."""
+    source = f"<{sentence.iri}>"
+    translation = f"kzr:{document}-{_slug(sid)}-en"
+    blocks, used = [], {}
+    for row in rows:
+        try:
+            kk = locate(sentence.kk, row.kk)
+            en = locate(sentence.en, row.en) if row.en else None
+        except ValueError as error:
+            raise InputError(where, f"{sid}, {row.body}: {error}", row.line) from None
+        used[row.body] = used.get(row.body, 0) + 1
+        name = f"{document}-{_slug(sid)}-mention-{row.body}"
+        if used[row.body] > 1:
+            name += f"-{used[row.body]}"
+        block = _annotation(name, row, kk, en) + "\n" + _target(f"{name}-kk", source, kk)
+        if en:
+            block += "\n" + _target(f"{name}-en", translation, en)
+        blocks.append(block)
+    aligned = sum(1 for r in rows if r.en)
+    head = (f"# Named graph <{graph_iri(document, sid)}>\n"
+            f"# Mentions of resources in sentence {sid}, as W3C Web Annotations.\n"
+            f"# Written by `python -m kazkg.tools.mentions` from graph/mentions/{document}.tsv:\n"
+            "# edit the worksheet, then run it again.\n"
+            f"# kk: {sentence.kk}\n# en: {sentence.en}\n\n" + PREFIXES + "\n"
+            f"<{graph_iri(document, sid)}>\n    a kazkg:Assertion , kazkg:EditorialAssertion ;\n"
+            f"    rdfs:label {_lang(f'{sid} сөйлемінде аталғандар', 'kk')} ,\n"
+            f"        {_lang(f'Упоминания в предложении {sid}', 'ru')} ,\n"
+            f"        {_lang(f'Mentions in sentence {sid}', 'en')} ;\n"
+            f"    prov:wasDerivedFrom {source} ;\n"
+            "    prov:wasAttributedTo kzr:kazkg-editors ;\n"
+            f"    dcterms:description {_lang(_description(sid, len(rows), aligned), 'en')} .\n")
+    parts = [head]
+    if aligned:
+        parts.append(_translation(translation, sid, sentence))
+    return "\n".join(parts + blocks)
+
+
+def _description(sid: str, count: int, aligned: int) -> str:
+    mentions = "1 mention" if count == 1 else f"{count} mentions"
+    return (f"The {mentions} of resources in sentence {sid}, each a W3C Web Annotation "
+            "whose body is the resource and whose target is the span of the Kazakh text "
+            f"({aligned} also the span of the English working translation). Which resource a "
+            "span names is the editors' reading of the Kazakh sentence.")
+
+
+def worksheets(root: Path) -> list[Path]:
+    return sorted((root / "graph" / "mentions").glob("*.tsv"))
+
+
+def outputs(root: Path) -> dict[Path, str]:
+    """Every Turtle file the worksheets give, with its text."""
+    texts = Graph()
+    for path in sorted((root / "graph").rglob("*.ttl")):
+        if "mentions" not in path.relative_to(root / "graph").parts:
+            texts.parse(path)
+    sentences = sentence_texts(texts)
+    out = {}
+    for sheet in worksheets(root):
+        document = sheet.stem
+        by_sentence: dict[str, list[Row]] = {}
+        for row in read_worksheet(sheet):
+            if row.sentence not in sentences:
+                raise InputError(sheet, f"no sentence {row.sentence!r} in the graph", row.line)
+            by_sentence.setdefault(row.sentence, []).append(row)
+        for sid, rows in by_sentence.items():
+            path = sheet.parent / document / f"{_slug(sid)}.ttl"
+            out[path] = render(document, sid, rows, sentences[sid], sheet)
+    return out
+
+
+def stale(root: Path) -> list[Path]:
+    """The Turtle files that are missing, differ from their worksheet, or have none."""
+    wanted = outputs(root)
+    written = {p for sheet in worksheets(root) for p in (sheet.parent / sheet.stem).glob("*.ttl")}
+    differ = [p for p, text in wanted.items()
+              if not p.is_file() or p.read_text(encoding="utf-8") != text]
+    return sorted(differ + [p for p in written if p not in wanted])
+
+
+def write(root: Path) -> list[Path]:
+    """Write every Turtle file from the worksheets; remove those no row asks for."""
+    wanted = outputs(root)
+    for sheet in worksheets(root):
+        for path in (sheet.parent / sheet.stem).glob("*.ttl"):
+            if path not in wanted:
+                path.unlink()
+    for path, text in wanted.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return sorted(wanted)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    root = data_root()
+    try:
+        if args == ["--check"]:
+            behind = stale(root)
+            for path in behind:
+                print(f"not up to date: {path.relative_to(root)}", file=sys.stderr)
+            return 1 if behind else 0
+        if args:
+            print("usage: python -m kazkg.tools.mentions [--check]", file=sys.stderr)
+            return 2
+        written = write(root)
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"{len(written)} file(s) written under graph/mentions/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
