@@ -24,7 +24,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from ..errors import InputError
-from ..inputs import data_root
+from ..build.inputs import data_root
 from ..namespaces import KAZKG, KZG, SCHEMA
 from .selectors import Span, locate
 
