@@ -117,8 +117,8 @@ def _selectors(name: str, span: Span) -> str:
     quote += [f"oa:suffix {_string(span.suffix)}"] if span.suffix else []
     return (f"kzr:{name}-quote\n    a oa:TextQuoteSelector ;\n    " + " ;\n    ".join(quote)
             + f" .\n\nkzr:{name}-position\n    a oa:TextPositionSelector ;\n"
-            f'    oa:start "{span.start}"^^xsd:nonNegativeInteger ;\n'
-            f'    oa:end "{span.end}"^^xsd:nonNegativeInteger .\n')
+            f'    oa:start "{span.start}"^^xsd:integer ;\n'
+            f'    oa:end "{span.end}"^^xsd:integer .\n')
 
 
 def _target(name: str, source: str, span: Span) -> str:
