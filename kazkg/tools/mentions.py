@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import DCTERMS, RDF
 
 from ..errors import InputError
 from ..build.inputs import data_root
-from ..namespaces import KAZKG, KZG, SCHEMA
+from ..namespaces import KAZKG, KZG, KZR, SCHEMA
 from .selectors import Span, locate
 
 COLUMNS = ("sentence", "body", "kk", "en", "motivation", "certainty", "note")
@@ -77,11 +77,17 @@ def read_worksheet(path: Path) -> list[Row]:
     return rows
 
 
-def sentence_texts(graph: Graph) -> dict[str, Sentence]:
-    """Every kazkg:Sentence of `graph` by its identifier (p2.s7)."""
+def sentence_texts(graph: Graph) -> dict[tuple[str, str], Sentence]:
+    """Every kazkg:Sentence of `graph` by its document's name and its identifier
+    (("industry-1956-1985", "p2.s7")); the document is the paragraph's dcterms:isPartOf."""
     out = {}
     for iri in graph.subjects(RDF.type, KAZKG.Sentence):
-        out[str(graph.value(iri, KAZKG.sentenceId))] = Sentence(
+        paragraph = graph.value(iri, DCTERMS.isPartOf)
+        document = graph.value(paragraph, DCTERMS.isPartOf) if paragraph is not None else None
+        if document is None or not str(document).startswith(str(KZR)):
+            continue
+        key = (str(document)[len(KZR):], str(graph.value(iri, KAZKG.sentenceId)))
+        out[key] = Sentence(
             iri, str(graph.value(iri, SCHEMA.text)), str(graph.value(iri, KAZKG.workingTranslation)))
     return out
 
@@ -222,12 +228,13 @@ def outputs(root: Path) -> dict[Path, str]:
         document = sheet.stem
         by_sentence: dict[str, list[Row]] = {}
         for row in read_worksheet(sheet):
-            if row.sentence not in sentences:
-                raise InputError(sheet, f"no sentence {row.sentence!r} in the graph", row.line)
+            if (document, row.sentence) not in sentences:
+                raise InputError(sheet, f"no sentence {row.sentence!r} of {document} in the graph",
+                                 row.line)
             by_sentence.setdefault(row.sentence, []).append(row)
         for sid, rows in by_sentence.items():
             path = sheet.parent / document / f"{_slug(sid)}.ttl"
-            out[path] = render(document, sid, rows, sentences[sid], sheet)
+            out[path] = render(document, sid, rows, sentences[document, sid], sheet)
     return out
 
 
