@@ -85,3 +85,12 @@ def test_it_is_served(two_texts):
         assert "Сынақ зауыты" in city.get_data(as_text=True)  # linked from the shared entity
     finally:
         app.extensions["kazkg"].close()
+
+
+def test_nothing_in_the_package_names_the_first_text():
+    """Code and templates know documents only from the data (the vendored files aside)."""
+    package = ROOT / "kazkg"
+    named = [str(path.relative_to(ROOT)) for path in sorted(package.rglob("*"))
+             if path.suffix in (".py", ".html", ".js", ".css") and "vendor" not in path.parts
+             and "industry-1956-1985" in path.read_text(encoding="utf-8")]
+    assert named == []

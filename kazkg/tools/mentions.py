@@ -78,8 +78,8 @@ def read_worksheet(path: Path) -> list[Row]:
 
 
 def sentence_texts(graph: Graph) -> dict[tuple[str, str], Sentence]:
-    """Every kazkg:Sentence of `graph` by its document's name and its identifier
-    (("industry-1956-1985", "p2.s7")); the document is the paragraph's dcterms:isPartOf."""
+    """Every kazkg:Sentence of `graph` by its document's name (its IRI after kzr:) and its
+    identifier, e.g. ("<document>", "p2.s7"); the document is the paragraph's dcterms:isPartOf."""
     out = {}
     for iri in graph.subjects(RDF.type, KAZKG.Sentence):
         paragraph = graph.value(iri, DCTERMS.isPartOf)
