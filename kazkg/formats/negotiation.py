@@ -1,20 +1,22 @@
-"""Content negotiation: one pure best-match function over the formats of kazkg.formats.table.
+"""Content negotiation: one best-match function over the formats of kazkg.formats.table.
 
-Accept headers are parsed by werkzeug (q-values, wildcards, specificity); the order of each
-table is the server's preference when the client does not care (no Accept, or */*).
+Every answer that negotiates (the endpoint, the Graph Store, resources, graphs, the ontology,
+the dumps, VoID and error pages) calls best_match. The Accept header is read by the pure
+RFC 9110 functions of kazkg.formats.accept; the order of each table is the server's
+preference when the client does not care (no Accept, or */*).
 """
 
 from __future__ import annotations
 
 import functools
 
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
-
+from .accept import Offer, negotiate
 from .table import PAGE_FORMATS, RDF_FORMATS, RESULT_FORMATS, Format  # noqa: F401 (offered here)
 
-
 HTML = "text/html"
+# A web page: chosen only when the client names text/html and ranks it at least as high as
+# every other format on offer (it comes first, so it wins a tie).
+PAGE = Format("html", HTML, "https://html.spec.whatwg.org/", (), ("application/xhtml+xml",))
 
 # `format=` values people type, beyond the short names and the media types themselves.
 FORMAT_ALIASES = {
@@ -27,50 +29,68 @@ FORMAT_ALIASES = {
 class NotAcceptable(Exception):
     """No offered format meets the Accept header (or the `format=` parameter)."""
 
-    def __init__(self, wanted: str, formats: tuple[Format, ...]):
+    def __init__(self, wanted: str, formats: tuple[Format, ...], why: str = ""):
         self.wanted, self.formats = wanted, formats
         offered = ", ".join(f.media_type for f in formats)
-        super().__init__(f"cannot answer in {wanted!r}; this answer is available as: {offered}")
+        reason = f" ({why})" if why else ""
+        super().__init__(f"cannot answer in {wanted}{reason}; this answer is available as: {offered}")
 
 
-def parse_accept(header: str | None) -> MIMEAccept:
-    return parse_accept_header(header or "", MIMEAccept)
+def _named(value: str, fmt: Format) -> bool:
+    return value == fmt.name or value == fmt.media_type or value in fmt.aliases or value in fmt.names
 
 
-@functools.lru_cache(maxsize=512)  # clients repeat their headers; parsing one costs ~0.1 ms
+def _from_param(values: tuple[str, ...], formats: tuple[Format, ...]) -> Format | None:
+    """The format that every non-empty `format=` value names (a value may list several media
+    types, as SPARQLWrapper sends them), None when no value is given."""
+    given = [v for v in values if v.strip()]
+    if not given:
+        return None
+    common = list(formats)
+    for value in given:
+        wanted = {FORMAT_ALIASES.get(w, w) for w in
+                  (part.split(";")[0].strip().lower() for part in value.split(","))}
+        common = [fmt for fmt in common if any(_named(w, fmt) for w in wanted)]
+    if not common:
+        shown = " and ".join(repr(v) for v in given)
+        if len(given) > 1 and all(_from_param((v,), formats) for v in given):
+            raise NotAcceptable(shown, formats, "these format values name different formats")
+        raise NotAcceptable(shown, formats)
+    return common[0]
+
+
+@functools.lru_cache(maxsize=512)  # clients repeat their headers
 def best_match(accept: str | None, formats: tuple[Format, ...],
-               format_param: str | None = None) -> Format:
-    """The format to answer in: `format_param` if given, else the best for `accept`.
+               format_param: str | tuple[str, ...] | None = None, *, page: bool = False) -> Format:
+    """The format to answer in: the one `format_param` names if given, else the best for
+    `accept` (RFC 9110: q-values, specificity, wildcards, parameters; charset ignored).
 
-    A missing or empty Accept means "anything", so the first format wins. Raise NotAcceptable
-    when nothing fits.
+    With `page`, PAGE (HTML) is on offer too, ahead of `formats`. A missing or empty Accept
+    means "anything": the first of `formats`. Raise NotAcceptable when nothing fits.
     """
-    if format_param:
-        wanted = format_param.strip().lower()
-        wanted = FORMAT_ALIASES.get(wanted, wanted)
-        for fmt in formats:
-            if wanted == fmt.name or wanted == fmt.media_type or wanted in fmt.aliases:
-                return fmt
-        raise NotAcceptable(format_param, formats)
-    if not accept or not accept.strip():
-        return formats[0]
-    offers: list[str] = []
-    owner: dict[str, Format] = {}
-    primaries = [(fmt, fmt.media_type) for fmt in formats]  # a tie goes to a real name
-    aliases = [(fmt, alias) for fmt in formats for alias in fmt.aliases]
-    for fmt, media_type in primaries + aliases:
-        if media_type not in owner:
-            offers.append(media_type)
-            owner[media_type] = fmt
-    chosen = parse_accept(accept).best_match(offers)
-    if chosen is None:
-        raise NotAcceptable(accept, formats)
-    return owner[chosen]
+    offered = ((PAGE,) if page else ()) + formats
+    values = (format_param,) if isinstance(format_param, str) else tuple(format_param or ())
+    chosen = _from_param(values, offered)
+    if chosen is not None:
+        return chosen
+    index = negotiate(accept, tuple(Offer(f.media_type, f.aliases, f.params, f is PAGE)
+                                    for f in offered))
+    if index is None:
+        raise NotAcceptable(repr(accept or ""), formats)
+    return offered[index]
 
 
-def prefers_html(accept: str | None) -> bool:
-    """True for a browser: text/html is asked for by name and ranks at least as high as JSON."""
-    parsed = parse_accept(accept)
-    if not any(value == HTML for value, _ in parsed):
+def prefers_html(accept: str | None, formats: tuple[Format, ...] | None = None) -> bool:
+    """True when a web page is the best answer to `accept` among `formats` (default: JSON,
+    what error answers are written in otherwise)."""
+    try:
+        return best_match(accept, formats or RESULT_FORMATS[:1], page=True) is PAGE
+    except NotAcceptable:
         return False
-    return parsed.quality(HTML) >= parsed.quality("application/json") and parsed.quality(HTML) > 0
+
+
+def by_name(name: str, formats: tuple[Format, ...]) -> Format:
+    for fmt in formats:
+        if fmt.name == name:
+            return fmt
+    raise KeyError(name)

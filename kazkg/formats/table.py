@@ -30,6 +30,8 @@ class Format:
     named_graphs: bool = False     # keeps named graphs (else a dataset becomes its union)
     iri: str | None = None         # its name in http://www.w3.org/ns/formats/
     page: bool = False             # offered as an alternate of a resource or ontology page
+    params: tuple[tuple[str, str], ...] = ()  # what the answer is, for negotiation (a profile)
+    names: tuple[str, ...] = ()    # other `format=` values for it
 
     @property
     def extension(self) -> str | None:
@@ -58,8 +60,9 @@ FORMATS = (
     Format("nt", "application/n-triples", "https://www.w3.org/TR/n-triples/", GRAPHS,
            ("text/plain",), (".nt",), "nt", ox.RdfFormat.N_TRIPLES, iri="N-Triples", page=True),
     Format("jsonld", "application/ld+json", "https://www.w3.org/TR/json-ld11/", GRAPHS,
-           ("application/json",), (".jsonld", ".json"), "json-ld", ox.RdfFormat.JSON_LD,
-           named_graphs=True, iri="JSON-LD", page=True),
+           ("application/json", "application/x-json+ld"), (".jsonld", ".json"), "json-ld",
+           ox.RdfFormat.JSON_LD, named_graphs=True, iri="JSON-LD", page=True,
+           params=(("profile", "http://www.w3.org/ns/json-ld#compacted"),), names=("json",)),
     Format("xml", "application/rdf+xml", "https://www.w3.org/TR/rdf-syntax-grammar/", GRAPHS,
            ("application/xml", "text/xml"), (".rdf", ".owl", ".xml"), "xml", ox.RdfFormat.RDF_XML,
            iri="RDF_XML", page=True),

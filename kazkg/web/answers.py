@@ -9,7 +9,7 @@ from rdflib import Graph
 from werkzeug.exceptions import Forbidden, Unauthorized
 
 from ..formats.export import serialize_graph
-from ..formats.negotiation import RDF_FORMATS, NotAcceptable, best_match
+from ..formats.negotiation import PAGE, RDF_FORMATS, NotAcceptable, best_match
 from ..query.engine import Answer
 from .errors import error_response
 from .service import Service
@@ -61,16 +61,20 @@ def respond(answer: Answer, etag: str | None = None) -> Response:
     return response
 
 
-def rdf_response(graph: Graph, etag: str | None = None) -> Response:
-    """A small graph (service description, VoID) in the negotiated RDF format."""
-    if etag:
-        cached = not_modified(etag)
-        if cached is not None:
-            return cached
+def rdf_response(graph: Graph, key: tuple, page=None) -> Response:
+    """A small graph (service description, VoID) in the negotiated RDF format; with `page`
+    (a function giving the HTML answer), a browser gets that instead."""
     try:
-        fmt = best_match(request.headers.get("Accept"), RDF_FORMATS, request.args.get("format"))
+        fmt = best_match(request.headers.get("Accept"), RDF_FORMATS,
+                         tuple(request.args.getlist("format")), page=page is not None)
     except NotAcceptable as error:
         return error_response(406, str(error))
+    if fmt is PAGE:
+        return page()
+    etag = service().etag(key + (fmt.name,))
+    cached = not_modified(etag)
+    if cached is not None:
+        return cached
     return respond(Answer(200, fmt.media_type, serialize_graph(graph, fmt.name)), etag)
 
 

@@ -6,22 +6,30 @@ from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import NotFound
 
 from .answers import not_modified, rdf_response, respond, service
-from .describe import dump_filenames, void_description
+from ..formats.negotiation import RDF_FORMATS, NotAcceptable, best_match
+from .describe import DUMP_NAME, dump_filenames, void_description
+from .errors import error_response
 
 bp = Blueprint("data", __name__)
 
 
 @bp.route("/.well-known/void")
 def void():
-    accept = request.headers.get("Accept")
-    etag = service().etag(("void", request.host_url, accept, request.args.get("format")))
-    return rdf_response(void_description(service().meta, request.host_url), etag)
+    return rdf_response(void_description(service().meta, request.host_url), ("void", request.host_url))
 
 
 @bp.route("/download/<filename>")
 def download(filename: str):
-    """The whole dataset (all named graphs, inferred ones included) in one RDF format."""
+    """The whole dataset (all named graphs, inferred ones included) in one RDF format:
+    /download/kazkg.ttl etc., or /download/kazkg in the format the client asks for."""
     fmt = dump_filenames().get(filename)
+    if filename == DUMP_NAME:
+        try:
+            fmt = best_match(request.headers.get("Accept"), RDF_FORMATS,
+                             tuple(request.args.getlist("format"))).name
+        except NotAcceptable as error:
+            return error_response(406, str(error))
+        filename = next(name for name, value in dump_filenames().items() if value == fmt)
     if fmt is None:
         raise NotFound(f"no download named {filename!r}; there are: "
                        f"{', '.join(sorted(dump_filenames()))}")
@@ -35,6 +43,7 @@ def download(filename: str):
     response = respond(answer, etag)
     if answer.status == 200:
         response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+        response.headers["Content-Location"] = f"/download/{filename}"
     return response
 
 

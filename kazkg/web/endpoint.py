@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request
 from werkzeug.exceptions import BadRequest
 
-from ..formats.negotiation import prefers_html
 from . import protocol, store
 from .answers import not_modified, rdf_response, require_write, respond, service
 from .describe import service_description
@@ -59,8 +58,6 @@ def update(operation: protocol.Operation):
 
 def describe():
     """The service description (RDF), or the query page for a browser."""
-    accept = request.headers.get("Accept")
-    if prefers_html(accept) and "format" not in request.args:
-        return query_page(endpoint_url(), current_app.config["ENABLE_UPDATE"])
     graph = service_description(service().meta, endpoint_url(), current_app.config["ENABLE_UPDATE"])
-    return rdf_response(graph, service().etag(("sd", endpoint_url(), accept, request.args.get("format"))))
+    return rdf_response(graph, ("sd", endpoint_url()), page=lambda: query_page(
+        endpoint_url(), current_app.config["ENABLE_UPDATE"]))

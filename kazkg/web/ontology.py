@@ -11,7 +11,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from ..namespaces import KAZKG, ONTOLOGY_GRAPH, ONTOLOGY_IRI, compact
-from ..formats.negotiation import PAGE_FORMATS, NotAcceptable, best_match, prefers_html
+from ..formats.negotiation import PAGE, PAGE_FORMATS, NotAcceptable, best_match
 from .answers import not_modified, respond, service
 from .errors import error_response
 from .lookup import cached, names, select
@@ -56,14 +56,14 @@ def by_lang(values) -> dict:
 @bp.route("/ontology")
 @bp.route(f"/ontology<any({', '.join(repr(s) for s in SUFFIXES)}):suffix>")
 def ontology(suffix: str | None = None):
-    accept = request.headers.get("Accept")
-    fmt_name = SUFFIXES[suffix].name if suffix else request.args.get("format")
-    if fmt_name is None and prefers_html(accept):
-        return page()
     try:
-        fmt = best_match(accept, PAGE_FORMATS, fmt_name)
+        fmt = best_match(request.headers.get("Accept"), PAGE_FORMATS,
+                         SUFFIXES[suffix].name if suffix else tuple(request.args.getlist("format")),
+                         page=suffix is None)
     except NotAcceptable as error:
         return error_response(406, str(error))
+    if fmt is PAGE:
+        return page()
     etag = service().etag(("ontology", fmt.name))
     cached_answer = not_modified(etag)
     if cached_answer is not None:

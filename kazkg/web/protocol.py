@@ -25,7 +25,7 @@ class Operation:
     text: str = ""
     default_graphs: tuple = ()
     named_graphs: tuple = ()
-    format: str | None = None
+    format: tuple[str, ...] = ()  # every `format=` value (kazkg.formats.negotiation reads them)
 
 
 def _pairs(data: bytes, what: str) -> list[tuple[str, str]]:
@@ -113,7 +113,7 @@ def read(request: Request, body_limit: int) -> Operation:
 def _operation(pairs, text: str | None, kind: str) -> Operation:
     defaults = tuple(v for k, v in pairs if k in ("default-graph-uri", "using-graph-uri"))
     named = tuple(v for k, v in pairs if k in ("named-graph-uri", "using-named-graph-uri"))
-    fmt = _one(pairs, "format")
+    fmt = tuple(v for k, v in pairs if k == "format")
     if text is None:
         return Operation("none", "", defaults, named, fmt)
     if "\x00" in text:

@@ -27,7 +27,7 @@ from werkzeug.exceptions import NotFound
 
 from ..formats.export import serialize_graph
 from ..namespaces import BASE, GEO, INFERRED_GRAPH, KAZKG, SCHEMA, bind_prefixes, compact
-from ..formats.negotiation import PAGE_FORMATS, NotAcceptable, best_match, prefers_html
+from ..formats.negotiation import PAGE, PAGE_FORMATS, NotAcceptable, best_match
 from .answers import content_type, not_modified, service
 from .errors import error_response
 from .lookup import names, resource_rows
@@ -137,13 +137,13 @@ def show(space: str, name: str):
             break
     iri = URIRef(BASE + space + name)
     path = "/" + space + name
-    accept = request.headers.get("Accept")
-    html = fmt_name is None and "format" not in request.args and prefers_html(accept)
     try:
-        fmt = None if html else best_match(accept, PAGE_FORMATS, fmt_name or request.args.get("format"))
+        fmt = best_match(request.headers.get("Accept"), PAGE_FORMATS,
+                         fmt_name or tuple(request.args.getlist("format")), page=fmt_name is None)
     except NotAcceptable as error:
         return error_response(406, str(error), headers={"Link": link_header(path)})
-    etag = service().etag(("resource", str(iri), "html" if html else fmt.name))
+    html = fmt is PAGE
+    etag = service().etag(("resource", str(iri), fmt.name))
     cached = not_modified(etag)
     if cached is not None:
         return cached

@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, request
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from ..errors import QueryError
+from ..formats.negotiation import RDF_FORMATS, NotAcceptable, best_match
 from . import protocol
 from ..query import writes
 from .answers import not_modified, require_write, respond, service
@@ -30,13 +31,16 @@ def target() -> str | None:
 
 def get_graph():
     graph = target()
-    accept = request.headers.get("Accept")
-    key = ("graph", graph, accept, request.args.get("format"))
+    try:
+        fmt = best_match(request.headers.get("Accept"), RDF_FORMATS, tuple(request.args.getlist("format")))
+    except NotAcceptable as error:
+        return error_response(406, str(error))
+    key = ("graph", graph, fmt.name)
     etag = service().etag(key)
     cached = not_modified(etag)
     if cached is not None:
         return cached
-    job = {"kind": "graph", "graph": graph, "accept": accept, "format": request.args.get("format")}
+    job = {"kind": "graph", "graph": graph, "format": fmt.name}
     return respond(service().run(job, cache_key=key), etag)
 
 

@@ -1,0 +1,133 @@
+"""RFC 9110 content negotiation: the pure functions of kazkg.formats.accept, and the media
+type every kind of URL answers to the Accept headers real clients send."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+
+from kazkg.formats.accept import Offer, negotiate, parse, quality
+from tests.web.accept_headers import (CHROMIUM, COMUNICA_DOCUMENT, COMUNICA_GRAPH,
+                                      COMUNICA_RESULTS, CURL, FIREFOX, JENA_ASK, JENA_DATASET,
+                                      JENA_GRAPH, JENA_SELECT, RDFLIB_PARSE, RDFLIB_PARSE_TURTLE,
+                                      RDFLIB_STORE, SPARQLWRAPPER)
+
+# RFC 9110, section 12.5.1: the example of precedence among ranges.
+RFC_EXAMPLE = "text/*;q=0.3, text/plain;q=0.7, text/plain;format=flowed, text/plain;format=fixed;q=0.4, */*;q=0.5"
+
+
+@pytest.mark.parametrize("media_type, params, q", [
+    ("text/plain", (("format", "flowed"),), 1.0),
+    ("text/plain", (), 0.7),
+    ("text/html", (), 0.3),
+    ("image/jpeg", (), 0.5),
+    ("text/plain", (("format", "fixed"),), 0.4),
+    ("text/html", (("level", "3"),), 0.3),
+])
+def test_rfc_9110_precedence_example(media_type, params, q):
+    assert quality(parse(RFC_EXAMPLE), media_type, params) == q
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("text/turtle;q=1.0, text/html;q=0.1", 1),          # q-values are read whatever is listed
+    ("text/turtle;q=0.1, text/html", 0),
+    ("text/turtle, text/html", 0),                       # a tie: the page, offered first
+    ("*/*", 1),                                          # a wildcard never picks the page
+    ("text/*", 1),
+    ("text/html;q=0", None),
+    ("TEXT/Turtle; Charset=UTF-8", 1),                   # case, and charset ignored
+    ('text/turtle;profile="x y"', None),                 # an unknown parameter does not match
+    ("application/ld+json;profile=\"http://www.w3.org/ns/json-ld#compacted\"", 2),
+    ("application/ld+json;profile=\"http://www.w3.org/ns/json-ld#expanded\", */*;q=0.1", 1),
+    ("text/turtle;q=0.5;foo=bar, application/ld+json;q=0.4", 1),  # accept-ext after q
+    ("text/turtle;q=2, application/ld+json;q=0.4", 2),   # a malformed element is skipped
+    ("garbage, text/turtle;q=0.2", 1),
+    ("*; q=.2", 1),                                      # old Java clients: * and .2
+    ("", 1), (None, 1), (",,", 1),
+    ("application/json", 2),                             # an alias, named exactly
+    ("application/*", 2),                                # ... but a wildcard wants the real type
+])
+def test_negotiate(header, expected):
+    offers = (Offer("text/html", named=True), Offer("text/turtle"),
+              Offer("application/ld+json", ("application/json",),
+                    (("profile", "http://www.w3.org/ns/json-ld#compacted"),)))
+    assert negotiate(header, offers) == expected
+
+
+BROWSERS = (FIREFOX, CHROMIUM)
+PAGE_KINDS = ("/resource/shymkent", "/graph/text/industry-1956-1985/p2-s3", "/ontology")
+
+
+def _cases():
+    for path in PAGE_KINDS:
+        yield path, COMUNICA_DOCUMENT, "application/ld+json"  # no N-Quads or TriG for one resource
+        yield path, RDFLIB_PARSE, "text/turtle"
+        yield path, RDFLIB_PARSE_TURTLE, "text/turtle"
+        yield path, JENA_GRAPH, "text/turtle"
+        yield path, JENA_DATASET, "application/ld+json"
+        yield path, SPARQLWRAPPER["jsonld"], "application/ld+json"
+        yield path, SPARQLWRAPPER["rdfxml"], "application/rdf+xml"
+        yield path, CURL, "text/turtle"
+        yield path, "text/turtle;q=1.0,text/html;q=0.1", "text/turtle"
+        yield path, "text/turtle; charset=utf-8", "text/turtle"
+        for browser in BROWSERS:
+            yield path, browser, "text/html"
+    for path in ("/sparql", "/store?default", "/download/kazkg", "/.well-known/void"):
+        yield path, COMUNICA_DOCUMENT, "application/n-quads"
+        yield path, JENA_GRAPH, "text/turtle"
+        yield path, JENA_DATASET, "application/trig"
+        yield path, RDFLIB_PARSE, "text/turtle"
+        yield path, CURL, "text/turtle"
+        yield path, "application/n-triples; charset=utf-8", "application/n-triples"
+    for browser in BROWSERS:
+        yield "/sparql", browser, "text/html"  # the query page
+        yield "/.well-known/void", browser, "application/rdf+xml"  # application/xml;q=0.9
+    select = "/sparql?query=" + quote("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    for accept, expected in ((COMUNICA_RESULTS, "application/sparql-results+json"),
+                             (JENA_SELECT, "application/sparql-results+json"),
+                             (RDFLIB_STORE, "application/sparql-results+xml"),
+                             (SPARQLWRAPPER["json"], "application/sparql-results+json"),
+                             (SPARQLWRAPPER["tsv"], "text/tab-separated-values"),
+                             (CURL, "application/sparql-results+json"),
+                             (FIREFOX, "application/sparql-results+xml")):
+        yield select, accept, expected
+    ask = "/sparql?query=" + quote("ASK { ?s ?p ?o }")
+    yield ask, JENA_ASK, "application/sparql-results+json"
+    yield ask, COMUNICA_RESULTS, "application/sparql-results+json"
+    construct = "/sparql?query=" + quote("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1")
+    for accept, expected in ((COMUNICA_GRAPH, "text/turtle"), (JENA_GRAPH, "text/turtle"),
+                             (RDFLIB_STORE, "application/rdf+xml"),
+                             (SPARQLWRAPPER["n3"], "text/turtle"),
+                             (SPARQLWRAPPER["jsonld"], "application/ld+json"),
+                             (CURL, "text/turtle"), (CHROMIUM, "application/rdf+xml")):
+        yield construct, accept, expected
+    for browser in BROWSERS:  # errors: a page for people, JSON for programs
+        yield "/resource/no-such-thing", browser, "text/html"
+    yield "/resource/no-such-thing", COMUNICA_DOCUMENT, "text/html"  # html;q=0.2 > json;q=0.135
+    yield "/resource/no-such-thing", CURL, "application/json"
+
+
+@pytest.fixture(scope="module")
+def site(built):
+    from kazkg.web import create_app
+
+    app = create_app(built, {"WORKERS": 2, "QUERY_TIMEOUT": 20.0})
+    yield app.test_client()
+    app.extensions["kazkg"].close()
+
+
+@pytest.mark.parametrize("path, accept, expected", list(_cases()))
+def test_real_clients_get_what_they_prefer(site, client, path, accept, expected):
+    # Pages on the bundled dataset; the rest on the small fixture dataset (whole-dataset
+    # answers such as the dumps cost seconds each on the bundled one).
+    on = site if path.startswith(PAGE_KINDS + ("/resource/",)) else client
+    response = on.get(path, headers={"Accept": accept})
+    assert response.mimetype == expected, (response.status_code, response.get_data(as_text=True)[:300])
+    assert "Accept" in response.headers.get("Vary", "")
+
+
+def test_head_with_a_charset_on_an_absent_graph_is_404(site):
+    response = site.head("/store?graph=" + quote("https://w3id.org/kazkg/graph/absent"),
+                         headers={"Accept": "text/turtle; charset=utf-8"})
+    assert response.status_code == 404
