@@ -29,7 +29,7 @@ def render(result, fmt: str) -> str:
         if fmt == "table":
             return table(result)
         if result.type == "ASK" and fmt in ("csv", "tsv"):
-            return ("true" if result.askAnswer else "false") + "\n"
+            return ask_table(result.askAnswer, fmt)
         if fmt == "tsv":
             return tsv(result)
         text = result.serialize(format=named(fmt, RESULT_FORMATS).rdflib).decode("utf-8")
@@ -38,6 +38,13 @@ def render(result, fmt: str) -> str:
         raise QueryError(f"--format {fmt} does not suit a {result.type} query; "
                          f"choose one of {', '.join(GRAPH)}")
     return serialize_graph(result.graph, fmt).decode("utf-8")
+
+
+def ask_table(answer: bool, fmt: str) -> str:
+    """An ASK answer in CSV or TSV, which define none: as Jena writes it, one column named
+    _askResult and one row, so that table readers (rdflib's among them) read it back."""
+    value = "true" if answer else "false"
+    return f"_askResult\r\n{value}\r\n" if fmt == "csv" else f"?_askResult\n{value}\n"
 
 
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})

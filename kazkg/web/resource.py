@@ -22,13 +22,15 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, render_template, request
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF
+from rdflib.namespace import PROV, RDF, RDFS, XSD
 from werkzeug.exceptions import NotFound
 
 from ..formats.export import serialize_graph
-from ..namespaces import BASE, GEO, INFERRED_GRAPH, KAZKG, SCHEMA, bind_prefixes, compact
+from ..namespaces import (BASE, GEO, INFERRED_GRAPH, KAZKG, ONTOLOGY_GRAPH, SCHEMA, bind_prefixes,
+                          compact)
 from ..formats.negotiation import PAGE, PAGE_FORMATS, NotAcceptable, best_match
 from .answers import content_type, not_modified, service
+from .describe import SD, VOID
 from .errors import error_response
 from .lookup import names, resource_rows
 from . import atlas
@@ -147,7 +149,7 @@ def show(space: str, name: str):
     cached = not_modified(etag)
     if cached is not None:
         return cached
-    rows = resource_rows(str(iri))
+    rows = resource_rows(str(iri)) + (graph_rows(iri) if space == "graph/" else [])
     if not rows:
         raise NotFound(f"this dataset says nothing about <{iri}>")
     if html:
@@ -163,6 +165,25 @@ def show(space: str, name: str):
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = "public, max-age=0, must-revalidate"
     return response
+
+
+# The two graphs the build makes rather than a file of graph/ describes.
+BUILT_GRAPHS = {
+    ONTOLOGY_GRAPH: "The ontology: its classes and properties (ontology/kazkg.ttl)",
+    INFERRED_GRAPH: "Statements inferred by OWL 2 RL from all the other graphs",
+}
+
+
+def graph_rows(iri: URIRef) -> list[dict]:
+    """What the served dataset says of one of its named graphs besides the graph's own file:
+    its size (as VoID has it) and, for a built graph, a label; [] for other IRIs."""
+    count = service().meta.graphs.get(str(iri))
+    if count is None:
+        return []
+    facts = [(RDF.type, SD.Graph), (VOID.triples, Literal(count, datatype=XSD.integer))]
+    if iri in BUILT_GRAPHS:
+        facts.append((RDFS.label, Literal(BUILT_GRAPHS[iri], lang="en")))
+    return [{"dir": "out", "s": iri, "p": p, "o": o, "g": iri} for p, o in facts]
 
 
 def page(iri: URIRef, rows: list[dict]) -> dict:
