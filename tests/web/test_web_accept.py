@@ -131,3 +131,72 @@ def test_head_with_a_charset_on_an_absent_graph_is_404(site):
     response = site.head("/store?graph=" + quote("https://w3id.org/kazkg/graph/absent"),
                          headers={"Accept": "text/turtle; charset=utf-8"})
     assert response.status_code == 404
+
+
+# --- protocol corners -----------------------------------------------------------------------
+
+SELECT_ONE = "SELECT * WHERE { ?s ?p ?o } LIMIT 1"
+
+
+@pytest.mark.parametrize("query, values, expected", [
+    # SPARQLWrapper 2.0 sends its short name and the media type (or nothing) as two values.
+    (SELECT_ONE, ["tsv", "text/tab-separated-values"], "text/tab-separated-values"),
+    (SELECT_ONE, ["csv", ""], "text/csv"),
+    ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", ["rdf+xml", "application/rdf+xml"], "application/rdf+xml"),
+    ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", ["rdf+xml", ""], "application/rdf+xml"),
+    ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", ["json-ld", "application/ld+json,application/x-json+ld"],
+     "application/ld+json"),
+    ("DESCRIBE <http://example.org/none>", ["json-ld", ""], "application/ld+json"),
+])
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_repeated_format_that_agrees_is_accepted(client, query, values, expected, method):
+    fields = [("query", query)] + [("format", v) for v in values]
+    if method == "GET":
+        response = client.get("/sparql", query_string=fields)
+    else:
+        from urllib.parse import urlencode
+
+        response = client.post("/sparql", data=urlencode(fields),
+                               content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.mimetype == expected
+
+
+def test_a_repeated_format_that_disagrees_is_refused(client):
+    response = client.get("/sparql", query_string=[("query", SELECT_ONE), ("format", "tsv"),
+                                                    ("format", "json")])
+    assert response.status_code == 406
+    assert "name different formats" in response.get_json()["error"]["message"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+@pytest.mark.parametrize("query, answer", [("ASK { ?s ?p ?o }", True), ("ASK { <x:a> <x:b> <x:c> }", False)])
+def test_ask_in_csv_and_tsv_reads_back(client, fmt, query, answer):
+    import io
+
+    from rdflib.query import Result
+
+    response = client.get("/sparql", query_string={"query": query, "format": fmt})
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert text.splitlines() == [("?" if fmt == "tsv" else "") + "_askResult", str(answer).lower()]
+    rows = list(Result.parse(io.StringIO(text), format=fmt))
+    assert [str(rows[0][0]).lower()] == [str(answer).lower()]
+
+
+@pytest.mark.parametrize("name", ["inferred", "ontology", "sources"])
+def test_every_graph_iri_dereferences(site, name):
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import RDF
+
+    from kazkg.namespaces import KZG
+    from kazkg.web.describe import SD, VOID
+
+    page = site.get(f"/graph/{name}", headers={"Accept": FIREFOX})
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    data = site.get(f"/graph/{name}", headers={"Accept": "text/turtle"})
+    assert data.status_code == 200
+    graph = Graph().parse(data=data.get_data(as_text=True), format="turtle")
+    iri = URIRef(KZG[name])
+    assert (iri, RDF.type, SD.Graph) in graph
+    assert int(graph.value(iri, VOID.triples)) > 0
