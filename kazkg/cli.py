@@ -3,6 +3,7 @@ stages) and prints what they return; main() turns errors into messages and exit 
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -15,13 +16,13 @@ import click
 from . import api
 from .query import catalog
 from .formats import export, results
-from .formats.files import write_atomic
+from .formats.files import silence_stdout, write_output, write_stdout
 from .formats.graphs import union_triples
 from .tools import commands
 from .build import persist, stats
 from .errors import KazkgError
 from .namespaces import compact
-from .settings import SETTINGS
+from .settings import SETTINGS, apply_options, check as check_settings, setting_options
 
 no_cache_option = commands.no_cache_option  # one --no-cache for every command
 
@@ -53,6 +54,7 @@ store_option = click.option(
 @click.version_option(package_name="kazkg")
 def cli():
     """kazkg: a linked-data knowledge graph of Kazakhstan's industry, 1956-1985."""
+    check_settings()  # a bad KAZKG_* value stops every command at once (exit 2)
 
 
 @cli.command()
@@ -114,7 +116,7 @@ def query(query, fmt, inferred, no_cache, store):
     dataset = api.stored(store, use_cache=not no_cache).dataset if store else None
     result = api.query(text, dataset, inferred=inferred, use_cache=not no_cache)
     fmt = fmt or results.default_format(result, sys.stdout.isatty())
-    click.echo(results.render(result, fmt), nl=False)
+    write_stdout(results.render(result, fmt).encode("utf-8"))
 
 
 @cli.command("export")
@@ -132,12 +134,9 @@ def export_command(fmt, inferred, output, no_cache, store):
                if store else api.load(use_cache=not no_cache))
     payload = export.serialize(dataset, fmt, inferred=inferred)
     if output is None:
-        click.echo(payload.decode("utf-8"), nl=False)
+        write_stdout(payload)
         return
-    try:
-        write_atomic(Path(output), payload)
-    except OSError as error:
-        raise KazkgError(f"cannot write {output}: {error.strerror or error}") from None
+    write_output(Path(output), payload)
     click.echo(f"wrote {len(payload)} bytes to {output}", err=True)
 
 
@@ -162,41 +161,33 @@ def stats_command(as_json, no_cache):
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--ontology", type=click.Path(exists=True, dir_okay=False),
               help="With FILES: an ontology to validate against and infer with (OWL-RL).")
 @click.option("--shapes", type=click.Path(exists=True, dir_okay=False),
               help="With FILES: SHACL shapes the data must conform to.")
-@click.option("--query-timeout", type=float, help="Seconds per query [setting query_timeout].")
-@click.option("--result-limit", type=int, help="Rows/triples per answer [setting result_limit].")
-@click.option("--body-limit", type=int, help="Request body bytes [setting body_limit].")
-@click.option("--processes", type=click.IntRange(min=1),
-              help="HTTP processes [setting processes]; 1 with --enable-update or --debug.")
-@click.option("--workers", type=click.IntRange(min=1),
-              help="Query worker processes per HTTP process [setting workers].")
-@click.option("--threads", type=click.IntRange(min=1),
-              help="HTTP threads per HTTP process [setting threads].")
-@click.option("--service-allow", multiple=True,
-              help="A SERVICE endpoint queries may call (repeatable) [setting service_allow].")
-@click.option("--enable-update", is_flag=True, default=None,
-              help="Accept SPARQL Update and Graph Store writes with the bearer token "
-                   "from KAZKG_UPDATE_TOKEN.")
+@setting_options
 @click.option("--debug", is_flag=True, help="Flask's development server, with debug pages.")
 @click.option("--get", "get_path", metavar="PATH",
               help="Answer one GET for PATH in-process, print it and exit (a smoke test).")
 @no_cache_option
 @store_option
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
-def serve(host, port, ontology, shapes, query_timeout, result_limit, body_limit, processes,
-          workers, threads, service_allow, enable_update, debug, get_path, no_cache, store, files):
+def serve(ontology, shapes, debug, get_path, no_cache, store, files, **given):
     """Serve the graph (or RDF FILES) over HTTP: the SPARQL 1.1 Protocol at /sparql, Graph
-    Store GET at /store, VoID at /.well-known/void, dumps at /download/, and /health."""
+    Store GET at /store, VoID at /.well-known/void, dumps at /download/, and /health.
+
+    Each option from --host to --enable-update is a setting (--query-timeout is
+    KAZKG_QUERY_TIMEOUT): the option wins over the variable."""
     from . import settings
     from .build.pipeline import build as run_build
     from .build.inputs import from_files
     from .web import create_app, server
 
+    apply_options(given)
+    check_settings()
+    enable_update = settings.get("enable_update")
+    settings.check_update(enable_update, settings.get("update_token"),
+                          "--enable-update" if given.get("enable_update") else "KAZKG_ENABLE_UPDATE")
     if store is not None and (files or enable_update):
         raise click.UsageError("--store serves the bundled data read-only: it takes no FILES "
                                "and no --enable-update")
@@ -208,13 +199,10 @@ def serve(host, port, ontology, shapes, query_timeout, result_limit, body_limit,
         built = run_build(inputs, use_cache=not no_cache, infer=bool(inputs.ontology))
     else:
         built = api.build(use_cache=not no_cache)
-    options = {"QUERY_TIMEOUT": query_timeout, "RESULT_LIMIT": result_limit,
-               "BODY_LIMIT": body_limit, "WORKERS": workers, "ENABLE_UPDATE": enable_update or None,
-               "SERVICE_ALLOW": service_allow or None}
     get_only = bool(get_path)
     # Serving forks the worker pool later, in each HTTP process (kazkg.web.server); --get
     # answers here, so it needs the pool now.
-    app = create_app(built, {k: v for k, v in options.items() if v is not None}, start=get_only)
+    app = create_app(built, start=get_only)
     if get_only:
         try:
             status, media_type, body = server.get(app, get_path)
@@ -223,8 +211,8 @@ def serve(host, port, ontology, shapes, query_timeout, result_limit, body_limit,
         click.echo(f"{status} {media_type}", err=True)
         click.echo(body.decode("utf-8", "replace"), nl=False)
         sys.exit(0 if status < 400 else 1)
-    config = app.config
-    processes = 1 if config["ENABLE_UPDATE"] or debug else (processes or settings.get("processes"))
+    config, host, port = app.config, settings.get("host"), settings.get("port")
+    processes = 1 if config["ENABLE_UPDATE"] or debug else settings.get("processes")
     listeners = []
     if not debug:
         try:
@@ -233,7 +221,7 @@ def serve(host, port, ontology, shapes, query_timeout, result_limit, body_limit,
             reason = error.strerror or error  # also for a host name that does not resolve
             raise click.ClickException(f"cannot listen on {host}:{port}: {reason}") from None
     click.echo(server.banner(app, built, host, port, processes, time.perf_counter() - started), err=True)
-    server.run(app, listeners, host, port, threads=threads or settings.get("threads"),
+    server.run(app, listeners, host, port, threads=settings.get("threads"),
                processes=processes, debug=debug)
 
 
@@ -245,14 +233,19 @@ cli.add_command(commands.bench)
 def settings_command():
     """List every setting: its environment variable, default and meaning."""
     for setting in SETTINGS:
-        default = " ".join(setting.default) if isinstance(setting.default, tuple) else setting.default
-        click.echo(f"{setting.env}  (default: {default!s})\n    {setting.help}")
+        option = f", option {setting.flag}" if setting.option else ""
+        click.echo(f"{setting.env}  (default: {setting.default_text()}; {setting.allowed()}{option})"
+                   f"\n    {setting.help}")
+
+
+_WRITE_ERRORS = (errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EDQUOT, errno.EFBIG)
 
 
 def main(argv=None):
     """Entry point: run the CLI; show errors as messages, never as tracebacks."""
     try:
         cli.main(args=argv, prog_name="kazkg", standalone_mode=False)
+        sys.stdout.flush()  # a full disk shows here, as an error, not at exit
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)
@@ -262,6 +255,12 @@ def main(argv=None):
     except KazkgError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(error.exit_code)
+    except OSError as error:  # the system refused (a full disk, a closed pipe): not a bug
+        silence_stdout()
+        where = error.filename or ("standard output" if error.errno in _WRITE_ERRORS else None)
+        click.echo(f"error: {f'cannot write to {where}: ' if where else ''}"
+                   f"{error.strerror or error}", err=True)
+        sys.exit(1)
     except Exception as error:  # a bug: say so plainly, keep the traceback for those who ask
         if os.environ.get("KAZKG_DEBUG"):
             traceback.print_exc()

@@ -11,6 +11,12 @@ class KazkgError(Exception):
     exit_code = 2
 
 
+class OutputError(KazkgError):
+    """An answer could not be written (a full disk, a closed pipe, a folder refused)."""
+
+    exit_code = 1
+
+
 class InputError(KazkgError):
     """A file could not be read or parsed; the message names the file and the position."""
 

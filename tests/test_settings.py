@@ -27,3 +27,10 @@ def test_environment_overrides_and_bad_values_are_explained(monkeypatch):
     monkeypatch.setenv("KAZKG_WORKERS", "many")
     with pytest.raises(KazkgError, match="KAZKG_WORKERS"):
         settings.get("workers")
+
+
+def test_the_readme_table_is_the_settings_table():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for s in settings.SETTINGS:
+        option = f"`{s.flag}`" if s.option else ""
+        assert f"| `{s.env}` | {option} | {s.default_text()} | {s.allowed()} | {s.help} |" in readme

@@ -8,6 +8,7 @@ pickle is only ever read back by the rdflib that wrote it; the folder is the use
 from __future__ import annotations
 
 import json
+import logging
 import pickle
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from rdflib import Dataset
 from .. import settings
 from ..formats.files import write_atomic
 from ..namespaces import bind_prefixes
+
+log = logging.getLogger("kazkg")
 
 
 def _directory() -> Path:
@@ -45,12 +48,17 @@ def save(key: str, dataset: Dataset, summary: dict) -> None:
     """Store atomically: a reader sees the old entry or the whole new one, never half. What
     was kept `beside` the old entry goes: a rebuild names its blank nodes afresh."""
     data, meta = _paths(key)
-    data.parent.mkdir(parents=True, exist_ok=True)
-    for derived in data.parent.glob(f"{key}.*"):
-        if derived not in (data, meta):
-            derived.unlink(missing_ok=True)
-    write_atomic(data, pickle.dumps(dataset.store, protocol=pickle.HIGHEST_PROTOCOL))
-    write_atomic(meta, json.dumps({**summary, "key": key}, indent=2).encode("utf-8"))
+    try:
+        data.parent.mkdir(parents=True, exist_ok=True)
+        for derived in data.parent.glob(f"{key}.*"):
+            if derived not in (data, meta):
+                derived.unlink(missing_ok=True)
+        write_atomic(data, pickle.dumps(dataset.store, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(meta, json.dumps({**summary, "key": key}, indent=2).encode("utf-8"))
+    except OSError as error:  # a folder the system refuses costs the next run a rebuild, not this one its result
+        log.warning("kazkg: cannot keep the build in the cache folder %s (KAZKG_CACHE_DIR): %s; "
+                    "the next run builds again (point KAZKG_CACHE_DIR at a writable folder)",
+                    _directory(), error.strerror or error)
 
 
 def beside(key: str, name: str) -> Path:

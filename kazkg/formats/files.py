@@ -1,12 +1,16 @@
 """Writing a file whole or not at all: every file kazkg writes (the cache, the Oxigraph copy,
-exports, metadata) goes through write_atomic, so a reader never sees half of one."""
+exports, metadata) goes through write_atomic, so a reader never sees half of one; and the
+command line's output, where a full disk is an error, not a cut file."""
 
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import BinaryIO, Callable
+
+from ..errors import OutputError
 
 
 def write_atomic(path: Path, payload: bytes | Callable[[BinaryIO], object]) -> None:
@@ -26,3 +30,38 @@ def write_atomic(path: Path, payload: bytes | Callable[[BinaryIO], object]) -> N
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_output(target: Path, payload: bytes) -> None:
+    """`kazkg export -o`: a regular file through write_atomic; a device or a pipe
+    (/dev/stdout, /dev/full) written to as it is, never replaced by a rename. OutputError
+    (exit 1) names the file and what the system said."""
+    target = Path(target)
+    try:
+        if target.exists() and not target.is_file():
+            with target.open("wb") as handle:
+                handle.write(payload)
+        else:
+            write_atomic(target, payload)
+    except OSError as error:
+        raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
+
+
+def write_stdout(payload: bytes) -> None:
+    """Write to standard output and flush, so that a full disk or a closed pipe is an error
+    now (OutputError), not a line lost at exit."""
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(payload)
+        sys.stdout.buffer.flush()
+    except OSError as error:
+        silence_stdout()
+        raise OutputError(f"cannot write to standard output: {error.strerror or error}") from None
+
+
+def silence_stdout() -> None:
+    """After a failed write nothing more goes to standard output, not even the flush at exit."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

@@ -39,8 +39,8 @@ def create_app(build=None, config: dict | None = None, start: bool = True) -> Fl
     app.config.update(config or {})
     app.config["MAX_CONTENT_LENGTH"] = app.config["BODY_LIMIT"]
     app.config["SERVICE_ALLOW"] = tuple(app.config["SERVICE_ALLOW"])
-    if app.config["ENABLE_UPDATE"] and not app.config["UPDATE_TOKEN"]:
-        raise ValueError("updates need a bearer token: set update_token (KAZKG_UPDATE_TOKEN)")
+    settings.check_update(bool(app.config["ENABLE_UPDATE"]), app.config["UPDATE_TOKEN"] or "",
+                          "ENABLE_UPDATE")
     app.extensions["kazkg"] = Service(build, app.config, start)
     app.register_blueprint(endpoint.bp)
     app.register_blueprint(store.bp)

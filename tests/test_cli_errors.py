@@ -1,0 +1,116 @@
+"""What a user can get wrong stops the command with a message naming it, the right exit code
+and no traceback: settings out of range, paths, a missing token, a full disk."""
+
+from __future__ import annotations
+
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kazkg import settings
+from tests.support import run_kazkg
+
+HEALTH = ("serve", "--get", "/health")
+
+
+def assert_clear(done, code: int, *words: str) -> None:
+    assert done.returncode == code, (done.returncode, done.stderr)
+    for bad in ("Traceback", "internal error", "please report"):
+        assert bad not in done.stderr
+    for word in words:
+        assert word in done.stderr, (word, done.stderr)
+
+
+@pytest.mark.parametrize("env, value, allowed", [
+    ("KAZKG_QUERY_TIMEOUT", "-5", "> 0"),
+    ("KAZKG_QUERY_TIMEOUT", "nan", "> 0"),
+    ("KAZKG_DUMP_TIMEOUT", "inf", "> 0"),
+    ("KAZKG_RESULT_LIMIT", "-1", ">= 0"),
+    ("KAZKG_QUERY_ENGINE", "foo", "oxigraph, rdflib"),
+    ("KAZKG_ENABLE_UPDATE", "maybe", "true"),
+    ("KAZKG_WORKER_MEMORY_MB", "-1", ">= 0"),
+    ("KAZKG_THREADS", "1.5", "whole number"),
+    ("KAZKG_WORKERS", "0", ">= 1"),
+    ("KAZKG_PORT", "70000", "<= 65535"),
+])
+def test_a_bad_setting_stops_every_command(env, value, allowed):
+    for command in (HEALTH, ("stats", "--json")):
+        done = run_kazkg(*command, env={env: value})
+        assert_clear(done, 2, env, repr(value), allowed)
+
+
+@pytest.mark.parametrize("option, value", [("--query-timeout", "-5"), ("--threads", "1.5"),
+                                           ("--result-limit", "-1"), ("--query-engine", "foo")])
+def test_a_bad_option_is_a_usage_error(option, value):
+    done = run_kazkg("serve", option, value, "--get", "/health")
+    assert_clear(done, 2, option, repr(value), "must be")
+
+
+def test_an_option_overrides_its_setting():
+    done = run_kazkg("serve", "--result-limit", "7", "--get", "/health", env={"KAZKG_RESULT_LIMIT": "-1"})
+    assert done.returncode == 2  # the environment is checked too: a bad value is never ignored
+    done = run_kazkg("serve", "--result-limit", "7", "--get",
+                     "/sparql?query=SELECT%20*%20WHERE%20%7B%3Fs%20%3Fp%20%3Fo%7D", env={"KAZKG_RESULT_LIMIT": "9"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count('"s":') == 7
+
+
+def test_every_setting_says_what_it_allows():
+    done = run_kazkg("settings")
+    assert done.returncode == 0
+    for setting in settings.SETTINGS:
+        assert f"{setting.env}  (default: {setting.default_text()}; {setting.allowed()}" in done.stdout
+
+
+def test_updates_without_a_token(monkeypatch):
+    for args, env in ((("serve", "--enable-update", "--get", "/health"), {}),
+                      (HEALTH, {"KAZKG_ENABLE_UPDATE": "1"})):
+        done = run_kazkg(*args, env={**env, "KAZKG_UPDATE_TOKEN": ""})
+        assert_clear(done, 2, "KAZKG_UPDATE_TOKEN")
+
+
+def test_a_cache_folder_that_is_a_file(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    done = run_kazkg("build", env={"KAZKG_CACHE_DIR": str(blocker)})
+    assert_clear(done, 2, "KAZKG_CACHE_DIR", str(blocker), "is a file")
+    done = run_kazkg("build", env={"KAZKG_CACHE_DIR": str(blocker / "below")})
+    assert_clear(done, 2, "KAZKG_CACHE_DIR", "writable folder")
+
+
+def test_a_data_folder_without_data(tmp_path):
+    done = run_kazkg("build", env={"KAZKG_DATA_DIR": str(tmp_path)})
+    assert_clear(done, 2, "KAZKG_DATA_DIR", "ontology/ and graph/")
+
+
+def test_an_output_path_the_system_refuses(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    for target in (blocker / "out.ttl", tmp_path / "missing" / "out.ttl"):
+        done = run_kazkg("export", "-o", str(target))
+        assert_clear(done, 1, "cannot write", str(target))
+        assert not target.parent.is_dir() or not list(target.parent.glob("*.partial"))
+    if Path("/sys/kernel").is_dir():  # read-only even for root, unlike a chmod-ed folder
+        done = run_kazkg("export", "-o", "/sys/kazkg-test.ttl")
+        assert_clear(done, 1, "cannot write /sys/kazkg-test.ttl")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("args", [("export",), ("export", "--format", "nt"),
+                                  ("query", "SELECT * WHERE { ?s ?p ?o } LIMIT 5"), ("stats",),
+                                  ("settings",)])
+def test_a_full_disk_on_standard_output(args):
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run([sys.executable, "-m", "kazkg", *args], stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=600)
+    assert_clear(done, 1, "cannot write to standard output", "No space left on device")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_a_full_disk_on_output_file_keeps_the_device():
+    done = run_kazkg("export", "-o", "/dev/full")
+    assert_clear(done, 1, "cannot write /dev/full", "No space left on device")
+    assert stat.S_ISCHR(Path("/dev/full").stat().st_mode)  # written to, never replaced
