@@ -20,6 +20,7 @@ from .formats.files import silence_stdout, write_output, write_stdout
 from .formats.graphs import union_triples
 from .tools import commands
 from .build import persist, stats
+from .build.inputs import data_source
 from .errors import KazkgError
 from .namespaces import compact
 from .settings import SETTINGS, apply_options, check as check_settings, setting_options
@@ -73,7 +74,10 @@ def build(no_cache, store):
     rows += [("distinct triples (union)", len(union_triples(result.dataset))),
              ("of which inferred", result.inferred_count)]
     width = max(len(label) for label, _ in rows)
-    click.echo(f"dataset {result.version} ({'from cache' if result.from_cache else 'built'})")
+    root, why = data_source()
+    click.echo(f"dataset version {result.version} ({'from cache' if result.from_cache else 'built'};"
+               f" cache key {result.build_id})")
+    click.echo(f"data from {root} ({why}; KAZKG_DATA_DIR chooses another folder)")
     for label, count in rows:
         click.echo(f"  {label.ljust(width)}  {count:>7,}")
     if result.from_cache:

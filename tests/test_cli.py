@@ -28,7 +28,7 @@ def test_build_prints_a_summary():
 def test_build_no_cache_rebuilds():
     done = run_kazkg("build", "--no-cache")
     assert done.returncode == 0, done.stderr
-    assert "(built)" in done.stdout and "infer" in done.stdout
+    assert "(built;" in done.stdout and "infer" in done.stdout
 
 
 def test_validate_passes_on_the_bundled_data():

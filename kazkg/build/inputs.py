@@ -24,17 +24,38 @@ PIPELINE_MODULES = ("build/inputs.py", "build/store.py", "build/validate.py", "b
 
 
 def data_root() -> Path:
-    """The folder holding ontology/, graph/ and queries/.
+    """The folder holding ontology/, graph/ and queries/ (see data_source)."""
+    return data_source()[0]
 
-    Installed from a wheel, they ship inside the package as `kazkg/_data`; in a source checkout
-    they sit beside the package. KAZKG_DATA_DIR overrides both.
-    """
+
+def data_source() -> tuple[Path, str]:
+    """Which data kazkg reads, and why, in this order: KAZKG_DATA_DIR; else the kazkg checkout
+    the working folder is in (so that edits to its graph/ count, however kazkg was installed);
+    else the data installed with the package (inside a wheel as `kazkg/_data`, beside the
+    package in an editable install)."""
     override = settings.get("data_dir")
     if override:
-        return Path(override)
+        return Path(override).expanduser(), "KAZKG_DATA_DIR"
+    checkout = find_checkout(Path.cwd())
+    if checkout is not None:
+        return checkout, "the kazkg checkout in the working folder"
     package = Path(__file__).resolve().parent.parent  # kazkg/
     bundled = package / "_data"
-    return bundled if bundled.is_dir() else package.parent
+    return (bundled, "installed with kazkg") if bundled.is_dir() else (package.parent, "installed with kazkg")
+
+
+def find_checkout(folder: Path) -> Path | None:
+    """The nearest folder at or above `folder` that is a kazkg source checkout."""
+    for candidate in (folder, *folder.parents):
+        project = candidate / "pyproject.toml"
+        if (project.is_file() and (candidate / "ontology" / ONTOLOGY_FILE).is_file()
+                and (candidate / "graph").is_dir()):
+            try:
+                if 'name = "kazkg"' in project.read_text(encoding="utf-8"):
+                    return candidate
+            except (OSError, UnicodeDecodeError):
+                return None
+    return None
 
 
 @dataclass(frozen=True)
@@ -52,6 +73,7 @@ class Inputs:
     ontology: tuple[Source, ...]
     data: tuple[Source, ...]
     shapes: Path | None
+    queries: Path | None = None  # the catalog folder, part of what is cited (data_version)
 
     @property
     def sources(self) -> tuple[Source, ...]:
@@ -73,6 +95,22 @@ class Inputs:
             digest.update(f"{graph}\n".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
         return digest.hexdigest()
+
+
+    def data_version(self) -> str:
+        """The version to cite: a hash of the data alone (each graph's name and bytes, the
+        shapes, the catalog queries), so the same data keeps its version across kazkg and
+        library upgrades; the cache key (fingerprint) also covers the code."""
+        digest = hashlib.sha256()
+        files = [(str(s.graph), s.path) for s in self.sources]
+        if self.shapes is not None:
+            files.append(("shapes", self.shapes))
+        if self.queries is not None and self.queries.is_dir():
+            files += [("queries/" + q.name, q) for q in sorted(self.queries.glob("*.rq"))]
+        for name, path in files:
+            digest.update(f"{name}\n".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        return digest.hexdigest()[:12]
 
 
 def _version(distribution: str) -> str:
@@ -105,6 +143,7 @@ def bundled(root: Path | None = None) -> Inputs:
         ontology=(Source(ontology_file, ONTOLOGY_GRAPH),),
         data=data,
         shapes=shapes if shapes.is_file() else None,
+        queries=root / "queries",
     )
 
 

@@ -30,7 +30,13 @@ class Build:
 
     @property
     def version(self) -> str:
-        """A short, stable name for this exact dataset (used for ETags and /health)."""
+        """The dataset's version, from its data alone: what a citation gives
+        (kazkg.build.inputs.Inputs.data_version)."""
+        return self.inputs.data_version()
+
+    @property
+    def build_id(self) -> str:
+        """A short name for this exact build (data, code and libraries): ETags and caches."""
         return self.fingerprint[:16]
 
     def triples_per_graph(self) -> dict[str, int]:

@@ -135,3 +135,15 @@ def serialize_graph(graph: Graph, fmt: str) -> bytes:
     """Serialise one graph (e.g. a CONSTRUCT result) deterministically, in any format."""
     write = _SINGLE_GRAPH_WRITERS.get(fmt) or writer(named(fmt))
     return write(canonical(graph)).encode("utf-8")
+
+
+def with_version(payload: bytes, fmt: str, version: str) -> bytes:
+    """A dump that names its dataset version in its first line, as a comment (no triple is
+    added). JSON-LD has no comments: its version is in VoID and /health."""
+    note = f"kazkg dataset version {version} (https://w3id.org/kazkg/)"
+    if fmt in ("turtle", "trig", "nt", "nquads"):
+        return f"# {note}\n".encode("utf-8") + payload
+    if fmt == "xml" and payload.startswith(b"<?xml"):
+        end = payload.index(b"?>") + 2
+        return payload[:end] + f"\n<!-- {note} -->".encode("utf-8") + payload[end:]
+    return payload

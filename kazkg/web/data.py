@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import NotFound
 
 from .answers import not_modified, rdf_response, respond, service
 from ..formats.negotiation import RDF_FORMATS, NotAcceptable, best_match
 from .describe import DUMP_NAME, dump_filenames, void_description
 from .errors import error_response
+from . import dcat
 
 bp = Blueprint("data", __name__)
 
 
 @bp.route("/.well-known/void")
 def void():
-    return rdf_response(void_description(service().meta, request.host_url), ("void", request.host_url))
+    svc = service()
+    graph = void_description(svc.meta, request.host_url)
+    dcat.describe(graph, request.host_url, svc.meta, svc.data_version)
+    return rdf_response(graph, ("void", request.host_url))
 
 
 @bp.route("/download/<filename>")
@@ -38,18 +42,18 @@ def download(filename: str):
     cached = not_modified(etag)
     if cached is not None:
         return cached
-    answer = service().run({"kind": "dump", "format": fmt},
-                           timeout=current_app.config["DUMP_TIMEOUT"], cache_key=key)
+    answer = dcat.dump(fmt)
     response = respond(answer, etag)
     if answer.status == 200:
         response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
         response.headers["Content-Location"] = f"/download/{filename}"
+        response.headers["Link"] = '</.well-known/void>; rel="describedby"'
     return response
 
 
 @bp.route("/health")
 def health():
     svc = service()
-    return jsonify(status="ok", version=svc.version, triples=svc.meta.triples,
+    return jsonify(status="ok", version=svc.data_version, build=svc.version, triples=svc.meta.triples,
                    graphs=len(svc.meta.graphs), workers=svc.pool.size,
                    workers_replaced=svc.pool.replaced, writes=len(svc.log))

@@ -70,6 +70,7 @@ def void_description(meta: Metadata, root: str) -> Graph:
     graph.add((ds, DCTERMS.title, Literal(
         "kazkg: Kazakhstan's industrial development in the Soviet era (1956-1985)", lang="en")))
     graph.add((ds, DCTERMS.identifier, Literal(meta.version)))
+    graph.add((ds, DCTERMS.hasVersion, Literal(meta.version)))
     if meta.license:
         graph.add((ds, DCTERMS.license, URIRef(meta.license)))
     graph.add((ds, VOID.sparqlEndpoint, URIRef(root + "sparql")))

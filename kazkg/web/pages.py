@@ -17,6 +17,7 @@ from werkzeug.exceptions import BadRequest
 from ..namespaces import KAZKG, compact
 from .answers import service
 from .atlas import ATTRIBUTION, Frame, outline_path
+from . import dcat
 from .describe import dump_filenames
 from .lookup import cached, counts, names, select
 from .resource import LANGS, local
@@ -54,7 +55,8 @@ def home():
         "TerritorialProductionComplex", "Award", "Sentence")]
     meta = service().meta
     body = render_template("home.html", by_class=by_class, names=nm, meta=meta,
-                           downloads=sorted(dump_filenames()), local=local)
+                           downloads=sorted(dump_filenames()), local=local,
+                           markup=dcat.schema_org(request.host_url, meta, service().data_version))
     links = ['</.well-known/void>; rel="alternate"; type="text/turtle"']
     links += [f'</download/{name}>; rel="alternate"' for name in sorted(dump_filenames())]
     return body, 200, {"Link": ", ".join(links)}

@@ -27,7 +27,7 @@ def query_page(endpoint: str, update: bool) -> str:
         "prefix_map": PREFIXES,
         "examples": {q.name: q.text for q in examples},
     }
-    return render_template("query.html", endpoint=endpoint, version=service().version,
+    return render_template("query.html", endpoint=endpoint, version=service().data_version,
                            update=update, examples=examples, config=config,
                            prefixes=sparql_prologue(), result_formats=RESULT_FORMATS,
                            rdf_formats=RDF_FORMATS)

@@ -80,7 +80,7 @@ class Metadata:
     vocabularies: tuple
     license: str | None
 
-    FILE = "metadata-1.json"  # beside the cached build; a new name when the fields change
+    FILE = "metadata-2.json"  # beside the cached build; a new name when the fields change
 
     @classmethod
     def cached(cls, build) -> "Metadata":
@@ -133,7 +133,7 @@ class Service:
     def __init__(self, build, config: dict, start: bool = True):
         """`build`: the kazkg.build.pipeline.Build to serve."""
         self.config = config
-        self.base_version = build.version
+        self.base_version = build.build_id  # answers depend on the code too: ETags use this
         self.meta = Metadata.cached(build)
         engine.install(build.dataset, stored=build.stored, key=build.fingerprint)
         self.pool: Pool | None = None
@@ -146,6 +146,12 @@ class Service:
     @property
     def version(self) -> str:
         return self.base_version + (f"-w{len(self.log)}" if self.log else "")
+
+    @property
+    def data_version(self) -> str:
+        """The dataset's version from its data alone (what /health, VoID and a citation give);
+        after writes, with their count."""
+        return self.meta.version + (f"-w{len(self.log)}" if self.log else "")
 
     def etag(self, key) -> str:
         """A strong validator: the dataset does not change while served, so the same request

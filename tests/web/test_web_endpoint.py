@@ -246,4 +246,5 @@ def test_graph_store_get(client):
 
 def test_health(client):
     data = client.get("/health").get_json()
-    assert data["status"] == "ok" and data["triples"] == 16 and len(data["version"]) == 16
+    assert data["status"] == "ok" and data["triples"] == 16
+    assert len(data["version"]) == 12 and len(data["build"]) == 16  # data version, cache key

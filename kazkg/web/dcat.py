@@ -1,0 +1,135 @@
+"""The dataset as data catalogues read it: DCAT 3 (with VoID at /.well-known/void) and
+schema.org Dataset markup for the home page.
+
+https://www.w3.org/TR/vocab-dcat-3/ : one dcat:Distribution per dump, with its media type,
+byte size, SPDX checksum (SHA-256), download URL and license; the SPARQL endpoint is the
+dcat:DataService that serves the dataset. A dump's size and checksum need its bytes: they are
+made once per build (the dumps are then in the answer cache) and kept beside it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+
+from flask import current_app
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, XSD
+
+from ..build import cache
+from ..formats.export import FORMATS, with_version
+from ..namespaces import BASE
+from .answers import service
+from .describe import DATASET_IRI, dump_filenames
+
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+TITLE = "kazkg: Kazakhstan's industrial development in the Soviet era (1956-1985)"
+FILE = "distributions-1.json"  # beside the cached build
+
+
+def dump(fmt: str):
+    """The Answer of the dump in `fmt`, its first line naming the dataset version."""
+    svc = service()
+    answer = svc.run({"kind": "dump", "format": fmt}, timeout=current_app.config["DUMP_TIMEOUT"],
+                     cache_key=("dump", fmt))
+    if answer.status != 200:
+        return answer
+    return dataclasses.replace(answer, body=with_version(answer.body, fmt, svc.data_version),
+                               headers={**answer.headers, "X-Dataset-Version": svc.data_version})
+
+
+def distributions() -> dict[str, dict]:
+    """{filename: {"format", "media_type", "bytes", "sha256"}} of every dump (None when a
+    dump could not be made in time: the catalogue then leaves out its size and checksum)."""
+    svc = service()
+    store = svc.__dict__.setdefault("page_cache", {})
+    key = (svc.version, "distributions")
+    if key in store:
+        return store[key]
+    path = cache.beside(svc.base_version, FILE) if not svc.log else None
+    try:
+        found = json.loads(path.read_text(encoding="utf-8")) if path else None
+    except (OSError, ValueError):
+        found = None
+    if found is None:
+        found = {}
+        for filename, fmt in sorted(dump_filenames().items()):
+            answer = dump(fmt)
+            entry = {"format": fmt, "media_type": FORMATS[fmt].media_type}
+            if answer.status == 200:
+                entry.update(bytes=len(answer.body), sha256=hashlib.sha256(answer.body).hexdigest())
+            found[filename] = entry
+        if path and all("sha256" in e for e in found.values()):
+            try:
+                cache.write_atomic(path, json.dumps(found, indent=1).encode("utf-8"))
+            except OSError:  # a read-only cache folder: count again next time
+                pass
+    store[key] = found
+    return found
+
+
+def describe(graph: Graph, root: str, meta, version: str) -> None:
+    """Add the DCAT description to `graph` (the VoID description of the same dataset)."""
+    graph.bind("dcat", DCAT)
+    graph.bind("spdx", SPDX)
+    ds, endpoint = DATASET_IRI, URIRef(root + "sparql")
+    license_iri = URIRef(meta.license) if meta.license else None
+    graph.add((ds, RDF.type, DCAT.Dataset))
+    graph.add((ds, DCAT.version, Literal(version)))
+    graph.add((ds, DCAT.landingPage, URIRef(BASE)))
+    for filename, entry in distributions().items():
+        dist = URIRef(f"{DATASET_IRI}#{filename}")
+        graph.add((ds, DCAT.distribution, dist))
+        graph.add((dist, RDF.type, DCAT.Distribution))
+        graph.add((dist, DCTERMS.title, Literal(filename)))
+        graph.add((dist, DCAT.mediaType,
+                   URIRef("https://www.iana.org/assignments/media-types/" + entry["media_type"])))
+        graph.add((dist, DCAT.downloadURL, URIRef(root + "download/" + filename)))
+        graph.add((dist, DCAT.accessURL, URIRef(root + "download/" + filename)))
+        if license_iri is not None:
+            graph.add((dist, DCTERMS.license, license_iri))
+        if "sha256" in entry:
+            graph.add((dist, DCAT.byteSize, Literal(entry["bytes"], datatype=XSD.nonNegativeInteger)))
+            checksum = URIRef(f"{DATASET_IRI}#{filename}-sha256")
+            graph.add((dist, SPDX.checksum, checksum))
+            graph.add((checksum, RDF.type, SPDX.Checksum))
+            graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+            graph.add((checksum, SPDX.checksumValue, Literal(entry["sha256"], datatype=XSD.hexBinary)))
+    graph.add((endpoint, RDF.type, DCAT.DataService))
+    graph.add((endpoint, DCTERMS.title, Literal("kazkg SPARQL 1.1 endpoint", lang="en")))
+    graph.add((endpoint, DCAT.endpointURL, endpoint))
+    graph.add((endpoint, DCAT.endpointDescription, endpoint))  # its service description
+    graph.add((endpoint, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    graph.add((endpoint, DCAT.servesDataset, ds))
+    if license_iri is not None:
+        graph.add((endpoint, DCTERMS.license, license_iri))
+    graph.add((ds, OWL.versionInfo, Literal(version)))
+
+
+def schema_org(root: str, meta, version: str) -> str:
+    """schema.org Dataset markup (JSON-LD) for the home page, as dataset search engines read it."""
+    data = {
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "@id": str(DATASET_IRI),
+        "name": TITLE,
+        "description": ("A linked-data knowledge graph of Kazakhstan's industrial development in "
+                        "the Soviet era: enterprises, cities, sectors, policies, awards and "
+                        "statistics, each statement linked to its source sentence or URL."),
+        "url": BASE,
+        "version": version,
+        "inLanguage": ["kk", "ru", "en"],
+        "temporalCoverage": "1956/1985",
+        "spatialCoverage": {"@type": "Place", "name": "Kazakhstan"},
+        "isAccessibleForFree": True,
+        "distribution": [{"@type": "DataDownload", "name": filename,
+                          "encodingFormat": FORMATS[fmt].media_type,
+                          "contentUrl": root + "download/" + filename}
+                         for filename, fmt in sorted(dump_filenames().items())],
+        "subjectOf": {"@type": "DataCatalog", "url": root + ".well-known/void"},
+    }
+    if meta.license:
+        data["license"] = meta.license
+    return json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/")
