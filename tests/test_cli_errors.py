@@ -89,7 +89,7 @@ def test_a_data_folder_without_data(tmp_path):
 def test_an_output_path_the_system_refuses(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    for target in (blocker / "out.ttl", tmp_path / "missing" / "out.ttl"):
+    for target in (blocker / "out.ttl",):  # a missing folder is made (formats.files.write_atomic)
         done = run_kazkg("export", "-o", str(target))
         assert_clear(done, 1, "cannot write", str(target))
         assert not target.parent.is_dir() or not list(target.parent.glob("*.partial"))
