@@ -1,0 +1,157 @@
+"""Every shell example of the README that runs offline is run, and its shown output compared
+with what it prints now.
+
+An example is a `$ command` line in a fenced block; the lines after it, up to the next `$` or
+the end of the block, are its output. `kazkg` commands run on a terminal (a pty: the table
+format is for terminals); `curl` commands go to one real `kazkg serve` on 127.0.0.1 (the
+README's ports are replaced by its own). Compared: every shown line must be in the output,
+with numbers and hashes masked (the data grows; its counts and version change with it) and
+`...` standing for what the README leaves out. `kazkg serve` itself (it runs until stopped),
+`push` and `bench` are not run here; tests/test_push.py and the bench tests cover them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.support import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+MARK = "<!-- readme-test: in a copy of the repository, with the Turtle file above as graph/facts/my-note.ttl -->"
+
+
+def blocks():
+    """(fenced block text, the text before it) for every fenced block."""
+    found, position = [], 0
+    for match in re.finditer(r"^```[a-z]*\n(.*?)^```", README, re.S | re.M):
+        found.append((match.group(1), README[position:match.start()]))
+        position = match.end()
+    return found
+
+
+def examples():
+    """(command, shown output lines, in_copy) for every `$` line."""
+    for body, before in blocks():
+        in_copy = before.rstrip().endswith(MARK)
+        current = None
+        for line in body.splitlines():
+            if line.startswith("$ "):
+                if current:
+                    yield current
+                current = (line[2:].split("    #")[0].strip(), [], in_copy)
+            elif current:
+                current[1].append(line)
+        if current:
+            yield current
+
+
+def runnable(command: str) -> bool:
+    words = shlex.split(command)
+    if words[0] == "curl":
+        return True
+    return words[0] == "kazkg" and words[1] not in ("serve", "push", "bench")
+
+
+CASES = [e for e in examples() if runnable(e[0])]
+
+
+def mask(text: str) -> str:
+    text = re.sub(r"\b[0-9a-f]{8,}\b", "<hex>", text)
+    text = re.sub(r"\d[\d,.]*", "<n>", text)
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def on_a_terminal(args, cwd, env) -> str:
+    """Run with standard output on a pty (as in a terminal); stdout and stderr, as text."""
+    main, secondary = pty.openpty()
+    try:
+        done = subprocess.run(args, cwd=cwd, env=env, stdout=secondary, stderr=subprocess.PIPE,
+                              timeout=600)
+        os.close(secondary)
+        secondary = None
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # the other end is closed and drained
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(main)
+        if secondary is not None:
+            os.close(secondary)
+    out = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+    return out + done.stderr.decode("utf-8", "replace")
+
+
+@pytest.fixture(scope="module")
+def copy_with_note(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("checkout")
+    for name in ("ontology", "graph", "queries"):
+        shutil.copytree(ROOT / name, folder / name)
+    shutil.copy(ROOT / "pyproject.toml", folder)
+    extending = README[README.index("## Extending the graph"):]
+    turtle = re.search(r"```turtle\n(.*?)```", extending, re.S).group(1)
+    (folder / "graph" / "facts" / "my-note.ttl").write_text(turtle, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def server(private_cache):
+    from tests.web.support import Server
+
+    srv = Server(["--workers", "2", "--processes", "1"])
+    yield srv
+    srv.stop()
+
+
+def compare(shown: list[str], output: str, command: str) -> None:
+    masked = mask(output)
+    for line in shown:
+        text = line.rstrip()
+        if not text.strip() or text.strip() == "...":
+            continue
+        if text.lstrip().startswith("{"):  # JSON shown compacted: compare what it says
+            found = json.loads(output[output.index("{"):])
+            assert found == json.loads(text) or mask(json.dumps(found, sort_keys=True)) == \
+                mask(json.dumps(json.loads(text), sort_keys=True)), (command, text, output)
+            continue
+        text = text[:-3].rstrip() if text.endswith("...") else text
+        if text.startswith("data from "):  # the folder the README was run in
+            text = text.split(" (", 1)[1]
+        assert mask(text) in masked, (command, text, output[:3000])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command, shown, in_copy", CASES, ids=[c[0][:60] for c in CASES])
+def test_readme_example(command, shown, in_copy, tmp_path, copy_with_note, request):
+    words = shlex.split(command)
+    env = {**os.environ, "COLUMNS": "200"}
+    env.pop("KAZKG_DATA_DIR", None)
+    if words[0] == "curl":
+        port = request.getfixturevalue("server").url.rstrip("/").rsplit(":", 1)[1]
+        swap = lambda s: re.sub(r"(localhost|127\.0\.0\.1):(8765|8000)", f"127.0.0.1:{port}", s)
+        done = subprocess.run([swap(w) for w in words], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        compare([swap(line) for line in shown], done.stdout, command)
+        return
+    cwd = copy_with_note if in_copy else ROOT
+    if "-o" in words:  # write into the test's own folder, not the repository
+        target = words[words.index("-o") + 1]
+        words[words.index("-o") + 1] = str(tmp_path / target)
+        shown = [line.replace(f" to {target}", f" to {tmp_path / target}") for line in shown]
+    output = on_a_terminal([sys.executable, "-m", "kazkg", *words[1:]], cwd, env)
+    if not any(line.startswith("error:") for line in shown):
+        assert "error:" not in output and "Traceback" not in output, output
+    compare(shown, output, command)
