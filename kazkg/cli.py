@@ -190,11 +190,11 @@ def serve(ontology, shapes, debug, get_path, no_cache, store, files, **given):
     apply_options(given)
     check_settings()
     enable_update = settings.get("enable_update")
-    settings.check_update(enable_update, settings.get("update_token"),
-                          "--enable-update" if given.get("enable_update") else "KAZKG_ENABLE_UPDATE")
     if store is not None and (files or enable_update):
         raise click.UsageError("--store serves the bundled data read-only: it takes no FILES "
                                "and no --enable-update")
+    settings.check_update(enable_update, settings.get("update_token"),
+                          "--enable-update" if given.get("enable_update") else "KAZKG_ENABLE_UPDATE")
     inputs = from_files(files, ontology=ontology, shapes=shapes) if files else None
     started = time.perf_counter()
     if store is not None:
