@@ -3,7 +3,7 @@ with what it prints now.
 
 An example is a `$ command` line in a fenced block; the lines after it, up to the next `$` or
 the end of the block, are its output. `kazkg` commands run on a terminal (a pty: the table
-format is for terminals); `curl` commands go to one real `kazkg serve` on 127.0.0.1 (the
+format is for terminals; a pipeline runs in bash); `curl` commands go to one real `kazkg serve` on 127.0.0.1 (the
 README's ports are replaced by its own). Compared: every shown line must be in the output,
 with numbers and hashes masked (the data grows; its counts and version change with it) and
 `...` standing for what the README leaves out. `kazkg serve` itself (it runs until stopped),
@@ -147,6 +147,13 @@ def test_readme_example(command, shown, in_copy, tmp_path, copy_with_note, reque
         compare([swap(line) for line in shown], done.stdout, command)
         return
     cwd = copy_with_note if in_copy else ROOT
+    if "|" in words:  # a pipeline: through the shell, kazkg being this interpreter's
+        line = command.replace("kazkg ", f"{shlex.quote(sys.executable)} -m kazkg ", 1)
+        done = subprocess.run(["bash", "-o", "pipefail", "-c", line], cwd=cwd, env=env,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        compare(shown, done.stdout, command)
+        return
     if "-o" in words:  # write into the test's own folder, not the repository
         target = words[words.index("-o") + 1]
         words[words.index("-o") + 1] = str(tmp_path / target)
