@@ -53,7 +53,8 @@ def save(key: str, dataset: Dataset, summary: dict) -> None:
         for derived in data.parent.glob(f"{key}.*"):
             if derived not in (data, meta):
                 derived.unlink(missing_ok=True)
-        write_atomic(data, pickle.dumps(dataset.store, protocol=pickle.HIGHEST_PROTOCOL))
+        # streamed: the pickle of a 100x store is hundreds of MB that need not be held at once
+        write_atomic(data, lambda out: pickle.dump(dataset.store, out, protocol=pickle.HIGHEST_PROTOCOL))
         write_atomic(meta, json.dumps({**summary, "key": key}, indent=2).encode("utf-8"))
     except OSError as error:  # a folder the system refuses costs the next run a rebuild, not this one its result
         log.warning("kazkg: cannot keep the build in the cache folder %s (KAZKG_CACHE_DIR): %s; "

@@ -21,9 +21,9 @@ from rdflib import BNode, URIRef
 
 from ..build.inputs import bundled, data_root
 from ..formats.files import write_atomic
-from ..formats.graphs import union_triples
 from ..namespaces import KZG, KZR
 from ..build.store import read_quads
+from . import reasoners
 
 RENAMED = (str(KZR), str(KZG))
 
@@ -85,9 +85,47 @@ def measure(folder: Path, cache: Path, timeout: float = 3600) -> dict:
             figures[f"query {name} s"] = round(time.perf_counter() - started, 2)
         done = _run(["--warm-queries"], env, timeout, module="kazkg.tools.scale")
         figures.update(json.loads(done["stdout"].strip().splitlines()[-1]))
+        figures["oxigraph_load_s"] = oxigraph_load_seconds(folder, cache.parent / f"{cache.name}-ox")
+        figures["build_vs_oxigraph_load"] = round(figures["build_s"] / figures["oxigraph_load_s"], 1)
+        figures["one_edit_rebuild_s"] = _edit_one_sentence_and_rebuild(folder, env, timeout)
+        figures["full_build_vs_one_edit"] = round(figures["build_s"] / figures["one_edit_rebuild_s"], 1)
     except RuntimeError as error:
         figures["error"] = str(error)
     return figures
+
+
+def oxigraph_load_seconds(folder: Path, workdir: Path) -> float:
+    """Seconds `oxigraph load` (the Oxigraph CLI of the bench extra) takes to load the same
+    asserted quads as N-Quads, one named graph per file, into a new on-disk store."""
+    from ..build.store import to_oxigraph
+    import pyoxigraph as ox
+
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    dump = workdir / "asserted.nq"
+    with dump.open("wb") as out:
+        quads = (ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.NamedNode(str(source.graph)))
+                 for source in bundled(folder).sources for s, p, o, _ in read_quads(source.path))
+        ox.serialize(quads, out, ox.RdfFormat.N_QUADS)
+    binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+    if binary is None:
+        raise RuntimeError("the oxigraph CLI is not installed (pip install '.[bench]')")
+    started = time.perf_counter()
+    subprocess.run([binary, "load", "--location", str(workdir / "store"), "--file", str(dump)],
+                   check=True, capture_output=True)
+    return round(time.perf_counter() - started, 2)
+
+
+def _edit_one_sentence_and_rebuild(folder: Path, env: dict, timeout: float) -> float:
+    """Seconds of `kazkg build` after one line is added to one sentence file (last: the cache
+    then holds the edited build)."""
+    sentence = sorted((folder / "graph" / "text").rglob("*.ttl"))[0]
+    subject = next(iter(read_quads(sentence)))[0]
+    with sentence.open("a", encoding="utf-8") as handle:
+        handle.write(f'{subject.n3()} <http://www.w3.org/2000/01/rdf-schema#comment> "edited"@en .\n')
+    started = time.perf_counter()
+    _run(["build"], env, timeout)
+    return round(time.perf_counter() - started, 2)
 
 
 def _triple_counts(build_output: str) -> dict:
@@ -185,22 +223,6 @@ def _run(args, env, timeout, module: str = "kazkg") -> dict:
         return {"stdout": out.read().decode("utf-8", "replace"), "peak_mb": round(usage.ru_maxrss / 1024)}
 
 
-def infer_seconds(folder: Path, reference: bool = False) -> dict:
-    """Seconds of the OWL-RL closure alone over the data in `folder` (kazkg's, or owlrl's own
-    rules with `reference`), and the size of the asserted graph."""
-    import owlrl
-
-    from ..build import reason, store
-    from ..build.inputs import bundled as inputs_of
-
-    dataset = store.load(inputs_of(folder))
-    triples = len(union_triples(dataset))
-    started = time.perf_counter()
-    inferred = reason.infer(dataset, owlrl.OWLRL_Semantics if reference else reason.LeanSemantics)
-    return {"asserted": triples, "inferred": len(inferred),
-            "seconds": round(time.perf_counter() - started, 2), "triples": set(inferred)}
-
-
 def main(argv=None) -> None:
     """python -m kazkg.tools.scale [--factors 1 10 100] [--infer-only] [--reference] [--workdir DIR]"""
     import argparse
@@ -209,9 +231,9 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m kazkg.tools.scale", description=main.__doc__)
     parser.add_argument("--factors", type=int, nargs="+", default=[1, 10])
     parser.add_argument("--infer-only", action="store_true",
-                        help="Time the OWL-RL closure only, in this process.")
+                        help="Time the OWL-RL closure only, by each reasoner, in this process.")
     parser.add_argument("--reference", action="store_true",
-                        help="With --infer-only: owlrl's own rules too (before the fix).")
+                        help="With --infer-only: owlrl's own rules too (the slowest).")
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--warm-queries", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -222,11 +244,7 @@ def main(argv=None) -> None:
     for factor in args.factors:
         folder = generate(workdir / f"x{factor}", factor)
         if args.infer_only:
-            row = {"factor": factor, "kazkg": infer_seconds(folder)}
-            if args.reference:
-                row["owlrl"] = infer_seconds(folder, reference=True)
-                row["same_inferred_graph"] = row["owlrl"].pop("triples") == row["kazkg"]["triples"]
-            row["kazkg"].pop("triples")
+            row = {"factor": factor, **reasoners.compare(folder, args.reference)}
         else:
             row = {"factor": factor, **measure(folder, workdir / f"cache-x{factor}")}
         print(json.dumps(row, ensure_ascii=False), flush=True)
