@@ -23,6 +23,9 @@ _OWLRL_ERRORS = owlrl.Namespaces.ERRNS
 _REFLEXIVE = {OWL.sameAs, RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass,
               OWL.equivalentProperty}
 _TRIVIAL_SUPERS = {OWL.Thing, RDFS.Resource}
+# Read once: an rdflib namespace attribute is a new URIRef, checked, on every read.
+_ERROR = _OWLRL_ERRORS.error
+_CLASSIFYING = (RDF.type, RDFS.subClassOf, RDFS.subPropertyOf)
 
 
 class LeanSemantics(owlrl.OWLRL_Semantics):
@@ -116,11 +119,11 @@ def is_meaningful(triple) -> bool:
     s, p, o = triple
     if isinstance(s, (Literal, BNode)) or isinstance(o, BNode):
         return False  # literal subjects break strict parsers; blank nodes are restriction internals
-    if _meta(s) or p == _OWLRL_ERRORS.error or o in _TRIVIAL_SUPERS:
+    if _meta(s) or p == _ERROR or o in _TRIVIAL_SUPERS:
         return False  # about RDF/OWL itself, an error report, or true of everything
     if s == o and p in _REFLEXIVE:
         return False
-    if p in (RDF.type, RDFS.subClassOf, RDFS.subPropertyOf) and _meta(o):
+    if p in _CLASSIFYING and _meta(o):
         return False  # "kazkg:x a owl:Class" and the like restate the vocabulary
     return True
 
@@ -131,7 +134,7 @@ def problems(base, closed, errors=None) -> list[str]:
     IRIs name distinct things). `base` and `closed` are Graphs or kazkg.build.closure views."""
     nm = _namespaces().namespace_manager
     if errors is None:
-        errors = [str(m) for m in closed.objects(None, _OWLRL_ERRORS.error)]
+        errors = [str(m) for m in closed.objects(None, _ERROR)]
     found = [_compact(m, nm) for m in sorted(errors)]
 
     explained = set()  # value pairs a functional-property report already accounts for
@@ -182,9 +185,10 @@ def _namespaces() -> Graph:
     return graph
 
 
-def infer(dataset: Dataset, semantics=None) -> Graph:
+def infer(dataset: Dataset, semantics=None) -> set:
     """Run OWL-RL over every graph of the dataset but the inferred one; return the new,
-    meaningful triples. Raise Inconsistent when the closure finds a contradiction.
+    meaningful triples (a set: the caller adds them where they belong, no Graph in between).
+    Raise Inconsistent when the closure finds a contradiction.
 
     `semantics`: None for the `reasoner` setting (kazkg's semi-naive closure, or owlrl's own
     rules), or an owlrl semantics class (LeanSemantics, owlrl.OWLRL_Semantics) to run owlrl."""
@@ -199,13 +203,8 @@ def infer(dataset: Dataset, semantics=None) -> Graph:
     return _published(base, closed, (t for t in closed if t not in base), None)
 
 
-def _published(base, closed, new_triples, errors) -> Graph:
+def _published(base, closed, new_triples, errors) -> set:
     contradictions = problems(base, closed, errors)
     if contradictions:
         raise Inconsistent(contradictions)
-    inferred = Graph()
-    bind_prefixes(inferred)
-    for triple in new_triples:
-        if is_meaningful(triple):
-            inferred.add(triple)
-    return inferred
+    return {triple for triple in new_triples if is_meaningful(triple)}
