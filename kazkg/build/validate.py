@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from pyshacl import validate as shacl_validate
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
+from rdflib.paths import Path
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.stores.memory import Memory
 
 from ..errors import ValidationFailed
 from ..formats.graphs import union
@@ -58,13 +60,43 @@ class QueryOnceGraph(Graph):
                              use_store_provided, **kwargs)
 
 
+class _UnionInPlace(QueryOnceGraph):
+    """Every graph of a dataset as one read-only graph, read where it is (no copy): rdflib's
+    memory store already holds the union of its graphs, under no context."""
+
+    def __init__(self, dataset: Dataset):
+        super().__init__(store=dataset.store, identifier=URIRef("urn:x-kazkg:union"),
+                         namespace_manager=dataset.namespace_manager)
+
+    def triples(self, triple):
+        s, p, o = triple
+        if isinstance(p, Path):  # as Graph.triples: a property path is evaluated on this graph
+            for s2, o2 in p.eval(self, s, o):
+                yield s2, p, o2
+            return
+        for found, _ in self.store.triples(triple, None):
+            yield found
+
+    def __len__(self) -> int:
+        return self.store.__len__(None)
+
+    def add(self, triple):
+        raise TypeError("the union of a dataset's graphs is read-only here")
+
+    addN = remove = add
+
+
 def data_graph(dataset: Dataset) -> Graph:
     """The asserted data and the ontology as one graph (without the inferred triples).
 
     The ontology is merged in directly, not passed as pyshacl's `ont_graph`: pyshacl copies an
     ont_graph node by node, which takes minutes on ours. SHACL only needs its rdfs:subClassOf
     triples in the data graph, so that sh:targetClass reaches the instances of subclasses.
+    A dataset with no inferred triples (as the build validates it) is read in place; one with
+    them is copied without them.
     """
+    if isinstance(dataset.store, Memory) and not len(dataset.graph(INFERRED_GRAPH)):
+        return _UnionInPlace(dataset)
     into = QueryOnceGraph()
     bind_prefixes(into)
     return union(dataset, without=(INFERRED_GRAPH,), into=into)
