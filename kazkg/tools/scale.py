@@ -98,7 +98,7 @@ def measure(folder: Path, cache: Path, timeout: float = 3600, queries: bool = Tr
 def oxigraph_load_seconds(folder: Path, workdir: Path) -> float:
     """Seconds `oxigraph load` (the Oxigraph CLI of the bench extra) takes to load the same
     asserted quads as N-Quads, one named graph per file, into a new on-disk store."""
-    from ..build.store import to_oxigraph
+    from ..formats.terms import to_oxigraph
     import pyoxigraph as ox
 
     shutil.rmtree(workdir, ignore_errors=True)
