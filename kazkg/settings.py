@@ -128,7 +128,7 @@ SETTINGS = (
     Setting("cache_dir", _default_cache_dir(), "Folder for the built dataset cache.", "path",
             shown_default="~/.cache/kazkg", option=False),
     Setting("reasoner", "kazkg", "OWL-RL closure of a build: kazkg (semi-naive, the default) or "
-            "owlrl (owlrl's own rules: the reference, 50-150x slower); both give the same graph.",
+            "owlrl (owlrl's own rules: the reference, about 70x slower); both give the same graph.",
             "choice", choices=("kazkg", "owlrl"), option=False),
     Setting("data_dir", "", "Folder holding ontology/, graph/ and queries/ (default: the "
             "checkout kazkg runs from, else the bundled data).", "path", option=False),
