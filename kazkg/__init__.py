@@ -13,7 +13,8 @@ from importlib import metadata
 # So reach a stage's modules with `from kazkg.build import pipeline`, not `import ... as`.
 from . import build as _build_stage, query as _query_stage  # noqa: F401
 from .api import build, load, query, validate
-from .errors import InputError, Inconsistent, KazkgError, QueryError, UnknownQuery, ValidationFailed
+from .errors import (InputError, Inconsistent, KazkgError, QueryError, QueryTimeout, UnknownQuery,
+                     ValidationFailed)
 from .namespaces import KAZKG, KZG, KZR
 
 try:
@@ -23,6 +24,7 @@ except metadata.PackageNotFoundError:  # running from a source tree that is not 
 
 __all__ = [
     "build", "load", "query", "validate",
-    "KazkgError", "InputError", "ValidationFailed", "Inconsistent", "QueryError", "UnknownQuery",
+    "KazkgError", "InputError", "ValidationFailed", "Inconsistent", "QueryError", "QueryTimeout",
+    "UnknownQuery",
     "KAZKG", "KZR", "KZG", "__version__",
 ]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
-from rdflib import Dataset
+from rdflib import Dataset, Graph
+from rdflib.plugins.sparql.processor import SPARQLResult
+from rdflib.query import Result
 
 from .build import persist, pipeline
-from .query import catalog, sparql
+from .query import catalog, jobs, path
+from .query.served import Served
 from .build.inputs import Inputs, bundled
 from .formats.graphs import named_graphs
 from .namespaces import INFERRED_GRAPH, bind_prefixes
@@ -15,6 +19,7 @@ from .build.store import load as parse_inputs
 
 _builds: dict[str, pipeline.Build] = {}  # one build per distinct input, for this process
 _asserted: dict[str, Dataset] = {}  # and its copy without the inferred graph, made once
+_served: dict[tuple, Served] = {}  # and each of them with its query engines
 
 
 def build(inputs: Inputs | None = None, *, use_cache: bool = True) -> pipeline.Build:
@@ -62,13 +67,48 @@ def without_inferred(dataset: Dataset) -> Dataset:
 
 
 def query(text: str, dataset: Dataset | None = None, *, inferred: bool = True,
-          use_cache: bool = True):
+          use_cache: bool = True, timeout: float | None = None) -> Result:
     """Run a SPARQL query (its text, or the name of a catalog query) and return the rdflib
-    Result. The project's prefixes may be used without PREFIX lines."""
+    Result. The project's prefixes may be used without PREFIX lines. Oxigraph's engine answers
+    where it gives rdflib's answer (over the built dataset, or a dataset in an Oxigraph store);
+    a dataset of your own, which may change between calls, is queried with rdflib's.
+
+    With `timeout` (seconds), the query runs in a worker process that is stopped at the
+    limit (kazkg.QueryTimeout), as kazkg serve runs every query; its answer comes back as
+    SPARQL JSON or N-Triples, read into the same kind of Result."""
     text = catalog.resolve(text)
+    served = served_for(dataset, inferred=inferred, use_cache=use_cache)
+    if timeout is None:
+        evaluation = path.start(served, text, project_prefixes=True)
+        kept, _ = path.take(evaluation)
+        return evaluation.result(kept)
+    answer = jobs.run(served, {"kind": "query", "text": text, "project_prefixes": True,
+                               "accept": _READ_BACK}, timeout)
+    answer.raise_for_error()
+    if answer.form in ("CONSTRUCT", "DESCRIBE"):
+        graph = Graph()
+        graph.parse(data=answer.body, format="nt")
+        return SPARQLResult({"type_": answer.form, "graph": graph})
+    return Result.parse(io.BytesIO(answer.body), format="json")
+
+
+_READ_BACK = "application/sparql-results+json, application/n-triples"
+
+
+def served_for(dataset: Dataset | None = None, *, inferred: bool = True,
+               use_cache: bool = True) -> Served:
+    """The query engines for `dataset` (default: the built dataset), made once per build."""
     if dataset is None:
         dataset = load(use_cache=use_cache, inferred=inferred)
-    return sparql.run(dataset, text, project_prefixes=True)
+    for key, built in _builds.items():
+        for variant, candidate in (("", built.dataset), ("asserted.", _asserted.get(key))):
+            if candidate is dataset:
+                if (key, variant) not in _served:
+                    _served[(key, variant)] = Served.of(dataset, key=key, variant=variant)
+                return _served[(key, variant)]
+    if persist.is_oxigraph(dataset):
+        return Served.of(dataset)
+    return Served(dataset)
 
 
 def validate(inputs: Inputs | None = None) -> list:

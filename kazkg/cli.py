@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import api
-from .query import catalog
+from .query import catalog, jobs
 from .formats import export, results
 from .formats.files import silence_stdout, write_output, write_stdout
 from .formats.graphs import union_triples
@@ -107,9 +107,13 @@ def validate():
               help="Output format (default: table on a terminal, else tsv or turtle).")
 @click.option("--inferred/--no-inferred", default=True, show_default=True,
               help="Query the inferred triples too, or only the asserted ones.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Stop the query after SECONDS (exit 124): it then runs in a worker "
+                   "process that is killed at the limit, as kazkg serve runs every query. "
+                   "Default: no limit.")
 @no_cache_option
 @store_option
-def query(query, fmt, inferred, no_cache, store):
+def query(query, fmt, inferred, timeout, no_cache, store):
     """Run QUERY: a file path, a query name from queries/, or the query text itself.
 
     The project's prefixes (kazkg:, kzr:, schema:, ...) may be used without PREFIX lines.
@@ -118,9 +122,12 @@ def query(query, fmt, inferred, no_cache, store):
     if store and not inferred:
         raise click.UsageError("--no-inferred needs the in-memory store")
     dataset = api.stored(store, use_cache=not no_cache).dataset if store else None
-    result = api.query(text, dataset, inferred=inferred, use_cache=not no_cache)
-    fmt = fmt or results.default_format(result, sys.stdout.isatty())
-    write_stdout(results.render(result, fmt).encode("utf-8"))
+    served = api.served_for(dataset, inferred=inferred, use_cache=not no_cache)
+    job = {"kind": "query", "text": text, "project_prefixes": True, "output": fmt,
+           "terminal": sys.stdout.isatty()}
+    answer = jobs.run(served, job, timeout)
+    answer.raise_for_error()
+    write_stdout(answer.body if answer.body.endswith(b"\n") else answer.body + b"\n")
 
 
 @cli.command("export")

@@ -67,6 +67,16 @@ class QueryError(KazkgError):
         super().__init__(text)
 
 
+class QueryTimeout(KazkgError):
+    """A query ran past its time limit and was stopped (`kazkg query --timeout`)."""
+
+    exit_code = 124  # as timeout(1) exits
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        super().__init__(f"the query was stopped after the time limit of {seconds:g} s")
+
+
 class UnknownQuery(KazkgError):
     """A query name that is not in the catalog."""
 

@@ -23,12 +23,12 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from kazkg.query import catalog, sparql
+from kazkg.query import catalog
 from kazkg.formats import results
 from kazkg.tools.bench import answers
 from kazkg.tools.bench.servers import free_port
 from kazkg.tools.push import PushError, graphs, push
-from tests.support import run_kazkg
+from tests.support import rdflib_answer, run_kazkg
 
 OXIGRAPH = str(Path(sys.executable).with_name("oxigraph")) if Path(
     sys.executable).with_name("oxigraph").exists() else shutil.which("oxigraph")
@@ -167,7 +167,7 @@ def test_push_then_every_competency_query_agrees(oxigraph, dataset):
     assert sent and all(p.status in (200, 201, 204) for p in sent)
     assert len(sent) == sum(1 for g in dataset.graphs() if len(g))
     for name, query in sorted(catalog.load_all().items()):
-        ours = answers.rows(results.render(sparql.run(dataset, query.text), "json").encode())
+        ours = answers.rows(results.render(rdflib_answer(dataset, query.text), "json").encode())
         theirs = ask(oxigraph, query.text)
         assert answers.differences(ours, theirs) == "", name
 

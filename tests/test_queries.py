@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from kazkg.query import catalog, sparql
+from kazkg.query import catalog
+from tests.support import rdflib_answer
 from kazkg.namespaces import KZR
 
 QUERIES = catalog.load_all()
 
 
 def rows(dataset, name):
-    return list(sparql.run(dataset, QUERIES[name].text))
+    return list(rdflib_answer(dataset, QUERIES[name].text))
 
 
 def column(result_rows, var):

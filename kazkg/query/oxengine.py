@@ -1,14 +1,14 @@
-"""Oxigraph's SPARQL engine (pyoxigraph, in-process) over a mirror of an rdflib Dataset, giving
-answers in rdflib's terms (`as_rdflib`, for rdflib's result writers) or, for the most asked-for
-format, SPARQL JSON written straight from Oxigraph's terms as rdflib would write it
-(`results_json`).
+"""Oxigraph's SPARQL engine (pyoxigraph, in-process) as a kazkg.query.engines.Engine, over a
+copy of an rdflib Dataset (a `Mirror`): answers in rdflib's terms for rdflib's writers, or, for
+the most asked-for format, SPARQL JSON written straight from Oxigraph's terms as rdflib would
+write it.
 
-rdflib stays the reference: a query the mirror cannot answer the same way gets None from
-`run`, and the caller runs it on rdflib. That is the case for anything that could reach
-outside the dataset or that the two engines define differently (SERVICE, LOAD, FROM, DESCRIBE,
-SPARQL 1.2, an explicit protocol dataset, a changed dataset), and for every syntax error, so
-that error messages and their positions stay rdflib's. tests/test_oxengine.py checks that both
-engines give the same answers on every catalog query.
+rdflib stays the reference: the engine declines what it could not answer the same way, and
+the next engine (rdflib's) runs it. That is the case for anything that could reach outside
+the dataset or that the two engines define differently (SERVICE, FROM, DESCRIBE, SPARQL 1.2,
+an explicit protocol dataset, a changed dataset), and for every syntax error, so that error
+messages and their positions stay rdflib's. tests/test_oxengine.py checks that both engines
+give the same answers on every catalog query.
 
 The mirror holds every named graph as it is, and in its default graph the set union of all
 graphs: rdflib's union default graph is a set, while Oxigraph's union option is a multiset
@@ -20,21 +20,19 @@ from __future__ import annotations
 import functools
 import json
 import re
-from itertools import islice
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, Literal, URIRef, Variable
+from rdflib import Dataset, Literal, URIRef, Variable
 from rdflib.namespace import XSD
 
 from ..build import cache
 from ..errors import QueryError
 from ..formats.files import write_atomic
 from ..formats.terms import oxigraph_quads, to_oxigraph, to_rdflib
+from .engines import Declined, Evaluation, Scope, graph_of
+from .sparql import Prepared
 
-# Queries that rdflib and kazkg's guard must see (a false alarm only costs speed). Oxigraph
-# would call a SERVICE itself, so any "service" in the raw text, even in a comment or a string,
-# and any \\u escape (SPARQL decodes them before parsing) sends the query to rdflib.
-_UNSAFE = re.compile(r"service|\\u", re.IGNORECASE)
+# What the two engines define differently (a false alarm only costs speed): rdflib answers it.
 _DIFFERENT = re.compile(r"(?<![?$\w:])(FROM|DESCRIBE)(?![\w:-])", re.IGNORECASE)
 # SPARQL 1.2 (triple terms, directional literals): rdflib refuses it, so Oxigraph must too
 _NEWER = re.compile(r"<<|(?<![?$\w:])(TRIPLE|isTRIPLE|SUBJECT|PREDICATE|OBJECT|STRLANGDIR|"
@@ -55,12 +53,12 @@ class Mirror:
         self.originals = _canonical_spellings(typed)
 
     @classmethod
-    def cached(cls, dataset: Dataset, key: str) -> "Mirror":
+    def cached(cls, dataset: Dataset, key: str, variant: str = "") -> "Mirror":
         """The mirror of the cached build `key`, itself kept in the cache: Oxigraph's own
         N-Quads parser reads it back in a quarter of the time of converting every quad (5 s
         instead of 19 s for 1.2 million quads). parse() keeps blank node labels, which
         bulk_load would rename, so answers name them as rdflib does."""
-        dump, spellings = cache.beside(key, DUMP), cache.beside(key, SPELLINGS)
+        dump, spellings = cache.beside(key, variant + DUMP), cache.beside(key, variant + SPELLINGS)
         try:
             mirror = cls.over(ox.Store())
             mirror.store.bulk_extend(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS))
@@ -130,81 +128,72 @@ def _read_spellings(path) -> dict:
     return {pair[_CANONICAL]: pair[_ORIGINAL] for pair in pairs.values()}
 
 
-def eligible(job: dict) -> bool:
-    return not (job.get("default_graphs") or job.get("named_graphs") or job.get("log")
-                or _UNSAFE.search(job["text"])
-                or _DIFFERENT.search(_COMMENT.sub("", job["text"]))
-                or _NEWER.search(job["text"]))
+class OxigraphEngine:
+    """Oxigraph's engine over a Mirror; see the module's docstring for what it declines."""
+
+    name = "oxigraph"
+
+    def __init__(self, mirror: Mirror):
+        self.mirror = mirror
+
+    def accepts(self, prepared: Prepared, scope: Scope) -> bool:
+        text = prepared.text
+        return not (scope.default_graphs or scope.named_graphs or scope.generation
+                    or prepared.may_reach_out  # Oxigraph would call a SERVICE itself
+                    or _DIFFERENT.search(_COMMENT.sub("", text)) or _NEWER.search(text))
+
+    def evaluate(self, prepared: Prepared, scope: Scope) -> Evaluation:
+        try:
+            found = self.mirror.store.query(prepared.full_text, base_iri=prepared.base)
+        except (SyntaxError, ValueError, OSError):
+            raise Declined from None  # rdflib reports it, with its own message and position
+        mirror = self.mirror
+        if isinstance(found, ox.QueryBoolean):
+            return Evaluation("ASK", lambda: bool(found),
+                              lambda kept: {"type_": "ASK", "askAnswer": kept},
+                              lambda kept: results_json(mirror, None, kept))
+        if isinstance(found, ox.QuerySolutions):
+            names = [v.value for v in found.variables]
+            return Evaluation("SELECT", lambda: found,
+                              lambda kept: {"type_": "SELECT", "vars_": [Variable(n) for n in names],
+                                            "bindings": rdflib_rows(mirror, names, kept)},
+                              lambda kept: results_json(mirror, names, kept))
+        return Evaluation("CONSTRUCT", lambda: found,  # may repeat a triple: limits.cap counts once
+                          lambda kept: {"type_": "CONSTRUCT", "graph": graph_of(
+                              tuple(mirror.term(t) for t in triple) for triple in kept)})
 
 
-def run(mirror: Mirror | None, job: dict):
-    """Oxigraph's lazy result for the job (QuerySolutions, QueryBoolean or QueryTriples), or
-    None: then use rdflib."""
-    if mirror is None or not eligible(job):
-        return None
-    try:
-        return mirror.store.query(job["text"], base_iri=job.get("base"))
-    except (SyntaxError, ValueError, OSError):
-        return None  # rdflib reports it, with its own message and position
-
-
-def form(found) -> str:
-    if isinstance(found, ox.QueryBoolean):
-        return "ASK"
-    return "SELECT" if isinstance(found, ox.QuerySolutions) else "CONSTRUCT"
-
-
-def as_rdflib(mirror: Mirror, found, limit: int = 0) -> dict:
-    """The raw result in rdflib's terms, for rdflib's result writers; a graph result holds at
-    most `limit` + 1 triples (0: no limit), so the caller can tell that it was cut."""
-    kind = form(found)
-    if kind == "ASK":
-        return {"type_": "ASK", "askAnswer": bool(found)}
-    if kind == "SELECT":
-        names = [v.value for v in found.variables]
-        variables = [Variable(n) for n in names]
-        return {"type_": "SELECT", "vars_": variables,
-                "bindings": _rows(mirror, found, names, variables)}
-    graph = Graph()
-    for triple in found:  # may repeat a triple: count what the graph holds
-        graph.add((mirror.term(triple.subject), mirror.term(triple.predicate),
-                   mirror.term(triple.object)))
-        if limit and len(graph) > limit:
-            break
-    return {"type_": "CONSTRUCT", "graph": graph}
-
-
-def _rows(mirror, solutions, names, variables):
-    pairs = list(zip(names, variables))
+def rdflib_rows(mirror: Mirror, names: list[str], solutions) -> list[dict]:
+    pairs = [(name, Variable(name)) for name in names]
+    rows = []
     for solution in solutions:
         row = {}
         for name, variable in pairs:
             value = solution[name]
             if value is not None:
                 row[variable] = mirror.term(value)
-        yield row
+        rows.append(row)
+    return rows
 
 
 # --- SPARQL 1.1 Query Results JSON straight from Oxigraph's terms ---------------------------
 # The most asked-for format skips rdflib's terms and writer: about half the cost of a query.
 
-def results_json(mirror: Mirror, found, limit: int = 0) -> tuple[bytes, bool]:
-    """(SPARQL 1.1 Query Results JSON of a SELECT or ASK result, whether rows were dropped to
-    keep at most `limit`, 0 meaning no limit)."""
-    if isinstance(found, ox.QueryBoolean):
-        return json.dumps({"head": {}, "boolean": bool(found)}).encode("utf-8"), False
-    names = [v.value for v in found.variables]
+def results_json(mirror: Mirror, names: list[str] | None, kept) -> bytes:
+    """SPARQL 1.1 Query Results JSON of the kept solutions of a SELECT (`names`: its
+    variables), or of an ASK's answer (`names` None, `kept` the boolean)."""
+    if names is None:
+        return json.dumps({"head": {}, "boolean": bool(kept)}).encode("utf-8")
     rows = []
-    for solution in islice(found, limit + 1) if limit else found:
+    for solution in kept:
         row = {}
         for name in names:
             value = solution[name]
             if value is not None:
                 row[name] = _json_term(mirror.spelled(value))
         rows.append(row)
-    truncated = bool(limit) and len(rows) > limit
-    document = {"head": {"vars": names}, "results": {"bindings": rows[:limit] if limit else rows}}
-    return json.dumps(document, ensure_ascii=False).encode("utf-8"), truncated
+    document = {"head": {"vars": names}, "results": {"bindings": rows}}
+    return json.dumps(document, ensure_ascii=False).encode("utf-8")
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -1,75 +1,115 @@
-"""Prepare, guard and run SPARQL queries over a dataset; used by the CLI, the API and the
-endpoint's workers alike.
+"""Prepare a query: the first step of every query path (kazkg query, kazkg.query, kazkg serve).
 
-Queries are parsed once (with a position for every syntax error), checked against a guard
-(no SERVICE outside an allow-list, no LOAD) and then evaluated. FROM never fetches anything.
+`prepare` returns a `Prepared` query and has passed it through the guard (kazkg.query.guard).
+rdflib's parse (slow: pyparsing) is made only when something needs it: the guard for a text
+that may reach out, rdflib's engine, or an error message: a query Oxigraph's parser refuses is
+parsed here too, so that every syntax error reads the same, with rdflib's line and column.
+Beyond the grammar, a few rules of the SPARQL spec that rdflib does not enforce are checked
+here (kazkg.query.grouping), so that such a query gets a clear 400 instead of rdflib's guess.
 """
 
 from __future__ import annotations
 
 import functools
+import re
+from dataclasses import dataclass
 
 import rdflib.plugins.sparql as rdflib_sparql
 from pyparsing import ParseException
-from rdflib import Dataset
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.plugins.sparql.processor import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
+from rdflib.plugins.sparql.algebra import translateQuery, translateUpdate
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.sparql import Query, Update
 
 from ..errors import QueryError
-from ..namespaces import PREFIXES
-from ..build.persist import is_oxigraph
+from ..namespaces import PREFIXES, sparql_prologue
+from . import grouping, guard
+from .syntax import field, position, walk
 
 # FROM <iri> must only ever name graphs of the dataset, never fetch a document.
 rdflib_sparql.SPARQL_LOAD_GRAPHS = False
 
 
-@functools.lru_cache(maxsize=512)
-def prepare(text: str, project_prefixes: bool = False, base: str | None = None,
-            allowed_services: tuple[str, ...] = ()) -> Query:
-    """Parse a query (cached); raise QueryError with the line and column of a syntax error.
+@dataclass(frozen=True)
+class Prepared:
+    """A query that passed the guard: its text, its base IRI and how it may be run."""
 
-    With `project_prefixes`, the project's prefixes (kazkg:, kzr:, schema:, ...) may be used
-    without PREFIX lines, as a convenience for the command line.
-    """
+    text: str
+    base: str | None = None
+    project_prefixes: bool = False  # kazkg:, kzr:, schema:, ... usable without PREFIX lines
+    services: tuple[str, ...] = ()  # SERVICE endpoints it may call
+
+    @property
+    def may_reach_out(self) -> bool:
+        return guard.may_reach_out(self.text)
+
+    @functools.cached_property
+    def parsed(self) -> Query:
+        """rdflib's parse (cached); QueryError with the line and column of a syntax error."""
+        return parse(self.text, self.project_prefixes, self.base)
+
+    @functools.cached_property
+    def full_text(self) -> str:
+        """The text with the project's PREFIX lines in front when they may be used: for
+        engines that take text, not rdflib's prefix map."""
+        return sparql_prologue() + self.text if self.project_prefixes else self.text
+
+
+def prepare(text: str, base: str | None = None, project_prefixes: bool = False,
+            services: tuple[str, ...] = ()) -> Prepared:
+    """The query, guarded: QueryError if it may not run here (see kazkg.query.guard)."""
+    prepared = Prepared(text, base, project_prefixes, tuple(services))
+    if prepared.may_reach_out:
+        guard.check(prepared.parsed.algebra, prepared.services)
+    return prepared
+
+
+def form(query: Query) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE."""
+    return query.algebra.name.replace("Query", "").upper()
+
+
+@functools.lru_cache(maxsize=512)  # a pure function of its arguments: the cache holds no state
+def parse(text: str, project_prefixes: bool = False, base: str | None = None) -> Query:
     try:
-        query = prepareQuery(text, initNs=PREFIXES if project_prefixes else {}, base=base)
+        tree = parseQuery(text)
     except ParseException as error:
         raise QueryError(f"SPARQL syntax error: {error.msg}", error.lineno, error.col, text) from None
-    except RecursionError:
-        raise  # the endpoint answers this one itself
-    except Exception as error:  # rdflib raises plain Exceptions, e.g. for an unknown prefix
-        raise QueryError(f"SPARQL error: {error}") from None
-    guard(query.algebra, allowed_services)
-    return query
+    except ValueError as error:  # rdflib's parser refuses e.g. an invalid \u escape so
+        raise QueryError(f"SPARQL syntax error: {error}") from None
+    known = PREFIXES if project_prefixes else {}
+    undeclared_prefix(tree, known, text)
+    grouping.check(tree, text)
+    return translateQuery(tree, base=base, initNs=known)
 
 
-def _walk(node):
-    if isinstance(node, CompValue):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, (list, tuple)):
-        for value in node:
-            yield from _walk(value)
-
-
-def guard(algebra, allowed_services: tuple[str, ...] = ()) -> None:
-    """Refuse what could reach outside the dataset: SERVICE (unless allowed) and LOAD."""
-    for node in _walk(algebra):
-        if node.name == "ServiceGraphPattern" and str(node.term) not in allowed_services:
-            raise QueryError(f"SERVICE <{node.term}> is not allowed: kazkg calls no endpoint "
-                             "that is not on its allow-list")
-        if node.name == "Load":
-            raise QueryError("LOAD is not allowed: kazkg never fetches documents")
-
-
-def run(dataset: Dataset, text: str, project_prefixes: bool = False):
-    """Run a query over the dataset's default graph (the union of its graphs)."""
-    query = prepare(text, project_prefixes)
-    if is_oxigraph(dataset):  # --store oxigraph:PATH (kazkg.build.persist)
-        query = text  # Oxigraph's engine takes the text (the guard has passed it above)
+def parse_update(text: str, base: str | None = None) -> Update:
+    """rdflib's parse of a SPARQL Update, guarded: QueryError as for queries."""
     try:
-        return dataset.query(query, initNs=PREFIXES if project_prefixes and query is text else {})
-    except Exception as error:  # evaluation errors from rdflib are plain Exceptions
-        raise QueryError(f"the query failed while running: {error}") from None
+        tree = parseUpdate(text)
+    except ParseException as error:
+        raise QueryError(f"SPARQL Update syntax error: {error.msg}", error.lineno, error.col,
+                         text) from None
+    except ValueError as error:
+        raise QueryError(f"SPARQL Update syntax error: {error}") from None
+    undeclared_prefix(tree, {}, text)
+    for node in walk(tree):
+        if node.name == "Create" and not field(node, "silent"):
+            raise QueryError("CREATE GRAPH is not supported: a graph needs no creating "
+                             "(INSERT DATA { GRAPH <g> { ... } } makes it)")
+    update = translateUpdate(tree, base=base)
+    return update
+
+
+def undeclared_prefix(tree, known: dict, text: str) -> None:
+    """QueryError naming the first prefix used but never declared (rdflib would raise a bare
+    Exception while translating, indistinguishable from its own bugs)."""
+    declared = set(known)
+    for node in walk(tree):
+        if node.name == "PrefixDecl":
+            declared.add(field(node, "prefix") or "")
+    for node in walk(tree):
+        if node.name == "pname" and (field(node, "prefix") or "") not in declared:
+            prefix = field(node, "prefix") or ""
+            line, column = position(text, rf"(?<![\w.:<-]){re.escape(prefix)}:")
+            raise QueryError(f"the prefix {prefix}: is used but not declared "
+                             f"(add PREFIX {prefix}: <...>)", line, column, text)

@@ -25,7 +25,6 @@ import resource
 import signal
 import socket
 import struct
-import sys
 import threading
 import time
 import traceback
@@ -50,6 +49,15 @@ class Busy(PoolError):
     def __init__(self, seconds: float):
         self.seconds = seconds
         super().__init__(f"every query worker stayed busy for {seconds:g} s; try again later")
+
+
+class WorkerBug(PoolError):
+    """The handler raised: a bug. The message carries the worker's traceback, for the log of
+    whoever reports the bug (kazkg.web.errors answers 500, the CLI says "internal error")."""
+
+    def __init__(self, detail: str):
+        self.detail = detail
+        super().__init__(f"the query worker failed with a bug:\n{detail}")
 
 
 class WorkerDied(PoolError):
@@ -87,8 +95,7 @@ def _worker_loop(sock: socket.socket, handler: Handler, memory_mb: int) -> None:
         except MemoryError:
             reply = ("memory", None)
         except BaseException:  # a bug in a handler: report it, keep no state
-            traceback.print_exc(file=sys.stderr)
-            reply = ("error", None)
+            reply = ("error", traceback.format_exc())
         try:
             conn.send(reply)
         except (OSError, ValueError):
@@ -284,4 +291,4 @@ class _Borrowed:
             raise WorkerDied(f"the query needed more memory than allowed, after "
                              f"{time.monotonic() - started:.1f} s")
         self.pool._replace(self.worker)
-        raise WorkerDied("internal error")
+        raise WorkerBug(value)

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
-from rdflib.plugins.sparql.processor import prepareUpdate
 from rdflib.plugins.sparql.update import evalUpdate
 
 from ..errors import QueryError
 from ..formats.table import RDF_FORMATS
 from ..formats.terms import to_rdflib
+from .sparql import parse_update
 
 # Graph Store bodies are one graph, parsed by pyoxigraph: strict, and it never fetches a remote
 # context (so no JSON-LD, which is also the one triple format that may hold named graphs).
@@ -46,7 +46,7 @@ def target(dataset: Dataset, graph: str | None) -> Graph:
 def apply(dataset: Dataset, op: tuple) -> None:
     kind = op[0]
     if kind == "update":
-        evalUpdate(dataset, prepareUpdate(op[1], base=op[2]))
+        run_update(dataset, parse_update(op[1], base=op[2]))
         return
     graph = target(dataset, op[1])
     if kind in ("put", "delete"):
@@ -54,3 +54,8 @@ def apply(dataset: Dataset, op: tuple) -> None:
     if kind in ("put", "post"):
         for t in ox.parse(input=op[2], format=ox.RdfFormat.N_TRIPLES):
             graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+
+
+def run_update(dataset: Dataset, update) -> None:
+    """Run a parsed and guarded update (kazkg.query.sparql.parse_update) on the dataset."""
+    evalUpdate(dataset, update)

@@ -10,7 +10,7 @@ from werkzeug.exceptions import Forbidden, Unauthorized
 
 from ..formats.export import serialize_graph
 from ..formats.negotiation import PAGE, RDF_FORMATS, NotAcceptable, best_match
-from ..query.engine import Answer
+from ..query.jobs import Answer
 from .errors import error_response
 from .service import Service
 

@@ -1,7 +1,7 @@
 """The pages' data: SPARQL SELECTs run on the worker pool, turned into plain Python values.
 
 The HTTP process never touches the dataset: every lookup here is a "query" job for
-kazkg.query.engine (so it has the same time limit and the same guard as /sparql). Small,
+kazkg.query.jobs (so it has the same time limit and the same guard as /sparql). Small,
 stable answers that many pages need (labels, types, counts) are kept by `cached`, keyed by the
 dataset version, in a dict it keeps on the app's Service.
 """

@@ -22,9 +22,9 @@ from rdflib.namespace import DCTERMS, OWL, RDF
 from ..build import cache, stats
 from ..formats.files import write_atomic
 from ..namespaces import ONTOLOGY_GRAPH, SCHEMA
+from ..query.jobs import Answer, Handler
+from ..query.served import Served
 from ..query.workers import Busy, JobTimeout, Pool, WorkerDied
-from ..query import engine
-from ..query.engine import Answer
 from .admission import LANE_SECONDS, Admission
 
 QUEUE_SECONDS = 5.0  # longest wait for a free worker before a fast 503
@@ -135,7 +135,8 @@ class Service:
         self.config = config
         self.base_version = build.build_id  # answers depend on the code too: ETags use this
         self.meta = Metadata.cached(build)
-        engine.install(build.dataset, stored=build.stored, key=build.fingerprint)
+        # The dataset and its engines, handed to the pool: the workers fork with them.
+        self.handler = Handler(Served.of(build.dataset, stored=build.stored, key=build.fingerprint))
         self.pool: Pool | None = None
         if start:
             self.start()
@@ -209,7 +210,7 @@ class Service:
     def start(self, close_fds=()) -> None:
         """Fork the worker pool, in the process that will serve, before it starts any thread;
         `close_fds` (the listening socket) stay out of the pool's processes."""
-        self.pool = Pool(engine.handle, size=self.config["WORKERS"],
+        self.pool = Pool(self.handler, size=self.config["WORKERS"],
                          memory_mb=self.config["WORKER_MEMORY_MB"], close_fds=close_fds)
         self.admission = Admission(self.pool.size)
 

@@ -14,7 +14,7 @@ from ..formats.negotiation import RDF_FORMATS, NotAcceptable, best_match
 from . import protocol
 from ..query import writes
 from .answers import not_modified, require_write, respond, service
-from ..query.engine import Answer
+from ..query.jobs import Answer
 from .errors import error_response
 
 bp = Blueprint("store", __name__)

@@ -9,8 +9,8 @@ from collections import Counter
 import pytest
 from rdflib import BNode, Literal, URIRef
 
-from kazkg.query import catalog, sparql
-from tests.support import run_kazkg
+from kazkg.query import catalog
+from tests.support import rdflib_answer, run_kazkg
 from tests.test_persist import term
 from tests.web.httpraw import q, request
 from tests.web.support import Server
@@ -53,7 +53,7 @@ def select(srv, text: str):
 @pytest.mark.parametrize("name", QUERIES)
 def test_every_catalog_query_gives_the_in_memory_answer(on_disk, dataset, name):
     text = catalog.get(name).text
-    reference = sparql.run(dataset, text)
+    reference = rdflib_answer(dataset, text)
     names, rows = select(on_disk, text)
     assert names == [str(v) for v in reference.vars]
     assert rows == Counter(tuple(term(v) for v in row) for row in reference)

@@ -1,0 +1,167 @@
+"""What a worker does with a job: a plain dict in, an `Answer` out.
+
+Everything here runs where kazkg.query.workers.Pool runs it (inside a worker process, so a
+query that cannot be interrupted only ever costs one worker, which the pool kills at the time
+limit), or in the caller's own process when no time limit is asked for (`kazkg query`). The
+web layer turns an Answer into an HTTP response unchanged; the CLI prints its body.
+
+A query job: {"kind": "query", "text": ..., and optionally "base", "services", "limit",
+"default_graphs", "named_graphs", "project_prefixes", and either "accept" / "format" (the
+protocol's negotiation) or "output" (a `kazkg query --format` name; None: the default for
+the form, "terminal" saying where it goes)}.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+from rdflib import Graph, URIRef
+
+from ..errors import KazkgError, QueryError, QueryTimeout
+from ..formats import export, results
+from ..formats.negotiation import RDF_FORMATS, RESULT_FORMATS, NotAcceptable, best_match
+from . import path, writes
+from .engines import GRAPH_FORMS
+from .served import Served, StoreChanged
+from .sparql import parse_update
+from .guard import check
+from .workers import JobTimeout, Pool, WorkerDied
+
+
+@dataclass
+class Answer:
+    status: int
+    media_type: str = "application/json"
+    body: bytes = b""
+    headers: dict = field(default_factory=dict)
+    error: str | None = None        # a message for the client (status >= 400)
+    position: tuple | None = None   # (line, column) of a syntax error
+    retire: bool = False            # the worker's state may be damaged: replace it
+    form: str | None = None         # SELECT, ASK, CONSTRUCT or DESCRIBE, for a query
+
+    def raise_for_error(self) -> None:
+        """For callers that are not HTTP clients: an error Answer as the KazkgError it was."""
+        if self.status < 400:
+            return
+        error = (QueryError if self.status == 400 else KazkgError)(self.error or "")
+        if self.position and isinstance(error, QueryError):
+            error.line, error.column = self.position
+        raise error
+
+
+class Handler:
+    """The pool's handler over one Served dataset: `Pool(Handler(served))`."""
+
+    def __init__(self, served: Served):
+        self.served = served
+
+    def __call__(self, job: dict) -> Answer:
+        """One job in, one Answer out; what the client got wrong becomes a 4xx Answer, and
+        anything else (a bug) is raised, for the pool to report."""
+        warnings.simplefilter("ignore")  # a library's warning is not the client's problem
+        try:
+            self.served.own_store_handle()
+            self.sync(job.get("log", ()))
+            kind = job["kind"]
+            if kind == "query":
+                return within_bytes(self.query(job), job.get("max_bytes"))
+            if kind == "update":
+                return self.update(job)
+            if kind == "graph":
+                return within_bytes(self.graph(job), job.get("max_bytes"))
+            if kind == "dump":
+                fmt = job["format"]
+                return Answer(200, export.FORMATS[fmt].media_type,
+                              export.serialize(self.served.dataset, fmt))
+            if kind == "write":
+                writes.apply(self.served.dataset, job["op"])
+                self.served.applied += 1
+                return Answer(204)
+            raise ValueError(f"unknown job kind {kind!r}")
+        except QueryError as error:
+            return Answer(400, error=str(error),
+                          position=(error.line, error.column) if error.line is not None else None)
+        except NotAcceptable as error:
+            return Answer(406, error=str(error))
+        except RecursionError:
+            return Answer(400, error="the request is nested too deeply to process")
+        except StoreChanged as error:
+            return Answer(503, error=str(error), retire=True)
+
+    def sync(self, log) -> None:
+        """Apply the writes this worker has not seen yet (only when updates are enabled)."""
+        for op in log[self.served.applied:]:
+            writes.apply(self.served.dataset, op)
+            self.served.applied += 1
+
+    def query(self, job: dict) -> Answer:
+        evaluation = path.start(self.served, job["text"], base=job.get("base"),
+                                project_prefixes=job.get("project_prefixes", False),
+                                services=tuple(job.get("services", ())),
+                                scope=self.served.scope(job))
+        if "output" in job:  # kazkg query --format
+            name = job["output"] or results.default_format(evaluation, job.get("terminal", False))
+            media_type = "text/plain"
+        else:  # negotiated before anything is read
+            formats = RDF_FORMATS if evaluation.form in GRAPH_FORMS else RESULT_FORMATS
+            fmt = best_match(job.get("accept"), formats, job.get("format"))
+            name, media_type = fmt.name, fmt.media_type
+        limit = job.get("limit") or 0
+        kept, truncated = path.take(evaluation, limit)
+        body = path.write(evaluation, kept, name)
+        headers = {"X-Result-Limit": str(limit)} if limit else {}
+        if truncated:
+            headers["X-Result-Truncated"] = "true"
+        return Answer(200, media_type, body, headers, form=evaluation.form)
+
+    def update(self, job: dict) -> Answer:
+        update = parse_update(job["text"], base=job.get("base"))
+        check(update.algebra, tuple(job.get("services", ())))
+        writes.run_update(self.served.dataset, update)
+        self.served.applied += 1  # the main process appends this update to the log it sends
+        return Answer(204)
+
+    def graph(self, job: dict) -> Answer:
+        """Graph Store GET: one named graph, or (no "graph") the union of all."""
+        fmt = best_match(job.get("accept"), RDF_FORMATS, job.get("format"))
+        iri = job.get("graph")
+        dataset = self.served.dataset
+        if iri is None:
+            graph = Graph()
+            for g in dataset.graphs():
+                graph += g
+        else:
+            graph = Graph(store=dataset.store, identifier=URIRef(iri))
+            if not len(graph):
+                return Answer(404, error=f"this dataset has no graph named <{iri}>")
+        return Answer(200, fmt.media_type, export.serialize_graph(graph, fmt.name))
+
+
+def within_bytes(answer: Answer, limit: int | None) -> Answer:
+    """Refuse an answer larger than `limit` bytes here, in the worker: the HTTP process never
+    receives (nor holds) more than that for one request."""
+    if limit and len(answer.body) > limit:
+        return Answer(400, error=f"the answer is {len(answer.body)} bytes, more than this "
+                      f"server's limit of {limit} bytes (answer_limit): ask for fewer rows "
+                      "(LIMIT) or fewer variables, or download the whole dataset")
+    return answer
+
+
+def run(served: Served, job: dict, timeout: float | None = None) -> Answer:
+    """Run one job for a caller that is not a server (kazkg.api, `kazkg query`): in this
+    process, or, with a `timeout` in seconds, in a worker process of its own that is killed
+    at the limit (QueryTimeout), exactly as kazkg serve's workers are."""
+    handler = Handler(served)
+    if timeout is None:
+        return handler(job)
+    pool = Pool(handler, size=1)
+    try:
+        with pool.borrow(wait=timeout) as worker:
+            return worker.call(job, timeout)
+    except JobTimeout as error:
+        raise QueryTimeout(error.seconds) from None
+    except WorkerDied as error:
+        raise KazkgError(str(error)) from None
+    finally:
+        pool.close()

@@ -1,0 +1,38 @@
+"""Reading rdflib's parse trees and algebras: walking them, and finding a spot in the text."""
+
+from __future__ import annotations
+
+import re
+
+from pyparsing import ParseResults
+from rdflib.plugins.sparql.parserutils import CompValue
+
+
+def walk(node):
+    """Every CompValue in a parse tree or an algebra, depth first."""
+    if isinstance(node, CompValue):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, (list, tuple, ParseResults)):
+        for value in node:
+            yield from walk(value)
+
+
+def position(text: str, pattern: str, after: str | None = None) -> tuple[int | None, int | None]:
+    """(line, column), 1-based, of the first match of `pattern` in `text` (after the first
+    match of `after`, if given); (None, None) when there is none."""
+    start = 0
+    if after is not None:
+        found = re.search(after, text)
+        start = found.end() if found else 0
+    found = re.compile(pattern).search(text, start)
+    if found is None:
+        return None, None
+    before = text[:found.start()]
+    return before.count("\n") + 1, found.start() - (before.rfind("\n") + 1) + 1
+
+
+def field(node: CompValue, name: str):
+    """A part of a parse tree node, or None: CompValue.get would answer the name itself."""
+    return dict.get(node, name)
