@@ -6,11 +6,11 @@ import io
 from pathlib import Path
 
 from rdflib import Dataset, Graph
-from rdflib.plugins.sparql.processor import SPARQLResult
 from rdflib.query import Result
 
 from .build import persist, pipeline
 from .query import catalog, jobs, path
+from .query.engines import rdflib_result
 from .query.served import Served
 from .build.inputs import Inputs, bundled
 from .formats.graphs import named_graphs
@@ -20,22 +20,25 @@ from .build.store import load as parse_inputs
 _builds: dict[str, pipeline.Build] = {}  # one build per distinct input, for this process
 _asserted: dict[str, Dataset] = {}  # and its copy without the inferred graph, made once
 _served: dict[tuple, Served] = {}  # and each of them with its query engines
+_latest: dict[str, pipeline.Build] = {}  # the build of the bundled inputs last made or loaded
 
 
 def build(inputs: Inputs | None = None, *, use_cache: bool = True) -> pipeline.Build:
     """Build the dataset (or take it from the disk cache); see kazkg.build.pipeline.Build."""
-    inputs = inputs or bundled()
-    result = pipeline.build(inputs, use_cache=use_cache)
+    result = pipeline.build(inputs or bundled(), use_cache=use_cache)
     _builds[result.fingerprint] = result
+    if inputs is None:
+        _latest["bundled"] = result
     return result
 
 
 def load(inputs: Inputs | None = None, *, use_cache: bool = True, inferred: bool = True) -> Dataset:
     """The built dataset: named graphs for the ontology, each data file and (unless
     `inferred=False`) the OWL-RL inferences; its default graph is the union."""
-    inputs = inputs or bundled()
-    key = inputs.fingerprint()
+    key = (inputs or bundled()).fingerprint()
     result = (_builds.get(key) if use_cache else None) or build(inputs, use_cache=use_cache)
+    if inputs is None:
+        _latest["bundled"] = result
     if inferred:
         return result.dataset
     if result.fingerprint not in _asserted:
@@ -69,9 +72,11 @@ def without_inferred(dataset: Dataset) -> Dataset:
 def query(text: str, dataset: Dataset | None = None, *, inferred: bool = True,
           use_cache: bool = True, timeout: float | None = None) -> Result:
     """Run a SPARQL query (its text, or the name of a catalog query) and return the rdflib
-    Result. The project's prefixes may be used without PREFIX lines. Oxigraph's engine answers
-    where it gives rdflib's answer (over the built dataset, or a dataset in an Oxigraph store);
-    a dataset of your own, which may change between calls, is queried with rdflib's.
+    Result. The project's prefixes may be used without PREFIX lines. With no `dataset`, the
+    query runs over this process's last build() or load() of the bundled data (else the
+    cached build). Oxigraph's engine answers where it gives rdflib's answer (over the built
+    dataset, or a dataset in an Oxigraph store); a dataset of your own, which may change
+    between calls, is queried with rdflib's.
 
     With `timeout` (seconds), the query runs in a worker process that is stopped at the
     limit (kazkg.QueryTimeout), as kazkg serve runs every query; its answer comes back as
@@ -88,27 +93,40 @@ def query(text: str, dataset: Dataset | None = None, *, inferred: bool = True,
     if answer.form in ("CONSTRUCT", "DESCRIBE"):
         graph = Graph()
         graph.parse(data=answer.body, format="nt")
-        return SPARQLResult({"type_": answer.form, "graph": graph})
+        return rdflib_result({"type_": answer.form, "graph": graph})
     return Result.parse(io.BytesIO(answer.body), format="json")
 
 
 _READ_BACK = "application/sparql-results+json, application/n-triples"
 
 
-def served_for(dataset: Dataset | None = None, *, inferred: bool = True,
-               use_cache: bool = True) -> Served:
-    """The query engines for `dataset` (default: the built dataset), made once per build."""
+def served_for(dataset: Dataset | None = None, *, inferred: bool = True, use_cache: bool = True,
+               in_memory: bool = True) -> Served:
+    """The query engines for `dataset` (default: the built dataset), made once per build.
+    For a cached build, Oxigraph's copy opens from the cache (copied `in_memory`, where
+    queries run faster, unless the process runs one query only, as `kazkg query` does) and
+    rdflib's dataset is only loaded for a query that needs rdflib."""
     if dataset is None:
-        dataset = load(use_cache=use_cache, inferred=inferred)
-    for key, built in _builds.items():
-        for variant, candidate in (("", built.dataset), ("asserted.", _asserted.get(key))):
-            if candidate is dataset:
-                if (key, variant) not in _served:
-                    _served[(key, variant)] = Served.of(dataset, key=key, variant=variant)
-                return _served[(key, variant)]
+        built = _latest.get("bundled") if use_cache else None
+        return _served_once(built or build(use_cache=use_cache), inferred, in_memory)
+    for built in list(_builds.values()):
+        if built.source is dataset:
+            return _served_once(built, True, in_memory)
+        if _asserted.get(built.fingerprint) is dataset:
+            return _served_once(built, False, in_memory)
     if persist.is_oxigraph(dataset):
         return Served.of(dataset)
     return Served(dataset)
+
+
+def _served_once(built: pipeline.Build, inferred: bool, in_memory: bool) -> Served:
+    variant = "" if inferred else "asserted."
+    key = (built.fingerprint, variant, in_memory)
+    if key not in _served:
+        _served[key] = (Served.for_build(built, in_memory=in_memory) if inferred else
+                        Served.cached(lambda: load(built.inputs, inferred=False),
+                                      built.fingerprint, variant, in_memory=in_memory))
+    return _served[key]
 
 
 def validate(inputs: Inputs | None = None) -> list:

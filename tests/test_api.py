@@ -35,3 +35,28 @@ def test_query_errors_are_kazkg_errors(built):
     assert caught.value.line == 1
     with pytest.raises(kazkg.UnknownQuery):
         kazkg.query("no-such-query")
+
+
+def test_query_with_a_timeout_answers_the_same_or_stops(built):
+    direct = [tuple(row) for row in kazkg.query("lenin-prize-laureates")]
+    limited = [tuple(row) for row in kazkg.query("lenin-prize-laureates", timeout=30)]
+    assert direct == limited and direct
+    graph = kazkg.query("CONSTRUCT WHERE { ?e a kazkg:LeninPrizeLaureate }", timeout=30)
+    assert graph.type == "CONSTRUCT" and len(graph.graph) == 1
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+    with pytest.raises(kazkg.QueryTimeout):
+        kazkg.query(runaway, timeout=1)
+
+
+def test_query_errors_keep_their_position_through_a_worker(built):
+    with pytest.raises(kazkg.QueryError) as caught:
+        kazkg.query("SELECT ?x WHERE {\n  ?x nope:p ?o }", timeout=30)
+    assert (caught.value.line, caught.value.column) == (2, 6)
+    assert "nope:" in str(caught.value)
+
+
+def test_the_api_runs_on_oxigraph_where_it_answers_as_rdflib(built):
+    from kazkg.api import served_for
+
+    assert [engine.name for engine in served_for().engines] == ["oxigraph", "rdflib"]
+    assert [engine.name for engine in served_for(kazkg.load(inferred=False)).engines][0] == "oxigraph"

@@ -119,3 +119,17 @@ def test_malformed_file_error_names_file_and_line(data_copy):
     assert done.returncode == 2
     assert "p4-s7.ttl" in done.stderr and "line" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_query_timeout_stops_the_query():
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+    done = run_kazkg("query", runaway, "--timeout", "1")
+    assert done.returncode == 124 and "time limit of 1 s" in done.stderr, done.stderr
+    quick = run_kazkg("query", "lenin-prize-laureates", "--format", "csv", "--timeout", "30")
+    assert quick.returncode == 0 and "achisai" in quick.stdout
+
+
+def test_a_grouping_error_is_the_users_with_its_position():
+    done = run_kazkg("query", "SELECT ?x (COUNT(*) AS ?n) WHERE { ?x ?p ?o }")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "line 1, column 8: Non-group key variable in SELECT: ?x" in done.stderr

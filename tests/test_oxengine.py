@@ -4,6 +4,8 @@ reference, and every catalog query must come out the same, row for row and term 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from collections import Counter
 
 import pytest
@@ -177,25 +179,42 @@ def test_a_graph_answer_is_cut_while_it_is_read(mirror):
 
 
 def test_the_mirror_of_a_cached_build_is_kept_and_read_back(built):
-    dump = cache.beside(built.fingerprint, oxengine.DUMP)
-    spellings = cache.beside(built.fingerprint, oxengine.SPELLINGS)
-    dump.unlink(missing_ok=True)
-    spellings.unlink(missing_ok=True)
-    first = oxengine.Mirror.cached(built.dataset, built.fingerprint)  # built, then written
-    assert dump.stat().st_size > 0 and spellings.stat().st_size > 0
-    again = oxengine.Mirror.cached(built.dataset, built.fingerprint)  # read back
+    folder = cache.beside(built.fingerprint, oxengine.STORE)
+    shutil.rmtree(folder, ignore_errors=True)
+    first = oxengine.Mirror.cached(built.dataset, built.fingerprint)  # made, then kept
+    assert folder.is_dir()
+    again = oxengine.Mirror.from_cache(built.fingerprint)  # opened from the cache
     assert set(again.store) == set(first.store) and len(again) == len(first)
     assert again.originals == first.originals and again.originals  # decimals keep their spelling
-    dump.write_bytes(b"<not n-quads")  # damaged: built again, and written again
-    rebuilt = oxengine.Mirror.cached(built.dataset, built.fingerprint)
-    assert set(rebuilt.store) == set(first.store) and dump.stat().st_size > 100
+    shutil.rmtree(folder)
+    folder.mkdir()  # not whole (no spellings file): made again, and kept again
+    rebuilt = oxengine.Mirror.cached(lambda: built.dataset, built.fingerprint)
+    assert set(rebuilt.store) == set(first.store)
+    assert oxengine.Mirror.from_cache(built.fingerprint) is not None
 
+
+def test_a_forked_process_opens_the_cached_store_itself(built):
+    """RocksDB is not fork-safe: a child must not use the handle its parent opened."""
+    oxengine.Mirror.cached(built.dataset, built.fingerprint)
+    mirror = oxengine.Mirror.from_cache(built.fingerprint)
+    parent = mirror.store
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through the pipe
+        try:
+            os.write(writer, b"%d %d" % (mirror.store is not parent, len(mirror)))
+        finally:
+            os._exit(0)
+    os.close(writer)
+    reopened, count = os.read(reader, 100).split()
+    os.waitpid(child, 0)
+    assert reopened == b"1" and int(count) == len(mirror) and mirror.store is parent
 
 
 def test_a_rebuild_drops_what_was_kept_beside_the_old_entry(built):
     """A rebuild names blank nodes afresh: a mirror of the old build would name them otherwise."""
     oxengine.Mirror.cached(built.dataset, built.fingerprint)
-    dump = cache.beside(built.fingerprint, oxengine.DUMP)
-    assert dump.exists()
+    folder = cache.beside(built.fingerprint, oxengine.STORE)
+    assert folder.exists()
     cache.save(built.fingerprint, built.dataset, {"seconds": built.seconds})
-    assert not dump.exists() and cache.load(built.fingerprint) is not None
+    assert not folder.exists() and cache.load(built.fingerprint) is not None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import pickle
+import shutil
 from pathlib import Path
 
 from rdflib import Dataset
@@ -28,6 +29,16 @@ def _directory() -> Path:
 def _paths(key: str) -> tuple[Path, Path]:
     base = _directory() / key  # the whole key: "-asserted" builds get entries of their own
     return base.with_suffix(".pickle"), base.with_suffix(".json")
+
+
+def summary(key: str) -> dict | None:
+    """The build summary of a usable-looking entry, without loading its dataset."""
+    data, meta = _paths(key)
+    try:
+        found = json.loads(meta.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return found if found.get("key") == key and data.is_file() else None
 
 
 def load(key: str) -> tuple[Dataset, dict] | None:
@@ -51,7 +62,9 @@ def save(key: str, dataset: Dataset, summary: dict) -> None:
     try:
         data.parent.mkdir(parents=True, exist_ok=True)
         for derived in data.parent.glob(f"{key}.*"):
-            if derived not in (data, meta):
+            if derived.is_dir():  # e.g. the Oxigraph copy, an on-disk store
+                shutil.rmtree(derived, ignore_errors=True)
+            elif derived not in (data, meta):
                 derived.unlink(missing_ok=True)
         # streamed: the pickle of a 100x store is hundreds of MB that need not be held at once
         write_atomic(data, lambda out: pickle.dump(dataset.store, out, protocol=pickle.HIGHEST_PROTOCOL))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from rdflib import Dataset, Graph
 
@@ -19,14 +20,23 @@ from .store import read_quads
 
 @dataclass
 class Build:
-    """A built dataset: named graphs for the ontology, each data file and the inferred triples."""
+    """A built dataset: named graphs for the ontology, each data file and the inferred triples.
 
-    dataset: Dataset
+    From the cache, the dataset is loaded when first asked for: `kazkg query` and `kazkg
+    serve` answer from the cached Oxigraph copy (kazkg.query.oxengine) without it."""
+
+    source: Dataset | Callable[[], Dataset]  # the dataset, or how to load it
     inputs: Inputs
     fingerprint: str
     from_cache: bool
     seconds: dict[str, float] = field(default_factory=dict)
     stored: Path | None = None  # an on-disk Oxigraph store holds the dataset (kazkg.build.persist)
+
+    @property
+    def dataset(self) -> Dataset:
+        if not isinstance(self.source, Dataset):
+            self.source = self.source()
+        return self.source
 
     @property
     def version(self) -> str:
@@ -63,11 +73,15 @@ def build(inputs: Inputs | None = None, *, use_cache: bool = True, infer: bool =
     started = time.perf_counter()
     key = inputs.fingerprint() + ("" if infer else "-asserted")
     if use_cache:
-        hit = cache.load(key)
-        if hit is not None:
-            dataset, summary = hit
-            seconds = {**summary.get("seconds", {}), "cache_load": time.perf_counter() - started}
-            return Build(dataset, inputs, key, True, seconds)
+        summary = cache.summary(key)
+        if summary is not None:
+            def load() -> Dataset:
+                hit = cache.load(key)
+                if hit is None:  # damaged since: built again
+                    return build(inputs, use_cache=False, infer=infer).dataset
+                return hit[0]
+
+            return Build(load, inputs, key, True, summary.get("seconds", {}))
     seconds: dict[str, float] = {}
 
     def timed(step, fn, *args):

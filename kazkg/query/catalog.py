@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -58,10 +59,21 @@ def load_all(folder: Path | None = None) -> dict[str, CatalogQuery]:
 
 
 def get(name: str, folder: Path | None = None) -> CatalogQuery:
-    queries = load_all(folder)
-    if name not in queries:
-        raise UnknownQuery(name, queries)
-    return queries[name]
+    """The catalog query `name`; its file is read again only when it has changed."""
+    folder = folder or directory()
+    path = folder / f"{name}.rq"
+    try:
+        if path.parent != folder or name.startswith("."):
+            raise FileNotFoundError(name)
+        changed = path.stat().st_mtime_ns
+    except OSError:
+        raise UnknownQuery(name, load_all(folder)) from None
+    return _parsed(path, changed)
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(path: Path, _changed: int) -> CatalogQuery:
+    return parse(path)
 
 
 def is_query_text(argument: str) -> bool:

@@ -23,9 +23,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Protocol
 
 from rdflib import Dataset, Graph, URIRef
-from rdflib.plugins.sparql.evaluate import evalPart
-from rdflib.plugins.sparql.processor import SPARQLResult
-from rdflib.plugins.sparql.sparql import QueryContext
+from rdflib.query import Result
 
 from .sparql import Prepared, form
 
@@ -61,8 +59,8 @@ class Evaluation:
     def type(self) -> str:  # as rdflib's Result names it, for kazkg.formats.results
         return self.form
 
-    def result(self, kept) -> SPARQLResult:
-        return SPARQLResult(self.to_raw(kept))
+    def result(self, kept) -> Result:
+        return rdflib_result(self.to_raw(kept))
 
 
 class Engine(Protocol):
@@ -93,6 +91,9 @@ class RdflibEngine:
         return True
 
     def evaluate(self, prepared: Prepared, scope: Scope) -> Evaluation:
+        from rdflib.plugins.sparql.evaluate import evalPart
+        from rdflib.plugins.sparql.sparql import QueryContext
+
         query = prepared.parsed
         kind = form(query)
         raw: dict = {}
@@ -143,6 +144,17 @@ class RdflibEngine:
             target = view.graph(URIRef(iri))
             target += Graph(store=source.store, identifier=URIRef(iri))
         return view, default
+
+
+def rdflib_result(raw: dict) -> Result:
+    """rdflib's Result of a raw result, as rdflib's SPARQLResult makes it (without importing
+    rdflib's SPARQL package, which a query that Oxigraph answers does not need)."""
+    result = Result(raw["type_"])
+    result.vars = raw.get("vars_")
+    result.bindings = raw.get("bindings")
+    result.askAnswer = raw.get("askAnswer")
+    result.graph = raw.get("graph")
+    return result
 
 
 def graph_of(triples) -> Graph:

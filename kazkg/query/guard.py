@@ -11,6 +11,7 @@ take only queries that cannot reach out.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ..errors import QueryError
@@ -19,6 +20,7 @@ from .syntax import walk
 _MAY_REACH_OUT = re.compile(r"service|\\u", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=1024)
 def may_reach_out(text: str) -> bool:
     return _MAY_REACH_OUT.search(text) is not None
 

@@ -20,7 +20,6 @@ from rdflib import Graph, URIRef
 
 from ..errors import KazkgError, QueryError, QueryTimeout
 from ..formats import export, results
-from ..formats.negotiation import RDF_FORMATS, RESULT_FORMATS, NotAcceptable, best_match
 from . import path, writes
 from .engines import GRAPH_FORMS
 from .served import Served, StoreChanged
@@ -82,8 +81,6 @@ class Handler:
         except QueryError as error:
             return Answer(400, error=str(error),
                           position=(error.line, error.column) if error.line is not None else None)
-        except NotAcceptable as error:
-            return Answer(406, error=str(error))
         except RecursionError:
             return Answer(400, error="the request is nested too deeply to process")
         except StoreChanged as error:
@@ -104,8 +101,9 @@ class Handler:
             name = job["output"] or results.default_format(evaluation, job.get("terminal", False))
             media_type = "text/plain"
         else:  # negotiated before anything is read
-            formats = RDF_FORMATS if evaluation.form in GRAPH_FORMS else RESULT_FORMATS
-            fmt = best_match(job.get("accept"), formats, job.get("format"))
+            fmt = negotiate(job, evaluation.form in GRAPH_FORMS)
+            if isinstance(fmt, Answer):
+                return fmt
             name, media_type = fmt.name, fmt.media_type
         limit = job.get("limit") or 0
         kept, truncated = path.take(evaluation, limit)
@@ -124,7 +122,9 @@ class Handler:
 
     def graph(self, job: dict) -> Answer:
         """Graph Store GET: one named graph, or (no "graph") the union of all."""
-        fmt = best_match(job.get("accept"), RDF_FORMATS, job.get("format"))
+        fmt = negotiate(job, True)
+        if isinstance(fmt, Answer):
+            return fmt
         iri = job.get("graph")
         dataset = self.served.dataset
         if iri is None:
@@ -146,6 +146,18 @@ def within_bytes(answer: Answer, limit: int | None) -> Answer:
                       f"server's limit of {limit} bytes (answer_limit): ask for fewer rows "
                       "(LIMIT) or fewer variables, or download the whole dataset")
     return answer
+
+
+def negotiate(job: dict, graph: bool):
+    """The protocol's format for the job, or the 406 Answer (kazkg.formats.negotiation is
+    imported here: werkzeug, under it, is a quarter of the command line's start-up)."""
+    from ..formats.negotiation import RDF_FORMATS, RESULT_FORMATS, NotAcceptable, best_match
+
+    try:
+        return best_match(job.get("accept"), RDF_FORMATS if graph else RESULT_FORMATS,
+                          job.get("format"))
+    except NotAcceptable as error:
+        return Answer(406, error=str(error))
 
 
 def run(served: Served, job: dict, timeout: float | None = None) -> Answer:

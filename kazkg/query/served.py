@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Callable
 
 from rdflib import Dataset
 
@@ -26,8 +27,9 @@ class StoreChanged(Exception):
 
 
 class Served:
-    def __init__(self, dataset: Dataset, oxigraph: oxengine.OxigraphEngine | None = None,
-                 stored: Path | None = None, key: str | None = None):
+    def __init__(self, dataset: Dataset | Callable[[], Dataset],
+                 oxigraph: oxengine.OxigraphEngine | None = None, stored: Path | None = None,
+                 key: str | None = None):
         """`dataset`: rdflib's view of the data (every write goes there); `oxigraph`: the
         Oxigraph engine over the same quads, asked first; a dataset `stored` on disk
         (kazkg.build.persist, read-only) is reopened by each process that forks from here."""
@@ -53,6 +55,29 @@ class Served:
                 mirror = oxengine.Mirror(dataset)
             oxigraph = oxengine.OxigraphEngine(mirror)
         return cls(dataset, oxigraph, stored, key)
+
+    @classmethod
+    def cached(cls, load: Callable[[], Dataset], key: str, variant: str = "",
+               engine: str | None = None, in_memory: bool = False) -> "Served":
+        """The cached build `key` (`variant`: a part of it): Oxigraph's copy opens from the
+        cache (copied `in_memory` for a process that runs many queries), and `load` gives
+        rdflib's dataset only when a query or a write needs it (or the copy must be made)."""
+        if (engine or settings.get("query_engine")) != "oxigraph":
+            return cls(load, key=key)
+        mirror = oxengine.Mirror.from_cache(key, variant)
+        if mirror is None:
+            return cls.of(load(), engine, key=key, variant=variant)
+        if in_memory:
+            mirror = mirror.in_memory()
+        return cls(load, oxengine.OxigraphEngine(mirror), key=key)
+
+    @classmethod
+    def for_build(cls, build, engine: str | None = None, in_memory: bool = False) -> "Served":
+        """A kazkg.build.pipeline.Build, as it is kept: in an on-disk store, or in the cache."""
+        if build.stored is not None:
+            return cls.of(build.dataset, engine, build.stored, build.fingerprint)
+        return cls.cached(lambda: build.dataset, build.fingerprint, engine=engine,
+                          in_memory=in_memory)
 
     @property
     def dataset(self) -> Dataset:

@@ -14,19 +14,15 @@ import functools
 import re
 from dataclasses import dataclass
 
-import rdflib.plugins.sparql as rdflib_sparql
-from pyparsing import ParseException
-from rdflib.plugins.sparql.algebra import translateQuery, translateUpdate
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.sparql import Query, Update
+from typing import TYPE_CHECKING
 
 from ..errors import QueryError
 from ..namespaces import PREFIXES, sparql_prologue
-from . import grouping, guard
+from . import guard
 from .syntax import field, position, walk
 
-# FROM <iri> must only ever name graphs of the dataset, never fetch a document.
-rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query, Update
 
 
 @dataclass(frozen=True)
@@ -43,15 +39,29 @@ class Prepared:
         return guard.may_reach_out(self.text)
 
     @functools.cached_property
-    def parsed(self) -> Query:
+    def parsed(self) -> "Query":
         """rdflib's parse (cached); QueryError with the line and column of a syntax error."""
         return parse(self.text, self.project_prefixes, self.base)
 
-    @functools.cached_property
+    @property
     def full_text(self) -> str:
         """The text with the project's PREFIX lines in front when they may be used: for
         engines that take text, not rdflib's prefix map."""
-        return sparql_prologue() + self.text if self.project_prefixes else self.text
+        return _prologue() + self.text if self.project_prefixes else self.text
+
+
+@functools.cache
+def _prologue() -> str:
+    return sparql_prologue()
+
+
+def _rdflib_sparql():
+    """rdflib's SPARQL package, imported when first needed: building its grammar takes a
+    third of a second, which a query that Oxigraph answers need not wait for."""
+    import rdflib.plugins.sparql as rdflib_sparql
+
+    rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # FROM <iri> names a graph, never fetches one
+    return rdflib_sparql
 
 
 def prepare(text: str, base: str | None = None, project_prefixes: bool = False,
@@ -63,15 +73,20 @@ def prepare(text: str, base: str | None = None, project_prefixes: bool = False,
     return prepared
 
 
-def form(query: Query) -> str:
+def form(query: "Query") -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE."""
     return query.algebra.name.replace("Query", "").upper()
 
 
 @functools.lru_cache(maxsize=512)  # a pure function of its arguments: the cache holds no state
-def parse(text: str, project_prefixes: bool = False, base: str | None = None) -> Query:
+def parse(text: str, project_prefixes: bool = False, base: str | None = None) -> "Query":
+    from pyparsing import ParseException
+
+    from . import grouping
+
+    sparql = _rdflib_sparql()
     try:
-        tree = parseQuery(text)
+        tree = sparql.parser.parseQuery(text)
     except ParseException as error:
         raise QueryError(f"SPARQL syntax error: {error.msg}", error.lineno, error.col, text) from None
     except ValueError as error:  # rdflib's parser refuses e.g. an invalid \u escape so
@@ -79,13 +94,16 @@ def parse(text: str, project_prefixes: bool = False, base: str | None = None) ->
     known = PREFIXES if project_prefixes else {}
     undeclared_prefix(tree, known, text)
     grouping.check(tree, text)
-    return translateQuery(tree, base=base, initNs=known)
+    return sparql.algebra.translateQuery(tree, base=base, initNs=known)
 
 
-def parse_update(text: str, base: str | None = None) -> Update:
+def parse_update(text: str, base: str | None = None) -> "Update":
     """rdflib's parse of a SPARQL Update, guarded: QueryError as for queries."""
+    from pyparsing import ParseException
+
+    sparql = _rdflib_sparql()
     try:
-        tree = parseUpdate(text)
+        tree = sparql.parser.parseUpdate(text)
     except ParseException as error:
         raise QueryError(f"SPARQL Update syntax error: {error.msg}", error.lineno, error.col,
                          text) from None
@@ -96,8 +114,7 @@ def parse_update(text: str, base: str | None = None) -> Update:
         if node.name == "Create" and not field(node, "silent"):
             raise QueryError("CREATE GRAPH is not supported: a graph needs no creating "
                              "(INSERT DATA { GRAPH <g> { ... } } makes it)")
-    update = translateUpdate(tree, base=base)
-    return update
+    return sparql.algebra.translateUpdate(tree, base=base)
 
 
 def undeclared_prefix(tree, known: dict, text: str) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from pyparsing import ParseResults
-from rdflib.plugins.sparql.parserutils import CompValue
-
 
 def walk(node):
     """Every CompValue in a parse tree or an algebra, depth first."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     if isinstance(node, CompValue):
         yield node
         for value in node.values():
@@ -33,6 +33,6 @@ def position(text: str, pattern: str, after: str | None = None) -> tuple[int | N
     return before.count("\n") + 1, found.start() - (before.rfind("\n") + 1) + 1
 
 
-def field(node: CompValue, name: str):
+def field(node, name: str):
     """A part of a parse tree node, or None: CompValue.get would answer the name itself."""
     return dict.get(node, name)

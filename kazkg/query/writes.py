@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
-from rdflib.plugins.sparql.update import evalUpdate
 
 from ..errors import QueryError
 from ..formats.table import RDF_FORMATS
@@ -58,4 +57,6 @@ def apply(dataset: Dataset, op: tuple) -> None:
 
 def run_update(dataset: Dataset, update) -> None:
     """Run a parsed and guarded update (kazkg.query.sparql.parse_update) on the dataset."""
+    from rdflib.plugins.sparql.update import evalUpdate
+
     evalUpdate(dataset, update)

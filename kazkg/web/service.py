@@ -136,7 +136,7 @@ class Service:
         self.base_version = build.build_id  # answers depend on the code too: ETags use this
         self.meta = Metadata.cached(build)
         # The dataset and its engines, handed to the pool: the workers fork with them.
-        self.handler = Handler(Served.of(build.dataset, stored=build.stored, key=build.fingerprint))
+        self.handler = Handler(Served.for_build(build, in_memory=True))
         self.pool: Pool | None = None
         if start:
             self.start()

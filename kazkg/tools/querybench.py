@@ -1,0 +1,137 @@
+"""kazkg's query path against pyoxigraph alone, on the same data, for every catalog query:
+
+    python -m kazkg.tools.querybench --factor 100 [--runs 3] [--workdir DIR]
+
+- "pyoxigraph ms": pyoxigraph in this process, over an in-memory Store holding the very
+  quads kazkg queries (its cached Oxigraph copy: the named graphs, and their union as the
+  default graph), every value of every row read;
+- "kazkg.query ms": `kazkg.query(name)` (kazkg.api.query) after `kazkg.load()`, in the same
+  process, every row read; "ratio" is kazkg.query / pyoxigraph (issue 9's target: at most 2);
+- "kazkg query s": the whole `kazkg query NAME --format tsv` command in a fresh process:
+  start, cache, query and output (the target: at most 3 s).
+
+Each figure is the median of --runs, after one run that is not counted. The data are made by
+kazkg.tools.scale (--factor 1: the bundled data) and built once into the work folder's cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from statistics import median
+
+from .scale import _run, generate
+
+
+def in_process(runs: int) -> dict:
+    """{query: {rows, pyoxigraph ms, kazkg.query ms}} in this process (the environment
+    names the data and the cache)."""
+    import pyoxigraph as ox
+
+    from .. import api
+    from ..query import catalog, oxengine
+
+    built = api.build()
+    api.load()
+    mirror = oxengine.Mirror.cached(lambda: built.dataset, built.fingerprint)
+    reference = ox.Store()
+    reference.bulk_extend(mirror.store)  # the same quads, in memory
+    figures = {}
+    for name, query in catalog.load_all().items():
+        ours = _median(runs, lambda: _read_rdflib(api.query(name)))
+        theirs = _median(runs, lambda: _read_oxigraph(reference.query(query.text)))
+        figures[name] = {"rows": ours[1], "pyoxigraph ms": round(theirs[0] * 1000, 1),
+                         "kazkg.query ms": round(ours[0] * 1000, 1)}
+        if ours[1] != theirs[1]:
+            figures[name]["pyoxigraph rows"] = theirs[1]
+    return figures
+
+
+def _median(runs: int, run) -> tuple[float, int]:
+    """(median seconds of `runs` calls after a first one, the count the call returns)."""
+    count = run()
+    seconds = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        run()
+        seconds.append(time.perf_counter() - started)
+    return median(seconds), count
+
+
+def _read_rdflib(result) -> int:
+    """Read every value of every row (an rdflib Result); the number of rows."""
+    if result.type == "ASK":
+        return 1
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        return len(result.graph)
+    return sum(1 for row in result if tuple(row) is not None)
+
+
+def _read_oxigraph(found) -> int:
+    """Read every value of every solution (pyoxigraph's answer); the number of rows."""
+    import pyoxigraph as ox
+
+    if isinstance(found, ox.QueryBoolean):
+        return 1
+    if isinstance(found, ox.QueryTriples):
+        return len(set(found))
+    names = [v.value for v in found.variables]
+    return sum(1 for solution in found if [solution[n] for n in names] is not None)
+
+
+def report(figures: dict, commands: dict) -> str:
+    lines = ["| query | rows | pyoxigraph ms | kazkg.query ms | ratio | `kazkg query` s |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for name, row in figures.items():
+        ratio = row["kazkg.query ms"] / max(row["pyoxigraph ms"], 0.05)
+        lines.append(f"| {name} | {row['rows']:,} | {row['pyoxigraph ms']:.1f} | "
+                     f"{row['kazkg.query ms']:.1f} | {ratio:.2f} | {commands[name]:.2f} |")
+    worst = max(row["kazkg.query ms"] / max(row["pyoxigraph ms"], 0.05) for row in figures.values())
+    lines.append(f"\nworst ratio {worst:.2f} (target <= 2); slowest `kazkg query` "
+                 f"{max(commands.values()):.2f} s (target <= 3)")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m kazkg.tools.querybench",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("--factor", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
+    options = parser.parse_args(argv)
+    if options.in_process:
+        print(json.dumps(in_process(options.runs)))
+        return
+    workdir = options.workdir or Path(tempfile.mkdtemp(prefix="kazkg-querybench-"))
+    env = {"KAZKG_CACHE_DIR": str(workdir / f"cache-{options.factor}")}
+    if options.factor > 1:
+        folder = workdir / f"data-{options.factor}"
+        if not (folder / "graph").is_dir():
+            generate(folder, options.factor)
+        env["KAZKG_DATA_DIR"] = str(folder)
+    print(f"data x{options.factor} in {workdir}; building (or reading the cache) ...",
+          file=sys.stderr)
+    _run(["build"], env, 3600)
+    done = _run(["--in-process", "--runs", str(options.runs)], env, 3600,
+                module="kazkg.tools.querybench")
+    figures = json.loads(done["stdout"].strip().splitlines()[-1])
+    commands = {}
+    for name in figures:
+        seconds = []
+        for _ in range(options.runs + 1):
+            started = time.perf_counter()
+            _run(["query", "--format", "tsv", name], env, 600)
+            seconds.append(time.perf_counter() - started)
+        commands[name] = median(seconds[1:])
+    print(report(figures, commands))
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()
