@@ -32,13 +32,15 @@ def _paths(key: str) -> tuple[Path, Path]:
 
 
 def summary(key: str) -> dict | None:
-    """The build summary of a usable-looking entry, without loading its dataset."""
+    """The build summary of an entry whose dataset is there, whole in size, without loading
+    it (a damage that keeps the size is found when it is loaded, and the entry rebuilt)."""
     data, meta = _paths(key)
     try:
         found = json.loads(meta.read_text(encoding="utf-8"))
+        size = data.stat().st_size
     except (OSError, ValueError):
         return None
-    return found if found.get("key") == key and data.is_file() else None
+    return found if found.get("key") == key and found.get("bytes") == size else None
 
 
 def load(key: str) -> tuple[Dataset, dict] | None:
@@ -68,7 +70,8 @@ def save(key: str, dataset: Dataset, summary: dict) -> None:
                 derived.unlink(missing_ok=True)
         # streamed: the pickle of a 100x store is hundreds of MB that need not be held at once
         write_atomic(data, lambda out: pickle.dump(dataset.store, out, protocol=pickle.HIGHEST_PROTOCOL))
-        write_atomic(meta, json.dumps({**summary, "key": key}, indent=2).encode("utf-8"))
+        write_atomic(meta, json.dumps({**summary, "key": key, "bytes": data.stat().st_size},
+                                      indent=2).encode("utf-8"))
     except OSError as error:  # a folder the system refuses costs the next run a rebuild, not this one its result
         log.warning("kazkg: cannot keep the build in the cache folder %s (KAZKG_CACHE_DIR): %s; "
                     "the next run builds again (point KAZKG_CACHE_DIR at a writable folder)",
