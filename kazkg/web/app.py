@@ -6,6 +6,7 @@ import logging
 import time
 
 from flask import Flask, g, request
+from werkzeug.exceptions import BadRequest
 
 from .. import settings
 from . import data, endpoint, errors, ontology, pages, resource, store
@@ -56,6 +57,11 @@ def create_app(build=None, config: dict | None = None, start: bool = True) -> Fl
 
 def _started():
     g.started = time.perf_counter()
+    try:
+        request.args  # parsed once here, so that every view may use it
+    except UnicodeDecodeError as error:
+        raise BadRequest(f"the URL's query string is not valid UTF-8 (byte {error.start}) "
+                         "once percent-decoded") from None
 
 
 def _headers(response):
@@ -70,7 +76,8 @@ def _headers(response):
             response.headers["Access-Control-Max-Age"] = "86400"
     started = g.get("started")
     took = f"{(time.perf_counter() - started) * 1000:.0f}ms" if started else "-"
-    path = request.full_path.rstrip("?")
+    raw = request.query_string.decode("latin-1")  # as sent: it may not be UTF-8
+    path = request.path + ("?" + raw if raw else "")
     if len(path) > 200:
         path = path[:200] + "..."
     log.info('%s "%s %s" %s %s %s', request.remote_addr or "-", request.method, path,

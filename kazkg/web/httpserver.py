@@ -16,11 +16,13 @@ arrived whole. What waitress lacked is set here:
 
 from __future__ import annotations
 
+import functools
 import json
 import resource
 import socket
 import threading
 import time
+from urllib.parse import quote
 
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
@@ -164,7 +166,7 @@ class ClientLimit:
                 ("Access-Control-Allow-Origin", "*")])
             return [body]
         try:
-            result = self.app(environ, start_response)
+            result = self.app(environ, _latin1_headers(start_response))
         except BaseException:
             self._release(client)
             raise
@@ -177,6 +179,24 @@ class ClientLimit:
                 self._active[client] = left
             else:
                 self._active.pop(client, None)
+
+
+def _latin1_headers(start_response):
+    """HTTP header values are Latin-1: an IRI in one (Link, Location, Content-Location of a
+    resource with a non-Latin name) is sent as its URI, every other character percent-encoded
+    in UTF-8 (RFC 3987), instead of failing the whole answer."""
+
+    def start(status, headers, exc_info=None):
+        fixed = []
+        for name, value in headers:
+            try:
+                value.encode("latin-1")
+            except UnicodeEncodeError:
+                value = "".join(c if ord(c) < 128 else quote(c, safe="") for c in value)
+            fixed.append((name, value))
+        return start_response(status, fixed, exc_info)
+
+    return start
 
 
 class _Closing:
@@ -195,6 +215,28 @@ class _Closing:
                 close()
         finally:
             self._release()
+
+
+ACCEPT_BATCH = 128
+
+
+def _accept_many(server: BaseWSGIServer) -> None:
+    """Accept every waiting connection (up to ACCEPT_BATCH), not one per turn of the loop:
+    after a flood of connections, a new client's is not left at the end of a long queue."""
+    for _ in range(ACCEPT_BATCH):
+        try:
+            accepted = server.accept()
+        except OSError:
+            return
+        if accepted is None:
+            return
+        conn, addr = accepted
+        try:
+            server.set_socket_options(conn)
+        except OSError:
+            conn.close()
+            continue
+        server.channel_class(server, conn, server.fix_addr(addr), server.adj, map=server._map)
 
 
 def _more_open_files() -> None:
@@ -223,4 +265,5 @@ def serve(app, sockets, threads: int, body_limit: int) -> None:
     for dispatcher in list(dispatchers.values()):
         if isinstance(dispatcher, BaseWSGIServer):
             dispatcher.channel_class = _Channel
+            dispatcher.handle_accept = functools.partial(_accept_many, dispatcher)
     server.run()

@@ -97,10 +97,25 @@ def _serve(app: Flask, listeners: list[socket.socket], threads: int) -> None:
     from .httpserver import serve
 
     service = app.extensions["kazkg"]
+    threading.Thread(target=_warm, args=(app,), daemon=True).start()
     try:
         serve(app, listeners, threads, app.config["BODY_LIMIT"])
     finally:
         service.close()
+
+
+def _warm(app: Flask) -> None:
+    """Run the pages' shared lookups once, at start-up: they are the only page queries that
+    take more than a moment, and under load a page query may get only the quick lane of
+    kazkg.web.admission. A lookup that fails here is simply run again by the first page."""
+    from . import lookup, pages
+
+    with app.app_context():
+        for compute in (lookup.names, lookup.counts, pages.timeline_items, pages.markers):
+            try:
+                compute()
+            except Exception:  # the page will say what is wrong, when asked
+                return
 
 
 class Supervisor:
