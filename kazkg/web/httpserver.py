@@ -250,8 +250,9 @@ def _more_open_files() -> None:
             pass
 
 
-def serve(app, sockets, threads: int, body_limit: int) -> None:
-    """Serve the WSGI `app` on `sockets` with waitress until the process is stopped."""
+def serve(app, sockets, threads: int, body_limit: int, ready=None) -> None:
+    """Serve the WSGI `app` on `sockets` with waitress until the process is stopped; `ready()`
+    is called once the server is set up, just before it starts answering."""
     _more_open_files()
     soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
     connections = CONNECTIONS if soft == resource.RLIM_INFINITY else min(CONNECTIONS, soft - 64)
@@ -266,4 +267,6 @@ def serve(app, sockets, threads: int, body_limit: int) -> None:
         if isinstance(dispatcher, BaseWSGIServer):
             dispatcher.channel_class = _Channel
             dispatcher.handle_accept = functools.partial(_accept_many, dispatcher)
+    if ready is not None:
+        ready()
     server.run()

@@ -97,9 +97,9 @@ def _serve(app: Flask, listeners: list[socket.socket], threads: int) -> None:
     from .httpserver import serve
 
     service = app.extensions["kazkg"]
-    threading.Thread(target=_warm, args=(app,), daemon=True).start()
+    warm = threading.Thread(target=_warm, args=(app,), daemon=True)
     try:
-        serve(app, listeners, threads, app.config["BODY_LIMIT"])
+        serve(app, listeners, threads, app.config["BODY_LIMIT"], ready=warm.start)
     finally:
         service.close()
 

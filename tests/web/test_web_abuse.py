@@ -263,3 +263,39 @@ def test_pipelined_requests_on_one_connection(target, full):
         prober.check()
     finally:
         sock.close()
+
+
+@pytest.fixture(scope="module")
+def small_workers(private_cache):
+    """Workers that may use only 150 MiB more than they start with."""
+    srv = Server([str(PROTOCOL_DATA), "--query-timeout", "8", "--workers", "2",
+                  "--processes", "1"], env={"KAZKG_WORKER_MEMORY_MB": "150"})
+    yield srv
+    srv.stop()
+
+
+HUNGRY = ("SELECT (STRLEN(GROUP_CONCAT(CONCAT(STR(?s), STR(?o), STR(?c), STR(?f)))) AS ?n) "
+          "{ ?s ?p ?o . ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o2 }")
+
+
+def test_queries_over_the_memory_limit_cost_only_their_worker(small_workers, full):
+    before = memory_mb(small_workers.pid)
+    statuses, peak = [], [0.0]
+
+    def hungry(n):
+        for i in range(3 if full else 1):
+            reply = exchange(small_workers.port, get(query_path(f"{HUNGRY} # {n} {i}")),
+                             f"127.0.3.{n + 1}", timeout=30)
+            statuses.append(status_of(reply))
+
+    threads = [threading.Thread(target=hungry, args=(n,)) for n in range(4)]
+    with Prober(small_workers.port) as prober:
+        for thread in threads:
+            thread.start()
+        while any(thread.is_alive() for thread in threads):
+            peak[0] = max(peak[0], memory_mb(small_workers.pid))
+            time.sleep(0.1)
+    prober.check()
+    assert statuses and set(statuses) <= {503}, statuses  # stopped: no answer, no crash of the server
+    # two workers, each capped at 150 MiB over its start (and shared pages counted per process)
+    assert peak[0] - before < 2 * 150 + 150, (before, peak[0])
