@@ -21,6 +21,18 @@ from contextlib import contextmanager
 from ..query.workers import Busy
 
 LANE_SECONDS = 1.0
+_own = threading.local()
+
+
+@contextmanager
+def ours():
+    """Jobs started in this block are the server's own (the pages' shared lookups, computed
+    once per dataset): they may take the last worker at the full time limit."""
+    _own.active = True
+    try:
+        yield
+    finally:
+        _own.active = False
 
 
 class Admission:
@@ -54,7 +66,7 @@ class Admission:
             finally:
                 del self._waiting[ticket]
                 self._changed.notify_all()  # the next in line may be able to start now
-            lane = self._busy_full >= self.full
+            lane = self._busy_full >= self.full and not getattr(_own, "active", False)
             self._busy += 1
             self._busy_full += 0 if lane else 1
             self._running[client] = self._running.get(client, 0) + 1

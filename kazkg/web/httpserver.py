@@ -31,7 +31,8 @@ from waitress.task import ErrorTask
 HEADER_LIMIT = 64 * 1024  # request line and headers: a GET query up to about 60 KB
 CONNECTIONS = 4000  # per HTTP process
 CONNECTIONS_PER_CLIENT = 500
-IDLE_SECONDS = 60  # a keep-alive connection with nothing to say is closed after this
+IDLE_SECONDS = 60  # a keep-alive connection with nothing to say, or a request not whole
+# this long after its first byte, is closed (waitress looks every 30 s)
 WATERMARK = 1024 * 1024  # a response waits for its reader above this many unsent bytes
 RETRY_SECONDS = 1
 LINGER_SECONDS = 2  # after a 413, the body still on its way is read and dropped this long
@@ -131,6 +132,18 @@ class _Channel(HTTPChannel):
             data = b""
         if not data or time.monotonic() > self._lingering_until:
             self.handle_close()
+
+    _began = 0.0
+
+    def received(self, data):
+        # A request's clock runs from its first byte: one trickled in a byte at a time
+        # (slowloris) is closed IDLE_SECONDS after it began, as an idle connection would be.
+        if self.request is None:
+            self._began = time.time()
+        result = super().received(data)
+        if self.request is not None:
+            self.last_activity = self._began
+        return result
 
     def send_continue(self):
         if self.request is not None and self.request.error is not None:

@@ -9,12 +9,14 @@ dataset version, in a dict it keeps on the app's Service.
 from __future__ import annotations
 
 import json
+import threading
 from collections import defaultdict
 
 from rdflib import BNode, Literal, URIRef
 from werkzeug.exceptions import HTTPException
 
 from ..namespaces import sparql_prologue
+from .admission import ours
 from .answers import service
 
 ROWS_LIMIT = 200_000  # page lookups are ours, not a client's: the result cap does not apply
@@ -66,8 +68,20 @@ def cached(key, compute):
     store = svc.__dict__.setdefault("page_cache", {})
     full_key = (svc.version, key)
     if full_key not in store:
-        store[full_key] = compute()
+        with _computing(full_key):  # one computes, the others wait for its value
+            if full_key not in store:
+                with ours():  # the server's own lookup: never cut short in the quick lane
+                    store[full_key] = compute()
     return store[full_key]
+
+
+_locks: dict = {}
+_locks_lock = threading.Lock()
+
+
+def _computing(key) -> threading.Lock:
+    with _locks_lock:
+        return _locks.setdefault(key, threading.Lock())
 
 
 # --- labels and types of everything ----------------------------------------------------------
