@@ -24,6 +24,8 @@ import threading
 import time
 from urllib.parse import quote
 
+import waitress.server
+from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
 from waitress.task import ErrorTask
@@ -42,6 +44,10 @@ def error_body(status: int, title: str, message: str) -> bytes:
     """The JSON error document of kazkg.web.errors, for answers given outside Flask."""
     payload = {"error": {"status": status, "title": title, "message": message}}
     return (json.dumps(payload, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+class _Adjustments(Adjustments):
+    listen = []  # the sockets are given: no default address to resolve (0.0.0.0:8080)
 
 
 class _ErrorTask(ErrorTask):
@@ -269,6 +275,7 @@ def serve(app, sockets, threads: int, body_limit: int, ready=None) -> None:
     _more_open_files()
     soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
     connections = CONNECTIONS if soft == resource.RLIM_INFINITY else min(CONNECTIONS, soft - 64)
+    waitress.server.Adjustments = _Adjustments  # create_server builds its adjustments by name
     server = create_server(
         ClientLimit(app, threads // 2), sockets=sockets, threads=threads, ident="kazkg",
         clear_untrusted_proxy_headers=True, asyncore_use_poll=True,
