@@ -66,16 +66,18 @@ class Admission:
             finally:
                 del self._waiting[ticket]
                 self._changed.notify_all()  # the next in line may be able to start now
-            lane = self._busy_full >= self.full and not getattr(_own, "active", False)
+            own = getattr(_own, "active", False)
+            lane = self._busy_full >= self.full and not own
+            counted = not lane and not own  # the server's own jobs take no client's slot
             self._busy += 1
-            self._busy_full += 0 if lane else 1
+            self._busy_full += counted
             self._running[client] = self._running.get(client, 0) + 1
         try:
             yield lane
         finally:
             with self._changed:
                 self._busy -= 1
-                self._busy_full -= 0 if lane else 1
+                self._busy_full -= counted
                 left = self._running[client] - 1
                 if left:
                     self._running[client] = left
