@@ -70,11 +70,32 @@ def test_enterprises_by_sector_and_oblast(dataset):
     found = rows(dataset, "enterprises-by-sector-and-oblast")
     pairs = {(str(r["enterprise"]).rsplit("/", 1)[1], str(r["oblast"]).rsplit("/", 1)[1])
              for r in found if r["oblast"] is not None}
-    assert ("ust-kamenogorsk-lead-zinc-combine", "east-kazakhstan-region") in pairs
-    assert ("achisai-polymetallic-combine", "turkistan-region") in pairs
+    # oblasts come from the site's dated memberships: Soviet oblasts only, never today's regions
+    assert ("achisai-polymetallic-combine", "chimkent-oblast") in pairs
+    assert ("bukhtarma-hpp", "east-kazakhstan-oblast") in pairs
+    assert {("uzen-oil-field", "guryev-oblast"), ("uzen-oil-field", "mangyshlak-oblast")} <= pairs
+    assert not any(oblast.endswith("-region") for _, oblast in pairs)
     sectors = {str(r["enterprise"]).rsplit("/", 1)[1]: str(r["sector"]).rsplit("/", 1)[1]
                for r in found}
     assert sectors["shymkent-cement-plant"] == "sector-building-materials"
+
+
+def test_region_of_a_place_in_a_year(dataset):
+    found = rows(dataset, "region-of-a-place-in-a-year")
+    def regions(place, year):
+        return {str(r["region"]).rsplit("/", 1)[1] for r in found
+                if str(r["place"]).endswith("/" + place) and int(r["year"]) == year}
+    assert regions("aktau", 1970) == {"guryev-oblast"}
+    assert regions("aktau", 1980) == {"mangyshlak-oblast"}
+    assert regions("uzen-oil-field", 1965) == {"guryev-oblast"}
+    assert regions("aktau-desalination-plant", 1975) == {"mangyshlak-oblast"}
+    assert regions("shymkent", 1970) == {"chimkent-oblast"}
+    assert regions("shymkent", 2000) == {"turkistan-region"}
+    today = {int(r["year"]) for r in found if str(r["place"]).endswith("/aktau")} - {1970, 1980}
+    (this_year,) = today
+    assert regions("aktau", this_year) == {"mangystau-region"}
+    assert regions("almaty", this_year) == set() and regions("almaty", 1970) == set()
+    assert regions("shymkent", this_year) == set()
 
 
 def test_territorial_production_complexes(dataset):
