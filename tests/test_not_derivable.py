@@ -10,7 +10,7 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
-from kazkg import sparql
+from kazkg.query import sparql
 from kazkg.namespaces import KAZKG, KZR
 
 WD = "http://www.wikidata.org/entity/"
