@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from rdflib import URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, RDFS, SKOS
 
 from kazkg.query import sparql
 from kazkg.namespaces import KAZKG, KZR
@@ -91,3 +91,54 @@ def test_memberships_never_outlast_their_region(dataset):
                   || (BOUND(?le) && (!BOUND(?to) || ?to > xsd:integer(str(?le)))))
         }"""))
     assert not found, [str(r["membership"]) for r in found]
+
+
+FALSE_TRIPLES = [
+    # over-interpretation (issue 10): a city's food industry is no organisation, the coal basin
+    # no mine in the city, the 1956 plenum adopted no reform, the prize went to people
+    ("temirtau-food-industry", RDF.type, KAZKG.Enterprise), ("temirtau-food-industry", RDF.type, ORG_FORMAL),
+    ("zhambyl-food-industry", RDF.type, KAZKG.Enterprise), ("zhambyl-food-industry", RDF.type, ORG_FORMAL),
+    ("karaganda-coal-mines", RDF.type, KAZKG.Mine), ("karaganda-coal-mines", RDF.type, KAZKG.Enterprise),
+    ("karaganda-coal-mines", KAZKG.locatedIn, KZR["karaganda"]),
+    ("management-reform-1956", RDF.type, KAZKG.Reform), ("management-reform-1956", KAZKG.adoptedAt, KZR["plenum-1956"]),
+    ("management-reform-1956", KAZKG.hasTime, KZR["year-1956"]),
+    ("achisai-polymetallic-combine", RDF.type, KAZKG.LeninPrizeLaureate),
+    ("achisai-polymetallic-combine", RDF.type, KAZKG.AwardedEnterprise),
+    ("achisai-polymetallic-combine", KAZKG.awarded, KZR["lenin-prize"]),
+    ("award-achisai-lenin-prize-1985", KAZKG.recipient, KZR["achisai-polymetallic-combine"]),
+    # a hypothesis is recorded, not asserted
+    ("aktau-desalination-plant", KAZKG.partOf, KZR["mangyshlak-atomic-energy-combine"]),
+    # the text runs to the 80s: undated and "within five years" do not end in 1985
+    ("period-1956-1989", URIRef("http://www.w3.org/2006/time#hasEnd"), KZR["year-1985"]),
+    ("period-within-five-years", URIRef("http://www.w3.org/2006/time#hasEnd"), KZR["year-1985"]),
+    # the complex of the early 1970s does not span a region that did not exist yet
+    ("mangystau-tpc", KAZKG.spansPlace, KZR["mangystau-region"]),
+]
+
+
+@pytest.mark.parametrize("subject, predicate, obj", FALSE_TRIPLES)
+def test_no_over_interpretation(dataset, subject, predicate, obj):
+    assert (KZR[subject], predicate, obj) not in dataset
+
+
+def test_no_complex_membership_is_inferred_from_location(dataset):
+    assert not list(dataset.triples((None, KAZKG.inTerritorialComplex, None)))
+
+
+SENTENCE_GRAPH = "https://w3id.org/kazkg/graph/text/"
+NAME_PROPERTIES = {RDFS.label, SKOS.prefLabel, SKOS.altLabel, KAZKG.name}
+NAMED_CLASSES = (KAZKG.Place, KAZKG.Enterprise, KAZKG.Award, KAZKG.TerritorialProductionComplex, ORG_FORMAL)
+
+
+def test_sentence_graphs_name_things_only_in_their_sentences_words(dataset):
+    """A place, enterprise, body, award or complex gets in a sentence graph only its Kazakh
+    name as the sentence writes it; Russian, English and historical names (Усть-Каменогорск,
+    Chimkent, Алма-Ата, КарГРЭС-1, ...) are in the editorial or facts graphs."""
+    named = {s for c in NAMED_CLASSES for s in dataset.subjects(RDF.type, c)}
+    for graph in dataset.graphs():
+        if not str(graph.identifier).startswith(SENTENCE_GRAPH):
+            continue
+        for s, p, o in graph:
+            if s in named and p in NAME_PROPERTIES:
+                assert o.language == "kk", (graph.identifier, s, o)
+            assert (p, o) != (KAZKG.locatedIn, KZR["kazakh-ssr"]), (graph.identifier, s)

@@ -49,9 +49,11 @@ def test_switched_to_new_system_1966(dataset):
 
 
 def test_lenin_prize_laureates(dataset):
-    found = rows(dataset, "lenin-prize-laureates")
-    assert column(found, "enterprise") == {"achisai-polymetallic-combine"}
-    assert column(found, "year") == {"1985"}
+    # the prize went to people: the combine is credited with it, not its laureate
+    (row,) = rows(dataset, "lenin-prize-laureates")
+    assert str(row["party"]).endswith("/achisai-polymetallic-combine")
+    assert str(row["role"]).endswith("#creditedEnterprise") and not row["laureate"].toPython()
+    assert str(row["year"]) == "1985" and str(row["certainty"]).endswith("certainty-attested")
 
 
 def test_timeline_spans_the_period_in_order(dataset):
@@ -102,10 +104,12 @@ def test_territorial_production_complexes(dataset):
     found = rows(dataset, "territorial-production-complexes")
     assert column(found, "complex") == {"mangystau-tpc", "pavlodar-ekibastuz-tpc",
                                         "shymkent-kentau-tpc", "zhambyl-karatau-tpc"}
-    members = {(str(r["complex"]).rsplit("/", 1)[1], str(r["enterprise"]).rsplit("/", 1)[1])
-               for r in found if r["enterprise"] is not None}
-    assert ("shymkent-kentau-tpc", "achisai-polymetallic-combine") in members
-    assert ("pavlodar-ekibastuz-tpc", "ekibastuz-fuel-energy-complex") in members
+    places = {(str(r["complex"]).rsplit("/", 1)[1], str(r["place"]).rsplit("/", 1)[1])
+              for r in found if r["place"] is not None}
+    assert ("mangystau-tpc", "mangyshlak-peninsula") in places
+    assert ("zhambyl-karatau-tpc", "taraz") in places
+    # the text names no member: none is inferred from location
+    assert all(r["enterprise"] is None for r in found)
 
 
 def test_statistics(dataset):
@@ -116,9 +120,15 @@ def test_statistics(dataset):
 
 
 def test_statement_source(dataset):
-    (row,) = rows(dataset, "statement-source")
-    assert str(row["id"]) == "p2.s7"
-    assert "Ащысай" in str(row["kazakh"]) and "Lenin Prize" in str(row["english"])
+    found = {str(r["graph"]).rsplit("/graph/", 1)[1]: r for r in rows(dataset, "statement-source")}
+    assert set(found) == {"text/industry-1956-1985/p2-s7", "reference/readings"}
+    sentence = found["text/industry-1956-1985/p2-s7"]
+    assert str(sentence["id"]) == "p2.s7"
+    assert "Ащысай" in str(sentence["kazakh"]) and "Lenin Prize" in str(sentence["english"])
+    assert str(sentence["certainty"]).endswith("certainty-attested")
+    editorial = found["reference/readings"]
+    assert str(editorial["certainty"]).endswith("certainty-editorial")
+    assert "conferred on people" in str(editorial["reason"])
 
 
 def test_place_names(dataset):
@@ -151,7 +161,8 @@ def test_enterprises_of_a_region(dataset):
 
 def test_city_enterprises(dataset):
     found = column(rows(dataset, "city-enterprises"), "enterprise")
-    assert {"karaganda-gres-1", "temirtau-food-industry"} <= found
+    assert {"karaganda-gres-1", "karaganda-metallurgical-combine"} <= found
+    assert "temirtau-food-industry" not in found  # a city's industry, not an enterprise
 
 
 def test_organisations_in_schema_org(dataset):
