@@ -23,10 +23,11 @@ def test_load_without_inferred(built):
 
 
 def test_query_by_name_and_by_text(built):
-    by_name = {str(r.enterprise) for r in kazkg.query("lenin-prize-laureates")}
-    by_text = {str(r.e) for r in kazkg.query("SELECT ?e WHERE { ?e a kazkg:LeninPrizeLaureate }")}
+    by_name = {str(r.party) for r in kazkg.query("lenin-prize-laureates")}
+    text = "SELECT ?e WHERE { ?e kazkg:involvedIn kzr:award-achisai-lenin-prize-1985 }"
+    by_text = {str(r.e) for r in kazkg.query(text)}
     assert by_name == by_text == {"https://w3id.org/kazkg/resource/achisai-polymetallic-combine"}
-    assert not list(kazkg.query("SELECT ?e WHERE { ?e a kazkg:LeninPrizeLaureate }", inferred=False))
+    assert not list(kazkg.query(text, inferred=False))
 
 
 def test_query_errors_are_kazkg_errors(built):

@@ -49,7 +49,8 @@ def test_validate_exits_1_with_readable_messages(data_copy):
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv", "tsv", "xml"])
 def test_query_select_formats(fmt):
-    done = run_kazkg("query", "SELECT ?s WHERE { ?s a kazkg:LeninPrizeLaureate }", "--format", fmt)
+    done = run_kazkg("query", "SELECT ?s WHERE { ?s kazkg:involvedIn kzr:award-achisai-lenin-prize-1985 }",
+                     "--format", fmt)
     assert done.returncode == 0, done.stderr
     assert "achisai-polymetallic-combine" in done.stdout
     if fmt == "json":
@@ -59,7 +60,8 @@ def test_query_select_formats(fmt):
 
 @pytest.mark.parametrize("fmt", ["turtle", "nt", "jsonld", "xml"])
 def test_query_construct_formats(fmt):
-    query = "CONSTRUCT { ?s a kazkg:LeninPrizeLaureate } WHERE { ?s a kazkg:LeninPrizeLaureate }"
+    query = ("CONSTRUCT { ?s kazkg:involvedIn ?c } WHERE { ?s kazkg:involvedIn ?c "
+             "FILTER (?c = kzr:award-achisai-lenin-prize-1985) }")
     done = run_kazkg("query", query, "--format", fmt)
     assert done.returncode == 0, done.stderr
     rdf_format = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
