@@ -38,7 +38,7 @@ def test_the_api_survives_importing_every_submodule(built):
     assert len(kazkg.query("lenin-prize-laureates")) == 1
     assert kazkg.build().fingerprint == built.fingerprint
     assert len(kazkg.load()) == len(built.dataset)
-    assert len(kazkg.query("SELECT * WHERE { ?s a kazkg:LeninPrizeLaureate }")) == 1
+    assert len(kazkg.query("SELECT * WHERE { ?s kazkg:involvedIn kzr:award-achisai-lenin-prize-1985 }")) == 1
 
 
 def test_the_readme_snippet_runs_as_printed(built, capsys):
