@@ -34,21 +34,13 @@ def undated(dataset, resource) -> bool:
     return (resource, KAZKG.datePrecision, KZR["date-undated"]) in dataset
 
 
-REPUBLIC = "the sentence does not name the republic; the graph places what it speaks of in it"
 PRODUCTION = "the sentence speaks of production (өндіріс) or enterprises, not of industry as a branch"
 NOT_NAMED = {
-    ("p1.s1", "kazakh-ssr"): REPUBLIC,
-    ("p2.s5", "kazakh-ssr"): REPUBLIC,
-    ("p3.s6", "kazakh-ssr"): REPUBLIC,
-    ("p3.s8", "kazakh-ssr"): REPUBLIC,
-    ("p4.s2", "kazakh-ssr"): REPUBLIC,
     ("p1.s2", "sector-industry"): "the heading names science and technology, not industry",
     ("p2.s6", "sector-industry"): PRODUCTION,
     ("p4.s1", "sector-industry"): PRODUCTION,
     ("p4.s4", "sector-industry"): PRODUCTION,
     ("p4.s5", "sector-industry"): PRODUCTION,
-    ("p3.s4", "new-working-regime"): "its link to the new planning system is the editors' "
-                                     "reading of p3.s3 and p3.s4 together",
 }
 
 
