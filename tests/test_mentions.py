@@ -202,11 +202,12 @@ def test_a_bad_worksheet_row_names_its_file_and_line(tmp_path, monkeypatch, caps
 
 
 def _where_mentioned(dataset, resource: str):
-    from kazkg.query import catalog, sparql
+    from kazkg.query import catalog
+    from tests.support import rdflib_answer
 
     text = catalog.get("mentions-of-a-resource").text.replace("kzr:shymkent", f"kzr:{resource}")
     return [{k: (str(v) if v is not None else None) for k, v in row.asdict().items()}
-            for row in sparql.run(dataset, text)]
+            for row in rdflib_answer(dataset, text)]
 
 
 def test_where_is_shymkent_mentioned(dataset):

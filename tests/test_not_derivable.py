@@ -10,7 +10,7 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from kazkg.query import sparql
+from tests.support import rdflib_answer
 from kazkg.namespaces import KAZKG, KZR
 
 WD = "http://www.wikidata.org/entity/"
@@ -53,7 +53,7 @@ def test_no_false_location(dataset, thing, place):
 def test_location_never_crosses_an_administrative_membership(dataset):
     """The location rule: nothing but a region is kazkg:locatedIn an oblast, region or
     district; a settlement's or enterprise's region is a dated membership."""
-    found = list(sparql.run(dataset, PREFIXES + """
+    found = list(rdflib_answer(dataset, PREFIXES + """
         SELECT ?thing ?region WHERE {
           ?thing kazkg:locatedIn ?region .
           ?region a kazkg:AdministrativeRegion .
@@ -76,7 +76,7 @@ def test_soviet_oblasts_carry_no_present_day_qid(dataset):
 
 def test_memberships_never_outlast_their_region(dataset):
     """A membership's period lies within its region's period of existence, where known."""
-    found = list(sparql.run(dataset, PREFIXES + """
+    found = list(rdflib_answer(dataset, PREFIXES + """
         SELECT ?membership WHERE {
           ?membership kazkg:memberOf ?region ; kazkg:hasTime ?t .
           ?region kazkg:existedDuring ?life .
