@@ -166,6 +166,9 @@ SETTINGS = (
             minimum=0),
     Setting("service_allow", (), "SERVICE endpoints a query may call (space-separated IRIs); none "
             "by default.", "list"),
+    Setting("public_url", "", "The server's own root URL as clients reach it (e.g. "
+            "https://kazkg.example.org/), written into VoID and the service description; the Host "
+            "header of a request is never used.", "text", shown_default="http://localhost/"),
     Setting("enable_update", False, "Accept SPARQL Update and Graph Store writes (needs "
             "update_token too).", "bool"),
     Setting("update_token", "", "Bearer token that writes must present (Authorization: Bearer ...).",

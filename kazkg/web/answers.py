@@ -23,11 +23,14 @@ def content_type(media_type: str) -> str:
     return media_type + "; charset=utf-8" if media_type.startswith("text/") else media_type
 
 
-def not_modified(etag: str) -> Response | None:
-    """A 304 when a conditional GET already holds this exact answer."""
+def not_modified(etag: str, exists: bool = False) -> Response | None:
+    """A 304 when a conditional GET already holds this exact answer. `If-None-Match: *`
+    (RFC 9110, 13.1.2) matches any current representation, so it gives a 304 only once the
+    caller knows that the resource `exists`: never for one that would answer 404 or 400."""
     if request.method not in ("GET", "HEAD"):
         return None
-    if request.if_none_match.contains(etag.strip('"')) or "*" in request.if_none_match:
+    tags = request.if_none_match
+    if tags.is_strong(etag.strip('"')) or (exists and tags.star_tag):
         response = Response(status=304)
         response.headers["ETag"] = etag
         return response
@@ -49,6 +52,10 @@ def respond(answer: Answer, etag: str | None = None) -> Response:
     if answer.status >= 400:
         return error_response(answer.status, answer.error or "", position=answer.position,
                               headers=answer.headers)
+    if etag and answer.status == 200:
+        cached = not_modified(etag, exists=True)
+        if cached is not None:
+            return cached
     response = Response(chunks(answer.body), answer.status)
     response.content_length = len(answer.body)
     if answer.body or answer.status == 200:

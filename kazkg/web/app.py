@@ -9,6 +9,7 @@ from flask import Flask, g, request
 from werkzeug.exceptions import BadRequest
 
 from .. import settings
+from ..errors import KazkgError
 from . import data, endpoint, errors, ontology, pages, resource, store
 from .service import Service
 
@@ -16,7 +17,7 @@ log = logging.getLogger("kazkg.web")
 
 # Flask config keys <- kazkg settings (kazkg.settings.SETTINGS holds defaults and help).
 SERVER_SETTINGS = ("query_timeout", "dump_timeout", "result_limit", "body_limit", "answer_limit", "workers",
-                   "worker_memory_mb", "cache_entries", "cache_bytes", "service_allow",
+                   "worker_memory_mb", "cache_entries", "cache_bytes", "service_allow", "public_url",
                    "enable_update", "update_token")
 
 
@@ -42,6 +43,7 @@ def create_app(build=None, config: dict | None = None, start: bool = True) -> Fl
     app.config["SERVICE_ALLOW"] = tuple(app.config["SERVICE_ALLOW"])
     settings.check_update(bool(app.config["ENABLE_UPDATE"]), app.config["UPDATE_TOKEN"] or "",
                           "ENABLE_UPDATE")
+    app.config["PUBLIC_URL"] = public_root(app.config["PUBLIC_URL"])
     app.extensions["kazkg"] = Service(build, app.config, start)
     app.register_blueprint(endpoint.bp)
     app.register_blueprint(store.bp)
@@ -55,6 +57,14 @@ def create_app(build=None, config: dict | None = None, start: bool = True) -> Fl
     return app
 
 
+def public_root(url: str | None) -> str:
+    """The server's root URL, ending in a slash (http://localhost/ for an app in-process)."""
+    url = (url or "http://localhost/").strip()
+    if not url.lower().startswith(("http://", "https://")):
+        raise KazkgError(f"public_url {url!r}: give an http:// or https:// URL")
+    return url if url.endswith("/") else url + "/"
+
+
 def _started():
     g.started = time.perf_counter()
     try:
@@ -64,8 +74,21 @@ def _started():
                          "once percent-decoded") from None
 
 
+# Pages load scripts, styles and images from this server only, and no script is inline
+# (the query page's settings are a JSON data block, read by /static/query.js); style
+# attributes place the timeline's bars and colour the map's markers.
+PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+               "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+               "frame-ancestors 'none'")
+
+
 def _headers(response):
     response.vary.add("Accept")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if response.mimetype == "text/html":
+        response.headers["Content-Security-Policy"] = PAGE_POLICY
+        response.headers["X-Frame-Options"] = "DENY"  # for browsers without frame-ancestors
+        response.headers["Referrer-Policy"] = "same-origin"
     if not g.get("writing"):  # CORS is open for reading; writes need a token and no browser origin
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Expose-Headers"] = (

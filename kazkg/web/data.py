@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import NotFound
 
 from .answers import not_modified, rdf_response, respond, service
@@ -17,9 +17,10 @@ bp = Blueprint("data", __name__)
 @bp.route("/.well-known/void")
 def void():
     svc = service()
-    graph = void_description(svc.meta, request.host_url)
-    dcat.describe(graph, request.host_url, svc.meta, svc.data_version)
-    return rdf_response(graph, ("void", request.host_url))
+    root = current_app.config["PUBLIC_URL"]  # never the Host header: a client could forge it
+    graph = void_description(svc.meta, root)
+    dcat.describe(graph, root, svc.meta, svc.data_version)
+    return rdf_response(graph, ("void", root))
 
 
 @bp.route("/download/<filename>")

@@ -58,6 +58,6 @@ def update(operation: protocol.Operation):
 
 def describe():
     """The service description (RDF), or the query page for a browser."""
-    graph = service_description(service().meta, endpoint_url(), current_app.config["ENABLE_UPDATE"])
+    graph = service_description(service().meta, current_app.config["PUBLIC_URL"] + "sparql", current_app.config["ENABLE_UPDATE"])
     return rdf_response(graph, ("sd", endpoint_url()), page=lambda: query_page(
         endpoint_url(), current_app.config["ENABLE_UPDATE"]))

@@ -9,6 +9,7 @@ dataset version, in a dict it keeps on the app's Service.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections import defaultdict
 
@@ -138,10 +139,22 @@ def names() -> Names:
 
 # --- one resource ----------------------------------------------------------------------------
 
+# An absolute IRI as SPARQL's IRIREF allows it between < and > (RFC 3987 characters).
+_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*:[^<>"{}|^`\\\x00-\x20]*')
+
+
+def is_iri(text: str) -> bool:
+    """Whether `text` is one absolute IRI that can stand between < and > in SPARQL."""
+    return bool(_IRI.fullmatch(text))
+
+
 def resource_rows(iri: str) -> list[dict]:
     """Every statement with `iri` as subject (dir "out") or object (dir "in"), with its named
     graph and that graph's source: a sentence (with its Kazakh text and English translation)
-    or a URL."""
+    or a URL. An `iri` that is not one valid IRI term (a slug with `>` or a space) gives no
+    rows: only a checked term ever reaches the query text, never a slug as it came."""
+    if not is_iri(iri):
+        return []
     node = f"<{iri}>"
     return select(f"""
 SELECT ?dir ?s ?p ?o ?g ?src ?kk ?en WHERE {{

@@ -8,6 +8,7 @@ and SVG on the server, and their filters are plain GET forms.
 from __future__ import annotations
 
 import math
+from urllib.parse import quote
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -20,7 +21,7 @@ from .atlas import ATTRIBUTION, Frame, outline_path
 from . import dcat
 from .describe import dump_filenames
 from .lookup import cached, counts, names, select
-from .resource import LANGS, local
+from .resource import LANGS, local, own_page
 from . import search as finder
 
 bp = Blueprint("pages", __name__, static_folder="static", static_url_path="/static")
@@ -89,7 +90,9 @@ def search():
     labels = cached("search-index", lambda: finder.index(nm))
     hits = finder.search(query, labels, nm.types) if query else []
     if hits and request.args.get("go") and (len(hits) == 1 or hits[0].score > hits[1].score):
-        return redirect(local(hits[0].iri), 303)
+        target = own_page(hits[0].iri)  # only ever to a page of this site
+        if target is not None:
+            return redirect(quote(target, safe="/#%:@!$&'()*+,;=?~"), 303)
     return render_template("search.html", hits=hits, names=nm, local=local, lang=lang())
 
 

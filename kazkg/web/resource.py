@@ -17,10 +17,13 @@ a round trip. The suffix URLs (/resource/X.ttl, .jsonld, .nt, .rdf) always give 
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
+from urllib.parse import quote
 from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, render_template, request
+from markupsafe import Markup
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 from werkzeug.exceptions import NotFound
@@ -41,6 +44,12 @@ SUFFIXES = {f.extension: f for f in PAGE_FORMATS}  # /resource/x.ttl and so on
 LANGS = ("kk", "ru", "en")
 
 
+def page_lang() -> str:
+    """The language a page is shown in (?lang=kk, ru or en; English otherwise)."""
+    chosen = request.args.get("lang", "en")
+    return chosen if chosen in LANGS else "en"
+
+
 def local(iri) -> str:
     """Where this server shows an IRI of the project; other IRIs stay as they are."""
     text = str(iri)
@@ -49,6 +58,26 @@ def local(iri) -> str:
     if text.startswith(BASE + "ontology"):
         return "/ontology" + text[len(BASE + "ontology"):]
     return text
+
+
+def own_page(iri) -> str | None:
+    """This server's path for a project IRI (a safe redirect target), else None."""
+    target = local(iri)
+    return target if target.startswith("/") and not target.startswith("//") else None
+
+
+@bp.app_template_global("href")
+def href(iri) -> Markup:
+    """The href attribute for an IRI from the data: this server's page for a project IRI, the
+    IRI itself for http and https; nothing for every other scheme (javascript:, data:, and
+    urn: and mailto:, shown as text), so that data can never make a link run script."""
+    target = own_page(iri)
+    if target is None and _WEB.match(str(iri)):
+        target = str(iri)
+    return Markup('href="%s"') % target if target else Markup("")
+
+
+_WEB = re.compile(r"https?://", re.IGNORECASE)
 
 
 @dataclass
@@ -138,20 +167,23 @@ def show(space: str, name: str):
             name, fmt_name = name[: -len(suffix)], candidate.name
             break
     iri = URIRef(BASE + space + name)
-    path = "/" + space + name
+    path = quote("/" + space + name)  # headers carry Latin-1 only: a Cyrillic slug is encoded
     try:
         fmt = best_match(request.headers.get("Accept"), PAGE_FORMATS,
                          fmt_name or tuple(request.args.getlist("format")), page=fmt_name is None)
     except NotAcceptable as error:
         return error_response(406, str(error), headers={"Link": link_header(path)})
     html = fmt is PAGE
-    etag = service().etag(("resource", str(iri), fmt.name))
+    etag = service().etag(("resource", str(iri), page_lang() if html else fmt.name))
     cached = not_modified(etag)
     if cached is not None:
         return cached
     rows = resource_rows(str(iri)) + (graph_rows(iri) if space == "graph/" else [])
     if not rows:
         raise NotFound(f"this dataset says nothing about <{iri}>")
+    cached = not_modified(etag, exists=True)  # If-None-Match: * only now that it exists
+    if cached is not None:
+        return cached
     if html:
         body = render_template("resource.html", **page(iri, rows), path=path,
                                alternates=alternates(path))
