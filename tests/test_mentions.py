@@ -225,4 +225,4 @@ def test_where_is_karaganda_gres_1_mentioned_and_how_sure(dataset):
     (kk, en) = _where_mentioned(dataset, "karaganda-gres-1")
     assert (kk["id"], kk["exact"], kk["start"], kk["end"]) == ("p2.s4", "Қарағанды МАЭС-І", "0", "16")
     assert (en["exact"], en["start"], en["end"]) == ("Karaganda GRES-1", "0", "16")
-    assert "possessive suffix" in kk["note"]
+    assert kk["certainty"] == str(KZR["certainty-hypothesis"]) and "possessive suffix" in kk["note"]

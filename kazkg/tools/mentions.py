@@ -30,8 +30,8 @@ from .selectors import Span, locate
 
 COLUMNS = ("sentence", "body", "kk", "en", "motivation", "certainty", "note")
 MOTIVATIONS = ("identifying", "linking")
-CERTAINTIES = ("", "editorial", "uncertain")
-CERTAINTY_WORDS = {"editorial": "An editorial reading", "uncertain": "An uncertain reading"}
+# The concepts of kzr:certainties (ontology/kazkg.ttl) that a reading can have; none: the words say it.
+CERTAINTIES = ("", "editorial", "hypothesis")
 
 
 @dataclass(frozen=True)
@@ -143,12 +143,13 @@ def _annotation(name: str, row: Row, kk: Span, en: Span | None) -> str:
              f"    oa:hasBody kzr:{row.body} ;",
              f"    oa:hasTarget {targets} ;",
              "    dcterms:creator kzr:kazkg-editors"]
-    if row.note:
-        note = row.note
-        if row.certainty:
-            note = f"{CERTAINTY_WORDS[row.certainty]}. {note}"
+    if row.certainty:
         lines[-1] += " ;"
-        lines.append(f"    skos:editorialNote {_lang(note, 'en')}")
+        lines.append(f"    kazkg:certainty kzr:certainty-{row.certainty} ;")
+        lines.append(f"    kazkg:certaintyReason {_lang(row.note, 'en')}")
+    elif row.note:
+        lines[-1] += " ;"
+        lines.append(f"    skos:editorialNote {_lang(row.note, 'en')}")
     return "\n".join(lines) + " .\n"
 
 
