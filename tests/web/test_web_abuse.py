@@ -154,6 +154,12 @@ def test_a_huge_declared_body_is_refused_from_its_headers(target):
                      b"application/sparql-query\r\nContent-Length: 900000000\r\n"
                      b"Expect: 100-continue\r\n\r\n")
         head = sock.recv(65536)
+        # The status line and headers may come in one segment and the body in the next.
+        while b"limit of" not in head and len(head) < 65536:
+            more = sock.recv(65536)
+            if not more:
+                break
+            head += more
         assert head.startswith(b"HTTP/1.1 413"), head[:200]  # no "100 Continue" first
         assert b"limit of 524288 bytes" in head
         try:  # a client that sends the body anyway: it is dropped, never stored
