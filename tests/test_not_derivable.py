@@ -142,3 +142,21 @@ def test_sentence_graphs_name_things_only_in_their_sentences_words(dataset):
             if s in named and p in NAME_PROPERTIES:
                 assert o.language == "kk", (graph.identifier, s, o)
             assert (p, o) != (KAZKG.locatedIn, KZR["kazakh-ssr"]), (graph.identifier, s)
+
+
+def test_sentence_graphs_speak_only_in_their_sentences_language(dataset):
+    """Nothing a sentence graph says about what it states is in another language or in the
+    editors' words: Russian and English labels, titles and descriptions of events and
+    statistics are working translations (reference/translations), and editors' notes are in
+    reference/notes. Only the graph's own description is multilingual."""
+    checked = 0
+    for graph in dataset.graphs():
+        if not str(graph.identifier).startswith(SENTENCE_GRAPH):
+            continue
+        for s, p, o in graph:
+            if s == graph.identifier:
+                continue
+            checked += 1
+            assert p != SKOS.editorialNote, (graph.identifier, s, o)
+            assert getattr(o, "language", None) in (None, "kk"), (graph.identifier, s, p, o)
+    assert checked > 300

@@ -89,11 +89,19 @@ def test_region_of_a_place_in_a_year(dataset):
                 if str(r["place"]).endswith("/" + place) and int(r["year"]) == year}
     assert regions("aktau", 1970) == {"guryev-oblast"}
     assert regions("aktau", 1980) == {"mangyshlak-oblast"}
+    assert regions("aktau", 1989) == set()  # 1988-1991: no source says (reference/regions)
     assert regions("uzen-oil-field", 1965) == {"guryev-oblast"}
     assert regions("aktau-desalination-plant", 1975) == {"mangyshlak-oblast"}
     assert regions("shymkent", 1970) == {"chimkent-oblast"}
     assert regions("shymkent", 2000) == {"turkistan-region"}
-    today = {int(r["year"]) for r in found if str(r["place"]).endswith("/aktau")} - {1970, 1980}
+    # the name in use in the asked year, not today's
+    (then,) = [r for r in found if str(r["place"]).endswith("/shymkent") and int(r["year"]) == 2000]
+    assert str(then["name"]) == "South Kazakhstan Region" and not then["boundary"].toPython()
+    # a year at an inclusive bound gives both regions, each flagged as a boundary year
+    boundary = [r for r in found if str(r["place"]).endswith("/shymkent") and int(r["year"]) == 1992]
+    assert regions("shymkent", 1992) == {"chimkent-oblast", "turkistan-region"}
+    assert all(r["boundary"].toPython() for r in boundary)
+    today = {int(r["year"]) for r in found if str(r["place"]).endswith("/aktau")} - {1970, 1980, 1989}
     (this_year,) = today
     assert regions("aktau", this_year) == {"mangystau-region"}
     assert regions("almaty", this_year) == set() and regions("almaty", 1970) == set()
