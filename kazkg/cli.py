@@ -20,7 +20,7 @@ from .formats.files import silence_stdout, write_output, write_stdout
 from .formats.graphs import union_triples
 from .tools import commands
 from .build import persist, stats
-from .build.inputs import data_source
+from .build.inputs import bundled, data_source
 from .errors import KazkgError
 from .namespaces import compact
 from .settings import SETTINGS, apply_options, check as check_settings, setting_options
@@ -141,10 +141,12 @@ def query(query, fmt, inferred, timeout, no_cache, store):
 @no_cache_option
 @store_option
 def export_command(fmt, inferred, output, no_cache, store):
-    """Write the dataset in an RDF format; the same input gives the same bytes."""
+    """Write the dataset in an RDF format; the same input gives the same bytes, the first line
+    naming the dataset version (a comment; JSON-LD has none) as the served dumps do."""
     dataset = (persist.in_memory(api.stored(store, use_cache=not no_cache).dataset)
                if store else api.load(use_cache=not no_cache))
-    payload = export.serialize(dataset, fmt, inferred=inferred)
+    version = bundled().data_version()
+    payload = export.with_version(export.serialize(dataset, fmt, inferred=inferred), fmt, version)
     if output is None:
         write_stdout(payload)
         return

@@ -9,6 +9,7 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from kazkg.build.inputs import bundled
 from kazkg.formats import export
 from kazkg.formats.terms import to_rdflib
 from tests.support import run_kazkg
@@ -57,10 +58,12 @@ def test_every_format_holds_the_same_triples_as_nquads(tmp_path, fmt):
     assert isomorphic(_graph(nquads, "nquads"), _graph(_export(tmp_path, fmt), fmt))
 
 
-def test_turtle_uses_the_project_prefixes(tmp_path):
+def test_turtle_uses_the_project_prefixes_and_names_the_dataset_version(tmp_path):
     text = _export(tmp_path, "turtle").read_text(encoding="utf-8")
     for prefix in ("kazkg:", "kzr:", "schema:", "prov:", "skos:"):
         assert f"@prefix {prefix}" in text
+    version = bundled().data_version()
+    assert text.splitlines()[0] == f"# kazkg dataset version {version} (https://w3id.org/kazkg/)"
 
 
 def test_inferred_is_included_by_default_and_can_be_left_out(tmp_path):
