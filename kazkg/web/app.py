@@ -10,7 +10,7 @@ from werkzeug.exceptions import BadRequest
 
 from .. import settings
 from ..errors import KazkgError
-from . import data, endpoint, errors, ontology, pages, resource, store
+from . import data, endpoint, errors, ontology, pages, resource, store, text
 from .service import Service
 
 log = logging.getLogger("kazkg.web")
@@ -51,6 +51,7 @@ def create_app(build=None, config: dict | None = None, start: bool = True) -> Fl
     app.register_blueprint(pages.bp)  # pages for people: /, /browse, /search, /timeline, /map
     app.register_blueprint(resource.bp)  # /resource/<slug> and /graph/<name>
     app.register_blueprint(ontology.bp)  # /ontology
+    app.register_blueprint(text.bp)  # /text: the reading edition
     errors.init_app(app)
     app.before_request(_started)
     app.after_request(_headers)

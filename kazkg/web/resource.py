@@ -18,9 +18,7 @@ a round trip. The suffix URLs (/resource/X.ttl, .jsonld, .nt, .rdf) always give 
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from urllib.parse import quote
-from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, render_template, request
 from markupsafe import Markup
@@ -36,12 +34,16 @@ from .answers import content_type, not_modified, service
 from .describe import SD, VOID
 from .errors import error_response
 from .lookup import names, resource_rows
+from .readable import readable
 from . import atlas
 
 bp = Blueprint("resource", __name__)
 
 SUFFIXES = {f.extension: f for f in PAGE_FORMATS}  # /resource/x.ttl and so on
 LANGS = ("kk", "ru", "en")
+# Views that may show a kind of resource their own way (the reading edition shows sentences):
+# each takes (iri, path, alternates) and returns a page, or None for a resource not its kind.
+PAGE_VIEWS: list = []
 
 
 def page_lang() -> str:
@@ -80,22 +82,6 @@ def href(iri) -> Markup:
 _WEB = re.compile(r"https?://", re.IGNORECASE)
 
 
-@dataclass
-class Source:
-    graph: str
-    iri: str | None
-    kk: str | None = None
-    en: str | None = None
-
-
-@dataclass
-class Value:
-    term: object
-    statements: list = field(default_factory=list)  # the graphs that state it, with sources
-    inferred: bool = False
-    asserted: bool = False
-
-
 def build_graph(iri: URIRef, rows: list[dict]) -> Graph:
     graph = Graph()
     bind_prefixes(graph)
@@ -109,34 +95,6 @@ def build_graph(iri: URIRef, rows: list[dict]) -> Graph:
             if row.get("en") is not None:
                 graph.add((src, KAZKG.workingTranslation, row["en"]))
     return graph
-
-
-def group(rows: list[dict], direction: str) -> "OrderedDict[str, OrderedDict[str, Value]]":
-    """{property: {value key: Value}} for the rows going `direction` ("out" or "in")."""
-    grouped: dict = {}
-    for row in rows:
-        if str(row["dir"]) != direction:
-            continue
-        other = row["o"] if direction == "out" else row["s"]
-        values = grouped.setdefault(str(row["p"]), OrderedDict())
-        value = values.setdefault(other.n3(), Value(other))
-        graph = str(row["g"])
-        if URIRef(graph) == INFERRED_GRAPH:
-            value.inferred = True
-        else:
-            value.asserted = True
-        src = row.get("src")
-        known = {(s.graph, s.iri) for s in value.statements}
-        if (graph, str(src) if src is not None else None) not in known:
-            value.statements.append(Source(graph, str(src) if src is not None else None,
-                                           str(row["kk"]) if row.get("kk") is not None else None,
-                                           str(row["en"]) if row.get("en") is not None else None))
-    nm = names()
-    ordered = OrderedDict()
-    for prop in sorted(grouped, key=lambda p: (p != str(RDF.type), nm.label(p).lower())):
-        ordered[prop] = OrderedDict(sorted(grouped[prop].items(),
-                                           key=lambda kv: nm.label(kv[1].term).lower()))
-    return ordered
 
 
 def alternates(path: str) -> list[tuple[str, str]]:
@@ -174,7 +132,8 @@ def show(space: str, name: str):
     except NotAcceptable as error:
         return error_response(406, str(error), headers={"Link": link_header(path)})
     html = fmt is PAGE
-    etag = service().etag(("resource", str(iri), page_lang() if html else fmt.name))
+    etag = service().etag(("resource", str(iri),
+                          (page_lang(), request.args.get("mark", "")) if html else fmt.name))
     cached = not_modified(etag)
     if cached is not None:
         return cached
@@ -185,8 +144,9 @@ def show(space: str, name: str):
     if cached is not None:
         return cached
     if html:
-        body = render_template("resource.html", **page(iri, rows), path=path,
-                               alternates=alternates(path))
+        body = next(filter(None, (view(str(iri), path, alternates(path)) for view in PAGE_VIEWS)),
+                    None) or render_template("resource.html", **page(iri, rows), path=path,
+                                             alternates=alternates(path))
         response = Response(body, mimetype="text/html")
     else:
         response = Response(serialize_graph(build_graph(iri, rows), fmt.name),
@@ -219,28 +179,17 @@ def graph_rows(iri: URIRef) -> list[dict]:
 
 
 def page(iri: URIRef, rows: list[dict]) -> dict:
-    """What resource.html shows, from the same rows as the RDF answer."""
+    """What resource.html shows, from the same rows as the RDF answer (kazkg.web.readable)."""
     nm = names()
-    out, inbound = group(rows, "out"), group(rows, "in")
-    labels = {lang: nm.labels.get(str(iri), {}).get(lang) for lang in LANGS}
-    alt = sorted((str(a), a.language or "") for a in nm.alt.get(str(iri), []))
-    types = list(out.get(str(RDF.type), {}).values())
+    shown = readable(str(iri), rows, page_lang())
     coords = None
-    lat, lon = out.get(str(GEO.lat)), out.get(str(GEO.long))
-    if lat and lon:
+    found = shown["summary"]["coords"]
+    if found:
         try:
-            point = (float(next(iter(lon.values())).term), float(next(iter(lat.values())).term))
-            coords = {"lat": point[1], "lon": point[0], "xy": atlas.Frame().xy(*point)}
+            lat, lon = float(found[0]), float(found[1])
+            coords = {"lat": found[0], "lon": found[1], "xy": atlas.Frame().xy(lon, lat)}
         except ValueError:
             coords = None
-    sources = {}
-    for values in list(out.values()) + list(inbound.values()):
-        for value in values.values():
-            for s in value.statements:
-                if s.iri:
-                    sources.setdefault(s.iri, s)
-    return dict(iri=str(iri), labels=labels, alt=alt, types=types, out=out, inbound=inbound,
-                coords=coords, frame=atlas.Frame(), outline=atlas.outline_path(),
-                attribution=atlas.ATTRIBUTION, sources=sources, names=nm, local=local,
-                compact=compact, is_iri=lambda t: isinstance(t, URIRef),
-                is_literal=lambda t: isinstance(t, Literal), langs=LANGS)
+    return dict(iri=str(iri), **shown, coords=coords, frame=atlas.Frame(),
+                outline=atlas.outline_path(), attribution=atlas.ATTRIBUTION, names=nm, local=local,
+                compact=compact, langs=LANGS)

@@ -91,13 +91,40 @@ def test_resource_page(page, site):
     d = page.driver
     d.get(site.url + "resource/shymkent")
     assert css(d, "h1")[0].text == "Shymkent"
-    labels = css(d, "table.labels")[0].text
-    assert "Шымкент" in labels and "Chimkent" in labels
+    summary = css(d, "section.summary")[0].text
+    assert "Шымкент" in summary and "Chimkent" in summary
     assert css(d, "figure.minimap svg circle.here")
-    assert css(d, "table.statements q.src") or css(d, "table.statements a.srclink")
+    assert css(d, "section.source.sentence q") and css(d, "section.mentioned mark")
     page.screenshot("resource-shymkent")
     css(d, ".langs a[href='?lang=kk']")[0].click()
     assert css(d, "h1")[0].text == "Шымкент"
+
+
+def test_reading_edition_mentions_resolve_and_sentences_list_statements(page, site):
+    d = page.driver
+    d.get(site.url + "text")
+    sentences = css(d, "div.sentence")
+    assert len(sentences) == 29
+    # Every mention is a link (in the words, and in its sentence's list) that resolves.
+    hrefs = d.execute_script("""
+      const links = [...document.querySelectorAll('a[data-mention], li[data-mention] a.mention-link')];
+      return [...new Set(links.map(a => a.href))];""")
+    assert len(css(d, "li[data-mention]")) > 100 and len(hrefs) > 50
+    statuses = d.execute_async_script("""
+      const done = arguments[arguments.length - 1];
+      Promise.all(arguments[0].map(h => fetch(h).then(r => [h, r.status]))).then(done);""", hrefs)
+    assert all(status == 200 for _, status in statuses), [h for h, s in statuses if s != 200]
+    # Every sentence opens to its statements.
+    for sentence in sentences:
+        sentence.find_element("css selector", "details > summary").click()
+        said = sentence.find_elements("css selector", "li.statement")
+        assert said or "No statement" in sentence.text, sentence.get_attribute("id")
+    assert d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot("text")
+    css(d, "div.sentence#p2\\.s7 a.sentence-page")[0].click()
+    wait(d, lambda d: d.current_url.endswith("/resource/industry-1956-1985-p2-s7"))
+    assert "Cite this" in d.page_source and css(d, "a[rel=next]")
+    page.screenshot("sentence-p2-s7")
 
 
 def test_search_chimkent_lands_on_shymkent(page, site):

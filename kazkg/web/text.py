@@ -1,0 +1,109 @@
+"""The reading edition: /text (every source document), /text/<document> (one), and the page
+of each sentence (its resource page in HTML, kazkg.web.resource hands it here).
+
+A sentence's words are split where its mentions begin and end; each piece is a link to the
+resource of the innermost mention covering it, coloured (and underlined in a style) by the
+kind of that resource. Mentions that share or enclose words are listed under the sentence, so
+that every mention is a link. Details open without script (<details>).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from flask import Blueprint, render_template, request
+from rdflib import Literal
+from rdflib.namespace import XSD
+from werkzeug.exceptions import NotFound
+
+from ..namespaces import KZR
+from .answers import service
+from .lookup import names
+from .reading import Sentence, kind, statements, text
+from .resource import LANGS, PAGE_VIEWS, local, page_lang
+
+bp = Blueprint("text", __name__)
+
+
+@dataclass
+class Piece:
+    words: str
+    mentions: list  # innermost first
+
+    @property
+    def link(self):
+        return self.mentions[0] if self.mentions else None
+
+
+def pieces(sentence: Sentence, lang: str) -> list[Piece]:
+    """The sentence's text in `lang` ("kk" or "en") cut at every mention's bounds."""
+    words = sentence.kk if lang == "kk" else sentence.en
+    spans = [(m.spans[lang], m) for m in sentence.mentions if lang in m.spans]
+    cuts = sorted({0, len(words), *(b for (span, _) in spans for b in span)})
+    found = []
+    for start, end in zip(cuts, cuts[1:]):
+        covering = [m for (a, b), m in spans if a <= start and end <= b]
+        covering.sort(key=lambda m: (m.spans[lang][1] - m.spans[lang][0], m.iri))
+        found.append(Piece(words[start:end], covering))
+    return found
+
+
+@bp.app_template_filter("natural")
+def natural(term, lang: str = "en") -> str:
+    """A literal as a person writes it: 11 (not 11.0), 45,000, 1985; other terms as text."""
+    if not isinstance(term, Literal):
+        return str(term)
+    numeric = {XSD.decimal, XSD.double, XSD.float, XSD.integer, XSD.int, XSD.long,
+               XSD.nonNegativeInteger, XSD.positiveInteger}
+    if term.datatype not in numeric:
+        return str(term)
+    try:
+        value = Decimal(str(term))
+    except InvalidOperation:
+        return str(term)
+    if value == value.to_integral_value():
+        shown = f"{int(value):,}" if abs(value) >= 10000 else str(int(value))
+    else:
+        shown = f"{value.normalize():f}"
+    return shown.replace(",", "\u00a0") if lang != "en" else shown
+
+
+def citation(sentence: Sentence) -> dict:
+    nm = names()
+    lang = page_lang()
+    return {"sentence": sentence.iri, "graph": sentence.graph, "version": service().data_version,
+            "document": nm.label(sentence.document, lang), "id": sentence.id}
+
+
+def context() -> dict:
+    nm = names()
+    return dict(names=nm, local=local, kind=kind, pieces=pieces, statements=statements,
+                citation=citation, lang=page_lang(), langs=LANGS, label=nm.label)
+
+
+@bp.route("/text")
+def reading_edition():
+    edition = text()
+    return render_template("text.html", documents=edition.documents, **context())
+
+
+@bp.route("/text/<path:slug>")
+def document(slug: str):
+    wanted = str(KZR[slug])
+    for doc in text().documents:
+        if doc.iri == wanted:
+            return render_template("text.html", documents=[doc], one=True, **context())
+    raise NotFound(f"no source document {slug!r} in this dataset (see /text)")
+
+
+def sentence_page(iri: str, path: str, alternates) -> str | None:
+    """The HTML page of a sentence, or None when `iri` is not one."""
+    sentence = text().sentences.get(iri)
+    if sentence is None:
+        return None
+    return render_template("sentence.html", s=sentence, path=path, alternates=alternates,
+                           mark=request.args.get("mark") or None, **context())
+
+
+PAGE_VIEWS.append(sentence_page)
