@@ -83,6 +83,14 @@ def test_it_is_served(two_texts):
         assert graph.status_code == 200 and b"kzr:fixture-plant" in graph.data
         city = client.get("/resource/ekibastuz", headers={"Accept": "text/html"})
         assert "Сынақ зауыты" in city.get_data(as_text=True)  # linked from the shared entity
+        html = {"Accept": "text/html"}
+        both = client.get("/text", headers=html).get_data(as_text=True)
+        assert "Test text" in both and "Development of industry" in both  # the reading edition
+        one = client.get("/text/fixture-text", headers=html).get_data(as_text=True)
+        assert "Екібастұзда" in one and "Өнеркәсіптің дамуы" not in one
+        sentence = client.get("/resource/fixture-text-p1-s2", headers=html).get_data(as_text=True)
+        assert 'rel="prev" href="/resource/fixture-text-p1-s1"' in sentence
+        assert 'rel="next"' not in sentence and "/graph/text/fixture-text/p1-s2" in sentence
     finally:
         app.extensions["kazkg"].close()
 

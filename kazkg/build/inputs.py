@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from urllib.parse import quote
 
 from rdflib import URIRef
 
@@ -74,6 +75,7 @@ class Inputs:
     data: tuple[Source, ...]
     shapes: Path | None
     queries: Path | None = None  # the catalog folder, part of what is cited (data_version)
+    bundled: bool = False  # kazkg's own data (ontology/, graph/), not someone else's files
 
     @property
     def sources(self) -> tuple[Source, ...]:
@@ -144,17 +146,27 @@ def bundled(root: Path | None = None) -> Inputs:
         data=data,
         shapes=shapes if shapes.is_file() else None,
         queries=root / "queries",
+        bundled=True,
     )
 
 
 def from_files(paths, ontology=None, shapes=None) -> Inputs:
-    """Arbitrary RDF files: each becomes a named graph called after its file URI."""
-    data = []
+    """Arbitrary RDF files: each becomes a named graph called after its file's name,
+    `kzg:file/<name without extension>` (a portable IRI, the same on every machine; a second
+    file of the same name gets `-2`, and so on). Graphs named inside a TriG or N-Quads file
+    keep their names."""
+    data, taken = [], set()
     for p in paths:
         path = Path(p).resolve()
         if not path.is_file():
             raise InputError(p, "no such file")
-        data.append(Source(path, URIRef(path.as_uri())))
+        stem = quote(path.stem, safe="-._~") or "data"
+        name, n = stem, 1
+        while name in taken:
+            n += 1
+            name = f"{stem}-{n}"
+        taken.add(name)
+        data.append(Source(path, KZG["file/" + name]))
     onto = ()
     if ontology is not None:
         onto = (Source(Path(ontology).resolve(), ONTOLOGY_GRAPH),)

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable, Protocol
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, URIRef, Variable
 from rdflib.query import Result
 
 from ..errors import QueryError
@@ -38,6 +38,7 @@ class Scope:
     default_graphs: tuple = ()  # the protocol's default-graph-uri (they win over FROM)
     named_graphs: tuple = ()    # and named-graph-uri (over FROM NAMED)
     generation: int = 0         # writes applied to rdflib's dataset since it was loaded
+    bindings: tuple = ()        # (variable name, IRI) pairs bound before the query runs
 
 
 class Declined(Exception):
@@ -102,7 +103,8 @@ class RdflibEngine:
         def run() -> dict:
             if not raw:
                 dataset, default = self._dataset_for(query, scope)
-                ctx = QueryContext(dataset, initBindings={})  # rdflib needs a dict here
+                ctx = QueryContext(dataset, initBindings={  # rdflib needs a dict here
+                    Variable(name): URIRef(iri) for name, iri in scope.bindings})
                 ctx.graph = default
                 ctx.prologue = query.prologue
                 raw.update(evalPart(ctx, query.algebra))

@@ -193,7 +193,8 @@ class OxigraphEngine:
 
     def evaluate(self, prepared: Prepared, scope: Scope) -> Evaluation:
         try:
-            found = self.mirror.store.query(prepared.full_text, base_iri=prepared.base)
+            found = self.mirror.store.query(prepared.full_text, base_iri=prepared.base, substitutions={
+                ox.Variable(name): ox.NamedNode(iri) for name, iri in scope.bindings} or None)
         except (SyntaxError, ValueError, OSError):
             raise Declined from None  # rdflib reports it, with its own message and position
         mirror = self.mirror

@@ -89,7 +89,7 @@ class Served:
 
     def scope(self, job: dict) -> Scope:
         return Scope(tuple(job.get("default_graphs") or ()), tuple(job.get("named_graphs") or ()),
-                     self.applied)
+                     self.applied, tuple(sorted((job.get("bindings") or {}).items())))
 
     def evaluate(self, prepared: Prepared, scope: Scope) -> Evaluation:
         """The first engine that accepts the query and does not decline it answers."""

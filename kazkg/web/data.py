@@ -10,6 +10,7 @@ from ..formats.negotiation import RDF_FORMATS, NotAcceptable, best_match
 from .describe import DUMP_NAME, dump_filenames, void_description
 from .errors import error_response
 from . import dcat
+from .about import about
 
 bp = Blueprint("data", __name__)
 
@@ -18,7 +19,7 @@ bp = Blueprint("data", __name__)
 def void():
     svc = service()
     root = current_app.config["PUBLIC_URL"]  # never the Host header: a client could forge it
-    graph = void_description(svc.meta, root)
+    graph = void_description(svc.meta, root, about().title)
     dcat.describe(graph, root, svc.meta, svc.data_version)
     return rdf_response(graph, ("void", root))
 

@@ -108,8 +108,9 @@ def describe(graph: Graph, root: str, meta, version: str) -> None:
     graph.add((ds, OWL.versionInfo, Literal(version)))
 
 
-def schema_org(root: str, meta, version: str) -> str:
-    """schema.org Dataset markup (JSON-LD) for the home page, as dataset search engines read it."""
+def schema_org(root: str, meta, version: str, about) -> str:
+    """schema.org Dataset markup (JSON-LD) for the home page, as dataset search engines read it
+    (`about`: kazkg.web.about.About, what the served data is)."""
     data = {
         "@context": "https://schema.org/",
         "@type": "Dataset",
@@ -130,6 +131,10 @@ def schema_org(root: str, meta, version: str) -> str:
                          for filename, fmt in sorted(dump_filenames().items())],
         "subjectOf": {"@type": "DataCatalog", "url": root + ".well-known/void"},
     }
+    if not about.own:  # someone else's data: only what it says of itself
+        data.update(name=about.title, description=about.description, url=root)
+        for key in ("inLanguage", "temporalCoverage", "spatialCoverage"):
+            del data[key]
     if meta.license:
         data["license"] = meta.license
     return json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/")

@@ -62,13 +62,12 @@ def service_description(meta: Metadata, endpoint: str, update: bool) -> Graph:
     return graph
 
 
-def void_description(meta: Metadata, root: str) -> Graph:
-    """`root` is the server's URL, ending in a slash."""
+def void_description(meta: Metadata, root: str, title: str) -> Graph:
+    """`root` is the server's URL, ending in a slash; `title` the dataset's."""
     graph = _graph()
     ds = DATASET_IRI
     graph.add((ds, RDF.type, VOID.Dataset))
-    graph.add((ds, DCTERMS.title, Literal(
-        "kazkg: Kazakhstan's industrial development in the Soviet era (1956-1985)", lang="en")))
+    graph.add((ds, DCTERMS.title, Literal(title, lang="en")))
     graph.add((ds, DCTERMS.identifier, Literal(meta.version)))
     graph.add((ds, DCTERMS.hasVersion, Literal(meta.version)))
     if meta.license:

@@ -52,11 +52,12 @@ def term(cell: dict | None):
     return Literal(value)
 
 
-def select(body: str) -> list[dict]:
-    """Run a SELECT (the project's prefixes are added) and return rows of rdflib terms."""
+def select(body: str, bindings: dict | None = None) -> list[dict]:
+    """Run a SELECT (the project's prefixes are added) and return rows of rdflib terms;
+    `bindings` ({variable name: IRI}) are bound as terms, never written into the text."""
     answer = service().run({"kind": "query", "text": sparql_prologue() + body,
                             "accept": "application/sparql-results+json", "format": "json",
-                            "limit": ROWS_LIMIT})
+                            "limit": ROWS_LIMIT, "bindings": bindings or {}})
     if answer.status != 200:
         raise LookupFailed(answer.error or f"status {answer.status}", answer.headers)
     data = json.loads(answer.body)
@@ -151,20 +152,26 @@ def is_iri(text: str) -> bool:
 def resource_rows(iri: str) -> list[dict]:
     """Every statement with `iri` as subject (dir "out") or object (dir "in"), with its named
     graph and that graph's source: a sentence (with its Kazakh text and English translation)
-    or a URL. An `iri` that is not one valid IRI term (a slug with `>` or a space) gives no
-    rows: only a checked term ever reaches the query text, never a slug as it came."""
+    or a URL. An `iri` that is not one valid IRI (a slug with `>` or a space) gives no rows;
+    a valid one is bound to ?this as a term, never written into the query's text."""
     if not is_iri(iri):
         return []
-    node = f"<{iri}>"
-    return select(f"""
-SELECT ?dir ?s ?p ?o ?g ?src ?kk ?en WHERE {{
-  {{ GRAPH ?g {{ {node} ?p ?o }} BIND ("out" AS ?dir) BIND ({node} AS ?s) }}
+    rows = select(RESOURCE_QUERY, {"this": iri})
+    this = URIRef(iri)
+    for row in rows:
+        row["s" if str(row["dir"]) == "out" else "o"] = this
+    return rows
+
+
+RESOURCE_QUERY = """
+SELECT ?this ?dir ?s ?p ?o ?g ?src ?kk ?en WHERE {
+  { GRAPH ?g { ?this ?p ?o } BIND ("out" AS ?dir) }
   UNION
-  {{ GRAPH ?g {{ ?s ?p {node} }} FILTER (?s != {node}) BIND ("in" AS ?dir) BIND ({node} AS ?o) }}
-  OPTIONAL {{ ?g prov:wasDerivedFrom ?src .
-             OPTIONAL {{ ?src schema:text ?kk }}
-             OPTIONAL {{ ?src kazkg:workingTranslation ?en }} }}
-}}""")
+  { GRAPH ?g { ?s ?p ?this } FILTER (?s != ?this) BIND ("in" AS ?dir) }
+  OPTIONAL { ?g prov:wasDerivedFrom ?src .
+             OPTIONAL { ?src schema:text ?kk }
+             OPTIONAL { ?src kazkg:workingTranslation ?en } }
+}"""
 
 
 def counts() -> dict:

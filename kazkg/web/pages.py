@@ -19,6 +19,7 @@ from ..namespaces import KAZKG, compact
 from .answers import service
 from .atlas import ATTRIBUTION, Frame, outline_path
 from . import dcat
+from .about import about
 from .describe import dump_filenames
 from .lookup import cached, counts, names, select
 from .resource import LANGS, local, own_page
@@ -40,7 +41,7 @@ def compact_filter(iri) -> str:
 @bp.app_context_processor
 def language():
     lang = request.args.get("lang", "en")
-    return {"lang": lang if lang in LANGS else "en", "q": request.args.get("q", "")}
+    return {"lang": lang if lang in LANGS else "en", "q": request.args.get("q", ""), "about": about}
 
 
 def lang() -> str:
@@ -54,10 +55,13 @@ def home():
     by_class = [(str(KAZKG[c]), counts().get(str(KAZKG[c]), 0)) for c in (
         "Enterprise", "Place", "City", "Event", "Policy", "Statistic", "Sector",
         "TerritorialProductionComplex", "Award", "Sentence")]
-    meta = service().meta
+    meta, described = service().meta, about()
+    if not described.own:
+        by_class = described.classes
     body = render_template("home.html", by_class=by_class, names=nm, meta=meta,
                            downloads=sorted(dump_filenames()), local=local,
-                           markup=dcat.schema_org(request.host_url, meta, service().data_version))
+                           markup=dcat.schema_org(request.host_url, meta, service().data_version,
+                                                  described))
     links = ['</.well-known/void>; rel="alternate"; type="text/turtle"']
     links += [f'</download/{name}>; rel="alternate"' for name in sorted(dump_filenames())]
     return body, 200, {"Link": ", ".join(links)}

@@ -136,6 +136,13 @@ def _sentence_order(group: Group) -> tuple:
 
 
 def _group(graph: str, src, edition, nm) -> Group:
+    group = _source_of(graph, src, edition)
+    if group.certainty and not nm.has(group.certainty):
+        group.certainty = None  # someone else's data: no certainty vocabulary
+    return group
+
+
+def _source_of(graph: str, src, edition) -> Group:
     if URIRef(graph) == ONTOLOGY_GRAPH:
         return Group(graph, "ontology")
     source = str(src) if src is not None else None

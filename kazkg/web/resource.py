@@ -20,11 +20,11 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request
 from markupsafe import Markup
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import BadRequest, NotFound
 
 from ..formats.export import serialize_graph
 from ..namespaces import (BASE, GEO, INFERRED_GRAPH, KAZKG, ONTOLOGY_GRAPH, SCHEMA, bind_prefixes,
@@ -33,7 +33,7 @@ from ..formats.negotiation import PAGE, PAGE_FORMATS, NotAcceptable, best_match
 from .answers import content_type, not_modified, service
 from .describe import SD, VOID
 from .errors import error_response
-from .lookup import names, resource_rows
+from .lookup import is_iri, names, resource_rows
 from .readable import readable
 from . import atlas
 
@@ -75,8 +75,16 @@ def href(iri) -> Markup:
     urn: and mailto:, shown as text), so that data can never make a link run script."""
     target = own_page(iri)
     if target is None and _WEB.match(str(iri)):
-        target = str(iri)
+        target = opened_here(str(iri)) or str(iri)
     return Markup('href="%s"') % target if target else Markup("")
+
+
+def opened_here(iri: str) -> str | None:
+    """This server's page for an IRI of someone else's data that the data names (labels or
+    types it), so that browsing stays here; the bundled data's pages link out as before."""
+    if service().own_data or not names().has(iri):
+        return None
+    return "/resource?iri=" + quote(iri, safe="")
 
 
 _WEB = re.compile(r"https?://", re.IGNORECASE)
@@ -99,6 +107,8 @@ def build_graph(iri: URIRef, rows: list[dict]) -> Graph:
 
 def alternates(path: str) -> list[tuple[str, str]]:
     """(url, media type) of every RDF twin of a page."""
+    if "?" in path:  # /resource?iri=...
+        return [(f"{path}&format={f.name}", f.media_type) for f in PAGE_FORMATS]
     return [(path + f.extension, f.media_type) for f in PAGE_FORMATS]
 
 
@@ -118,14 +128,35 @@ def graph_page(name: str):
     return show("graph/", name)
 
 
+@bp.route("/resource")
+def any_resource():
+    """Any IRI the dataset speaks of: /resource?iri=... (percent-encoded); the project's own
+    IRIs redirect to their pages."""
+    iri = request.args.get("iri", "").strip()
+    if not iri:
+        raise BadRequest("give the IRI to show, percent-encoded: /resource?iri=http%3A%2F%2F...")
+    if not is_iri(iri):
+        raise BadRequest(f"not one absolute IRI: {iri[:200]!r} (IRIs have a scheme, such as "
+                         "http:, and no spaces, quotes or <>{}|^`\\ characters)")
+    target = own_page(iri)
+    if target is not None:
+        return redirect(quote(target, safe="/#%:@!$&'()*+,;=?~"), 303)
+    return answer(URIRef(iri), "resource?iri=" + quote(iri, safe=""), None, "")
+
+
 def show(space: str, name: str):
     fmt_name = None
     for suffix, candidate in SUFFIXES.items():
         if name.endswith(suffix):
             name, fmt_name = name[: -len(suffix)], candidate.name
             break
-    iri = URIRef(BASE + space + name)
-    path = quote("/" + space + name)  # headers carry Latin-1 only: a Cyrillic slug is encoded
+    return answer(URIRef(BASE + space + name), quote(space + name), fmt_name, space)
+
+
+def answer(iri: URIRef, path: str, fmt_name: str | None, space: str):
+    """The page or the RDF of `iri`; `path` is its address here, without the leading slash
+    (headers carry Latin-1 only: a Cyrillic slug is percent-encoded)."""
+    path = "/" + path
     try:
         fmt = best_match(request.headers.get("Accept"), PAGE_FORMATS,
                          fmt_name or tuple(request.args.getlist("format")), page=fmt_name is None)
@@ -151,7 +182,7 @@ def show(space: str, name: str):
     else:
         response = Response(serialize_graph(build_graph(iri, rows), fmt.name),
                             content_type=content_type(fmt.media_type))
-        if fmt_name is None:
+        if fmt_name is None and "?" not in path:
             response.headers["Content-Location"] = path + fmt.extension
     response.headers["Link"] = link_header(path)
     response.headers["ETag"] = etag
@@ -188,6 +219,9 @@ def page(iri: URIRef, rows: list[dict]) -> dict:
         try:
             lat, lon = float(found[0]), float(found[1])
             coords = {"lat": found[0], "lon": found[1], "xy": atlas.Frame().xy(lon, lat)}
+            frame = atlas.Frame()
+            if not (0 <= coords["xy"][0] <= frame.width and 0 <= coords["xy"][1] <= frame.height):
+                coords = None  # a place off the map of Kazakhstan gets no map
         except ValueError:
             coords = None
     return dict(iri=str(iri), **shown, coords=coords, frame=atlas.Frame(),

@@ -135,6 +135,8 @@ class Service:
         self.config = config
         self.base_version = build.build_id  # answers depend on the code too: ETags use this
         self.meta = Metadata.cached(build)
+        self.own_data = build.inputs.bundled  # kazkg's own data, or someone else's files
+        self.files = [s.path.name for s in build.inputs.data]
         # The dataset and its engines, handed to the pool: the workers fork with them.
         self.handler = Handler(Served.for_build(build, in_memory=True))
         self.pool: Pool | None = None
