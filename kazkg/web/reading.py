@@ -219,7 +219,7 @@ class Statement:
     o: object
     certainty: str = ATTESTED
     reason: str = ""
-    note: str = ""
+    source: str = ""  # the graph that gives the certainty, when another graph gives it
 
 
 @dataclass
@@ -235,13 +235,13 @@ class Subject:
 
 
 def certainties() -> dict:
-    """{(s, p, o) or (s,): (certainty IRI, reason)} from the editorial statements."""
+    """{(s, p, o) or (s,): (certainty IRI, reason, graph that says so)}."""
     def compute():
         found = {}
         for row in select(CERTAINTY_QUERY):
             reason = str(row["reason"]) if row.get("reason") is not None else ""
             key = ((row["s"], row["p"], row["o"]) if row.get("p") is not None else (row["s"],))
-            found[key] = (str(row["certainty"]), reason)
+            found[key] = (str(row["certainty"]), reason, str(row["g"]))
         return found
     return cached("reading-certainty", compute)
 
@@ -289,8 +289,9 @@ def arrange(rows: list[dict], graph: str | None, lang: str = "en") -> list[Subje
         else:
             subject.certainty = sure.get((s,))
             own = sure.get((s, p, o))
-            certainty, reason = own or (subject.certainty[0] if subject.certainty else ATTESTED, "")
-            subject.statements.append(Statement(s, p, o, certainty, reason))
+            certainty, reason, source = own or (
+                subject.certainty[0] if subject.certainty else ATTESTED, "", "")
+            subject.statements.append(Statement(s, p, o, certainty, reason, source))
     nm = names()
     for subject in subjects.values():
         subject.names.sort(key=lambda l: (l.language or "", str(l)))
