@@ -164,7 +164,7 @@ def _compute_text() -> Text:
         iri = str(row["mention"])
         if (mention := mentions.get(iri)) is None:
             mention = mentions[iri] = Mention(
-                iri, str(row["body"]), _local(row.get("motivation")),
+                iri, str(row["body"]), str(row.get("motivation") or "").rsplit("#", 1)[-1],
                 str(row["certainty"]) if row.get("certainty") is not None else "",
                 str(row["reason"]) if row.get("reason") is not None else "")
             sentence.mentions.append(mention)
@@ -191,10 +191,6 @@ def _compute_text() -> Text:
             for mention in sentence.mentions:
                 mentioned[mention.body].append((sentence, mention))
     return Text(ordered, sentences, dict(mentioned))
-
-
-def _local(iri) -> str:
-    return str(iri).rsplit("#", 1)[-1] if iri is not None else ""
 
 
 def _statement_rows() -> list[dict]:
