@@ -82,7 +82,7 @@ def href(iri) -> Markup:
 def opened_here(iri: str) -> str | None:
     """This server's page for an IRI of someone else's data that the data names (labels or
     types it), so that browsing stays here; the bundled data's pages link out as before."""
-    if service().own_data or not names().has(iri):
+    if service().own_data or not (names().has(iri) or iri in service().meta.graphs):
         return None
     return "/resource?iri=" + quote(iri, safe="")
 
@@ -141,7 +141,8 @@ def any_resource():
     target = own_page(iri)
     if target is not None:
         return redirect(quote(target, safe="/#%:@!$&'()*+,;=?~"), 303)
-    return answer(URIRef(iri), "resource?iri=" + quote(iri, safe=""), None, "")
+    space = "graph/" if iri in service().meta.graphs else ""  # a named graph: its size too
+    return answer(URIRef(iri), "resource?iri=" + quote(iri, safe=""), None, space)
 
 
 def show(space: str, name: str):

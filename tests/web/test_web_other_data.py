@@ -95,6 +95,10 @@ def test_any_iri_of_the_data_opens(library):
     # Its links open this server's pages for the data's IRIs, never a mailto: or urn: link.
     assert 'href="/resource?iri=http%3A%2F%2Fexample.org%2Flibrary%2Fauthor-1"' in book
     assert 'href="mailto:' not in book and 'href="urn:' not in book
+    graph = get(client, "/resource?iri=" + quote("http://example.org/library/loans-2024", safe=""))
+    assert "triples" in graph  # a graph of the data opens too, with its size
+    assert 'href="/resource?iri=http%3A%2F%2Fexample.org%2Flibrary%2Floans-2024"' in get(
+        client, "/resource?iri=" + quote("http://example.org/library/loan-1", safe=""))
     loan = get(client, "/resource?iri=" + quote("http://example.org/library/loan-1", safe=""))
     assert ">21<" in loan and "21.0" not in loan  # numbers in their natural form
 
