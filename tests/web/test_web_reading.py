@@ -143,3 +143,20 @@ def test_natural_numbers():
     assert natural(Literal("3.50", datatype=XSD.decimal)) == "3.5"
     assert natural(Literal("1985", datatype=XSD.gYear)) == "1985"
     assert natural(KZR.x) == str(KZR.x)
+
+
+def test_words_are_cut_at_every_mention_and_link_to_the_innermost():
+    from kazkg.web.reading import Mention, Sentence
+    from kazkg.web.text import pieces
+
+    words = "Ащысай полиметалл комбинатына Лениндік сыйлық берілді."
+    award = Mention("award", "kzr:award", spans={"kk": (0, 53)})
+    combine = Mention("combine", "kzr:combine", spans={"kk": (0, 29)})
+    sector = Mention("sector", "kzr:sector", spans={"kk": (7, 17)})
+    same = Mention("same", "kzr:same", spans={"kk": (7, 17)})
+    sentence = Sentence("s", "p1.s1", 1, words, "", "d", "p", [award, combine, sector, same])
+    cut = pieces(sentence, "kk")
+    assert "".join(p.words for p in cut) == words
+    assert [(p.words, [m.iri for m in p.mentions]) for p in cut] == [
+        ("Ащысай ", ["combine", "award"]), ("полиметалл", ["same", "sector", "combine", "award"]),
+        (" комбинатына", ["combine", "award"]), (" Лениндік сыйлық берілді", ["award"]), (".", [])]
