@@ -256,7 +256,10 @@ _WRITE_ERRORS = (errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EDQUOT, errno.EFBIG
 
 
 def main(argv=None):
-    """Entry point: run the CLI; show errors as messages, never as tracebacks."""
+    """Entry point: run the CLI; show errors as messages, never as tracebacks. What is handled
+    here is the user's or the system's doing; anything else is a bug, and ends the process
+    through `_report_bug`."""
+    sys.excepthook = _report_bug
     try:
         cli.main(args=argv, prog_name="kazkg", standalone_mode=False)
         sys.stdout.flush()  # a full disk shows here, as an error, not at exit
@@ -275,9 +278,25 @@ def main(argv=None):
         click.echo(f"error: {f'cannot write to {where}: ' if where else ''}"
                    f"{error.strerror or error}", err=True)
         sys.exit(1)
-    except Exception as error:  # a bug: say so plainly, keep the traceback for those who ask
-        if os.environ.get("KAZKG_DEBUG"):
-            traceback.print_exc()
-        click.echo(f"internal error: {type(error).__name__}: {error} "
-                   "(set KAZKG_DEBUG=1 for details; please report it)", err=True)
-        sys.exit(70)
+
+
+EX_SOFTWARE = 70  # sysexits.h: an internal software error
+
+
+def _report_bug(kind, error, trace) -> None:
+    """The command's sys.excepthook, the one place where a bug ends it (as kazkg.web.errors
+    is the server's): one line that says so, the traceback only with KAZKG_DEBUG=1, exit 70.
+    The interpreter calls it for an exception nothing handled, after every `finally` ran.
+    Called in-process (a test, an embedding program), main raises the bug to its caller."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, error, trace)
+        return
+    if os.environ.get("KAZKG_DEBUG"):
+        traceback.print_exception(kind, error, trace)
+    print(f"internal error: {kind.__name__}: {error} (set KAZKG_DEBUG=1 for details; "
+          "please report it)", file=sys.stderr, flush=True)
+    try:
+        sys.stdout.flush()  # what the command printed before the bug, as a normal exit would
+    except OSError:
+        pass
+    os._exit(EX_SOFTWARE)  # after a hook the interpreter would exit 1; nothing is left to run

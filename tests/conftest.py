@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 
 import pytest
 
@@ -42,6 +43,17 @@ def asserted(dataset):
     return without_inferred(dataset)
 
 
+@pytest.fixture(scope="session")
+def bundled_server(built):
+    """The bundled dataset behind one real `kazkg serve` (one HTTP process, two workers),
+    started from the cache and shared by every test that reads it over HTTP."""
+    from tests.web.support import Server
+
+    srv = Server(["--workers", "2", "--processes", "1"])
+    yield srv
+    srv.stop()
+
+
 @pytest.fixture
 def data_copy(tmp_path, monkeypatch):
     """A writable copy of ontology/, graph/ and queries/, used as KAZKG_DATA_DIR."""
@@ -50,3 +62,48 @@ def data_copy(tmp_path, monkeypatch):
     monkeypatch.setenv("KAZKG_DATA_DIR", str(tmp_path))
     return tmp_path
 
+
+
+# --- every test that starts a program is marked slow ------------------------------------------
+# `python -m pytest -m "not slow"` is then the quick in-process run. A program started by a
+# shared fixture (a session's server) counts for every test that uses the fixture. Forks of
+# the worker pool (kazkg.query.workers) take milliseconds and are not counted.
+_started: list[str] = []
+_fixtures_that_start: set[str] = set()
+_popen_init = subprocess.Popen.__init__
+
+
+def _counted_popen_init(self, args, *more, **options):
+    _started.append(str(args if isinstance(args, (str, bytes)) else args[0]))
+    _popen_init(self, args, *more, **options)
+
+
+subprocess.Popen.__init__ = _counted_popen_init
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    before = len(_started)
+    try:
+        return (yield)
+    finally:
+        if len(_started) > before:
+            _fixtures_that_start.add(fixturedef.argname)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    _started.clear()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    outcome = yield  # a test that failed already is reported as it failed
+    started = sorted(set(_started) | {f"fixture {name}" for name in
+                                      _fixtures_that_start.intersection(item.fixturenames)})
+    _started.clear()
+    if started and item.get_closest_marker("slow") is None:
+        pytest.fail(f"{item.nodeid} starts a program ({', '.join(started)}) but is not "
+                    "marked @pytest.mark.slow", pytrace=False)
+    return outcome

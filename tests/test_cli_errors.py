@@ -1,17 +1,16 @@
 """What a user can get wrong stops the command with a message naming it, the right exit code
-and no traceback: settings out of range, paths, a missing token, a full disk."""
+and no traceback: settings out of range, paths, a missing token, a full disk. In-process
+(tests.support.kazkg_cli); tests/test_cli_end_to_end.py checks the same in real processes."""
 
 from __future__ import annotations
 
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from kazkg import settings
-from tests.support import run_kazkg
+from tests.support import kazkg_cli
 
 HEALTH = ("serve", "--get", "/health")
 
@@ -37,33 +36,33 @@ def assert_clear(done, code: int, *words: str) -> None:
     ("KAZKG_PORT", "70000", "<= 65535"),
 ])
 def test_a_bad_setting_stops_the_command(env, value, allowed):
-    done = run_kazkg(*HEALTH, env={env: value})
+    done = kazkg_cli(*HEALTH, env={env: value})
     assert_clear(done, 2, env, repr(value), allowed)
 
 
 def test_a_bad_setting_stops_every_command():
-    done = run_kazkg("stats", "--json", env={"KAZKG_THREADS": "1.5"})  # not a server setting's command
+    done = kazkg_cli("stats", "--json", env={"KAZKG_THREADS": "1.5"})  # not a server setting's command
     assert_clear(done, 2, "KAZKG_THREADS", "'1.5'")
 
 
 @pytest.mark.parametrize("option, value", [("--query-timeout", "-5"), ("--threads", "1.5"),
                                            ("--result-limit", "-1"), ("--query-engine", "foo")])
 def test_a_bad_option_is_a_usage_error(option, value):
-    done = run_kazkg("serve", option, value, "--get", "/health")
+    done = kazkg_cli("serve", option, value, "--get", "/health")
     assert_clear(done, 2, option, repr(value), "must be")
 
 
 def test_an_option_overrides_its_setting():
-    done = run_kazkg("serve", "--result-limit", "7", "--get", "/health", env={"KAZKG_RESULT_LIMIT": "-1"})
+    done = kazkg_cli("serve", "--result-limit", "7", "--get", "/health", env={"KAZKG_RESULT_LIMIT": "-1"})
     assert done.returncode == 2  # the environment is checked too: a bad value is never ignored
-    done = run_kazkg("serve", "--result-limit", "7", "--get",
+    done = kazkg_cli("serve", "--result-limit", "7", "--get",
                      "/sparql?query=SELECT%20*%20WHERE%20%7B%3Fs%20%3Fp%20%3Fo%7D", env={"KAZKG_RESULT_LIMIT": "9"})
     assert done.returncode == 0, done.stderr
     assert done.stdout.count('"s":') == 7
 
 
 def test_every_setting_says_what_it_allows():
-    done = run_kazkg("settings")
+    done = kazkg_cli("settings")
     assert done.returncode == 0
     for setting in settings.SETTINGS:
         assert f"{setting.env}  (default: {setting.default_text()}; {setting.allowed()}" in done.stdout
@@ -72,21 +71,21 @@ def test_every_setting_says_what_it_allows():
 def test_updates_without_a_token(monkeypatch):
     for args, env in ((("serve", "--enable-update", "--get", "/health"), {}),
                       (HEALTH, {"KAZKG_ENABLE_UPDATE": "1"})):
-        done = run_kazkg(*args, env={**env, "KAZKG_UPDATE_TOKEN": ""})
+        done = kazkg_cli(*args, env={**env, "KAZKG_UPDATE_TOKEN": ""})
         assert_clear(done, 2, "KAZKG_UPDATE_TOKEN")
 
 
 def test_a_cache_folder_that_is_a_file(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    done = run_kazkg("build", env={"KAZKG_CACHE_DIR": str(blocker)})
+    done = kazkg_cli("build", env={"KAZKG_CACHE_DIR": str(blocker)})
     assert_clear(done, 2, "KAZKG_CACHE_DIR", str(blocker), "is a file")
-    done = run_kazkg("build", env={"KAZKG_CACHE_DIR": str(blocker / "below")})
+    done = kazkg_cli("build", env={"KAZKG_CACHE_DIR": str(blocker / "below")})
     assert_clear(done, 0, "KAZKG_CACHE_DIR", "writable folder")  # built all the same, and said so
 
 
 def test_a_data_folder_without_data(tmp_path):
-    done = run_kazkg("build", env={"KAZKG_DATA_DIR": str(tmp_path)})
+    done = kazkg_cli("build", env={"KAZKG_DATA_DIR": str(tmp_path)})
     assert_clear(done, 2, "KAZKG_DATA_DIR", "ontology/ and graph/")
 
 
@@ -94,11 +93,11 @@ def test_an_output_path_the_system_refuses(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     for target in (blocker / "out.ttl",):  # a missing folder is made (formats.files.write_atomic)
-        done = run_kazkg("export", "-o", str(target))
+        done = kazkg_cli("export", "-o", str(target))
         assert_clear(done, 1, "cannot write", str(target))
         assert not target.parent.is_dir() or not list(target.parent.glob("*.partial"))
     if Path("/sys/kernel").is_dir():  # read-only even for root, unlike a chmod-ed folder
-        done = run_kazkg("export", "-o", "/sys/kazkg-test.ttl")
+        done = kazkg_cli("export", "-o", "/sys/kazkg-test.ttl")
         assert_clear(done, 1, "cannot write /sys/kazkg-test.ttl")
 
 
@@ -107,14 +106,13 @@ def test_an_output_path_the_system_refuses(tmp_path):
                                   ("query", "SELECT * WHERE { ?s ?p ?o } LIMIT 5"), ("stats",),
                                   ("settings",)])
 def test_a_full_disk_on_standard_output(args):
-    with open("/dev/full", "wb") as full:
-        done = subprocess.run([sys.executable, "-m", "kazkg", *args], stdout=full,
-                              stderr=subprocess.PIPE, text=True, timeout=600)
+    with open("/dev/full", "wb", buffering=0) as full:
+        done = kazkg_cli(*args, stdout=full)
     assert_clear(done, 1, "cannot write to standard output", "No space left on device")
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
 def test_a_full_disk_on_output_file_keeps_the_device():
-    done = run_kazkg("export", "-o", "/dev/full")
+    done = kazkg_cli("export", "-o", "/dev/full")
     assert_clear(done, 1, "cannot write /dev/full", "No space left on device")
     assert stat.S_ISCHR(Path("/dev/full").stat().st_mode)  # written to, never replaced

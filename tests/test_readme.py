@@ -2,9 +2,10 @@
 with what it prints now.
 
 An example is a `$ command` line in a fenced block; the lines after it, up to the next `$` or
-the end of the block, are its output. `kazkg` commands run on a terminal (a pty: the table
-format is for terminals; a pipeline runs in bash); `curl` commands go to one real `kazkg serve` on 127.0.0.1 (the
-README's ports are replaced by its own). Compared: every shown line must be in the output,
+the end of the block, are its output. `kazkg` commands run in-process, on what says it is a
+terminal (the table format is for terminals; tests/test_cli_end_to_end.py runs real
+processes); a pipeline runs in bash; `curl` commands go to one real `kazkg serve` on 127.0.0.1
+(the README's ports are replaced by its own). Compared: every shown line must be in the output,
 with numbers and hashes masked (the data grows; its counts and version change with it) and
 `...` standing for what the README leaves out. `kazkg serve` itself (it runs until stopped),
 `push` and `bench` are not run here; tests/test_push.py and the bench tests cover them.
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import re
 import shlex
 import shutil
@@ -23,7 +23,7 @@ import sys
 
 import pytest
 
-from tests.support import ROOT
+from tests.support import ROOT, kazkg_cli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 MARK = "<!-- readme-test: in a copy of the repository, with the Turtle file above as graph/facts/my-note.ttl -->"
@@ -70,31 +70,6 @@ def mask(text: str) -> str:
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
-def on_a_terminal(args, cwd, env) -> str:
-    """Run with standard output on a pty (as in a terminal); stdout and stderr, as text."""
-    main, secondary = pty.openpty()
-    try:
-        done = subprocess.run(args, cwd=cwd, env=env, stdout=secondary, stderr=subprocess.PIPE,
-                              timeout=600)
-        os.close(secondary)
-        secondary = None
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(main, 65536)
-            except OSError:  # the other end is closed and drained
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-    finally:
-        os.close(main)
-        if secondary is not None:
-            os.close(secondary)
-    out = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
-    return out + done.stderr.decode("utf-8", "replace")
-
-
 @pytest.fixture(scope="module")
 def copy_with_note(tmp_path_factory):
     folder = tmp_path_factory.mktemp("checkout")
@@ -105,15 +80,6 @@ def copy_with_note(tmp_path_factory):
     turtle = re.search(r"```turtle\n(.*?)```", extending, re.S).group(1)
     (folder / "graph" / "facts" / "my-note.ttl").write_text(turtle, encoding="utf-8")
     return folder
-
-
-@pytest.fixture(scope="module")
-def server(private_cache):
-    from tests.web.support import Server
-
-    srv = Server(["--workers", "2", "--processes", "1"])
-    yield srv
-    srv.stop()
 
 
 def compare(shown: list[str], output: str, command: str) -> None:
@@ -133,32 +99,50 @@ def compare(shown: list[str], output: str, command: str) -> None:
         assert mask(text) in masked, (command, text, output[:3000])
 
 
+def in_process(command: str) -> bool:
+    return command.startswith("kazkg ") and "|" not in shlex.split(command)
+
+
+IN_PROCESS = [c for c in CASES if in_process(c[0])]
+OVER_PROCESSES = [c for c in CASES if not in_process(c[0])]
+
+
+@pytest.mark.parametrize("command, shown, in_copy", IN_PROCESS, ids=[c[0][:60] for c in IN_PROCESS])
+def test_readme_example(command, shown, in_copy, tmp_path, copy_with_note, built):
+    """A `kazkg` example, run in-process (tests.support.kazkg_cli) on what says it is a
+    terminal, in the repository (or the copy with the note), without KAZKG_DATA_DIR."""
+    words = shlex.split(command)
+    cwd = copy_with_note if in_copy else ROOT
+    if "-o" in words:  # write into the test's own folder, not the repository
+        target = words[words.index("-o") + 1]
+        words[words.index("-o") + 1] = str(tmp_path / target)
+        shown = [line.replace(f" to {target}", f" to {tmp_path / target}") for line in shown]
+    done = kazkg_cli(*words[1:], cwd=cwd, env={"COLUMNS": "200", "KAZKG_DATA_DIR": None},
+                     terminal=True)
+    output = done.stdout + done.stderr
+    if not any(line.startswith("error:") for line in shown):
+        assert "error:" not in output and "Traceback" not in output, output
+    compare(shown, output, command)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("command, shown, in_copy", CASES, ids=[c[0][:60] for c in CASES])
-def test_readme_example(command, shown, in_copy, tmp_path, copy_with_note, request):
+@pytest.mark.parametrize("command, shown, in_copy", OVER_PROCESSES,
+                         ids=[c[0][:60] for c in OVER_PROCESSES])
+def test_readme_example_in_a_shell(command, shown, in_copy, copy_with_note, request):
+    """`curl` against the real server, and pipelines through bash."""
     words = shlex.split(command)
     env = {**os.environ, "COLUMNS": "200"}
     env.pop("KAZKG_DATA_DIR", None)
     if words[0] == "curl":
-        port = request.getfixturevalue("server").url.rstrip("/").rsplit(":", 1)[1]
+        port = request.getfixturevalue("bundled_server").url.rstrip("/").rsplit(":", 1)[1]
         swap = lambda s: re.sub(r"(localhost|127\.0\.0\.1):(8765|8000)", f"127.0.0.1:{port}", s)
         done = subprocess.run([swap(w) for w in words], capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
         compare([swap(line) for line in shown], done.stdout, command)
         return
-    cwd = copy_with_note if in_copy else ROOT
-    if "|" in words:  # a pipeline: through the shell, kazkg being this interpreter's
-        line = command.replace("kazkg ", f"{shlex.quote(sys.executable)} -m kazkg ", 1)
-        done = subprocess.run(["bash", "-o", "pipefail", "-c", line], cwd=cwd, env=env,
-                              capture_output=True, text=True, timeout=600)
-        assert done.returncode == 0, done.stderr
-        compare(shown, done.stdout, command)
-        return
-    if "-o" in words:  # write into the test's own folder, not the repository
-        target = words[words.index("-o") + 1]
-        words[words.index("-o") + 1] = str(tmp_path / target)
-        shown = [line.replace(f" to {target}", f" to {tmp_path / target}") for line in shown]
-    output = on_a_terminal([sys.executable, "-m", "kazkg", *words[1:]], cwd, env)
-    if not any(line.startswith("error:") for line in shown):
-        assert "error:" not in output and "Traceback" not in output, output
-    compare(shown, output, command)
+    # a pipeline, kazkg being this interpreter's
+    line = command.replace("kazkg ", f"{shlex.quote(sys.executable)} -m kazkg ", 1)
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", line], cwd=copy_with_note if in_copy else ROOT,
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    compare(shown, done.stdout, command)

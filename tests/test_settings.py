@@ -6,7 +6,7 @@ import pytest
 
 from kazkg import settings
 from kazkg.errors import KazkgError
-from tests.support import ROOT, run_kazkg
+from tests.support import ROOT, kazkg_cli
 
 
 @pytest.mark.parametrize("setting", settings.SETTINGS, ids=lambda s: s.name)
@@ -15,7 +15,7 @@ def test_every_setting_is_in_the_readme(setting):
 
 
 def test_kazkg_settings_lists_them_all():
-    done = run_kazkg("settings")
+    done = kazkg_cli("settings")
     assert done.returncode == 0
     for setting in settings.SETTINGS:
         assert setting.env in done.stdout

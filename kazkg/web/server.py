@@ -107,14 +107,16 @@ def _serve(app: Flask, listeners: list[socket.socket], threads: int) -> None:
 def _warm(app: Flask) -> None:
     """Run the pages' shared lookups once, at start-up: they are the only page queries that
     take more than a moment, and under load a page query may get only the quick lane of
-    kazkg.web.admission. A lookup that fails here is simply run again by the first page."""
+    kazkg.web.admission. A lookup refused here (LookupFailed: busy, over the time limit) is
+    simply run again by the first page, which says what is wrong. A bug is not caught: the
+    thread ends with its traceback in the server log (threading.excepthook)."""
     from . import lookup, pages
 
     with app.app_context():
         for compute in (lookup.names, lookup.counts, pages.timeline_items, pages.markers):
             try:
                 compute()
-            except Exception:  # the page will say what is wrong, when asked
+            except lookup.LookupFailed:
                 return
 
 
@@ -152,7 +154,7 @@ class Supervisor:
     def _fork(self) -> None:
         pid = os.fork()
         if pid == 0:
-            code = 0
+            code = 1  # until it has served to the end
             try:
                 for sig in (signal.SIGINT, signal.SIGTERM):
                     signal.signal(sig, signal.SIG_DFL)
@@ -162,11 +164,14 @@ class Supervisor:
                 self.app.extensions["kazkg"].start(close_fds=inherited)
                 threading.Thread(target=self._exit_with_supervisor, daemon=True).start()
                 _serve(self.app, self.listeners, self.threads)
-            except Exception:
-                traceback.print_exc()
-                code = 1
+                code = 0
             finally:
-                os._exit(code)  # a front never returns into the supervisor's code
+                # A front never returns into the supervisor's code, whatever ended it; nothing
+                # is caught: what ended it early is printed as the interpreter would print it,
+                # to the server log, and the supervisor sees exit status 1 and starts another.
+                if code and sys.exc_info()[0] is not None:
+                    traceback.print_exception(*sys.exc_info())
+                os._exit(code)
         self.fronts.add(pid)
 
     def _exit_with_supervisor(self) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from kazkg.tools import bench
 
-pytestmark = [pytest.mark.bench, pytest.mark.timeout(900)]
+pytestmark = [pytest.mark.bench, pytest.mark.slow, pytest.mark.timeout(900)]
 NEEDED = ("oxigraph", "rdflib-endpoint")
 
 

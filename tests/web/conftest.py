@@ -1,5 +1,5 @@
-"""Fixtures for the web tests: an in-process app, and real `kazkg serve` processes on
-127.0.0.1 (started and stopped here, on free ports)."""
+"""Fixtures for the web tests: in-process apps (on the fixture data, on the bundled data), and
+real `kazkg serve` processes on 127.0.0.1 (started and stopped here, on free ports)."""
 
 from __future__ import annotations
 
@@ -28,3 +28,13 @@ def app(private_cache):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def site(built):
+    """A test client of an in-process app on the bundled dataset (the pages' own data)."""
+    from kazkg.web import create_app
+
+    application = create_app(built, {"WORKERS": 2, "QUERY_TIMEOUT": 20.0})
+    yield application.test_client()
+    application.extensions["kazkg"].close()

@@ -17,7 +17,7 @@ from tests.web.abuse import (Prober, connect, exchange, full, get, memory_mb, pr
                              query_path, status_of, temporary_files)
 from tests.web.support import PROTOCOL_DATA, RUNAWAY, Server
 
-pytestmark = pytest.mark.abuse
+pytestmark = [pytest.mark.abuse, pytest.mark.slow]  # real servers
 
 ANSWER_LIMIT = 4_000_000
 BIG = "SELECT * { ?s ?p ?o . ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } LIMIT 2000"  # 1.6 MB of JSON

@@ -21,7 +21,7 @@ from tests.web.abuse import Prober, connect, full, status_of  # noqa: F401
 from tests.web.support import PROTOCOL_DATA, Server
 from tests.web.test_web_fuzz import ACCEPTS, CONTENT_TYPES, TOKENS, VALID
 
-pytestmark = pytest.mark.abuse
+pytestmark = [pytest.mark.abuse, pytest.mark.slow]  # real servers
 
 CLIENTS = 4
 ANSWER_SECONDS = 15  # a well-framed request unanswered after this is a hang

@@ -108,15 +108,6 @@ def _cases():
     yield "/resource/no-such-thing", CURL, "application/json"
 
 
-@pytest.fixture(scope="module")
-def site(built):
-    from kazkg.web import create_app
-
-    app = create_app(built, {"WORKERS": 2, "QUERY_TIMEOUT": 20.0})
-    yield app.test_client()
-    app.extensions["kazkg"].close()
-
-
 @pytest.mark.parametrize("path, accept, expected", list(_cases()))
 def test_real_clients_get_what_they_prefer(site, client, path, accept, expected):
     # Pages on the bundled dataset; the rest on the small fixture dataset (whole-dataset

@@ -11,7 +11,6 @@ from urllib.parse import unquote
 import pytest
 
 from tests.web.browser import Browser, available
-from tests.web.support import Server
 
 pytestmark = pytest.mark.slow
 
@@ -22,11 +21,8 @@ if not available():
 
 
 @pytest.fixture(scope="module")
-def site(private_cache):
-    """The bundled dataset behind a real `kazkg serve`."""
-    srv = Server(["--workers", "2"])
-    yield srv
-    srv.stop()
+def site(bundled_server):
+    return bundled_server
 
 
 @pytest.fixture(scope="module")

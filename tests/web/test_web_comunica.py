@@ -25,7 +25,6 @@ import pytest
 
 from kazkg.tools.bench import servers
 from tests.support import ROOT
-from tests.web.support import Server
 
 NPM = ROOT / ".ci" / "npm"
 NODE = NPM / "node_modules" / ".bin" / "node"
@@ -46,13 +45,6 @@ if not _installed():
                 allow_module_level=True)
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def bundled_server(private_cache):
-    srv = Server(["--workers", "2", "--processes", "1"])
-    yield srv
-    srv.stop()
 
 
 class W3idProxy(http.server.ThreadingHTTPServer):

@@ -12,6 +12,8 @@ import pytest
 from tests.web.httpraw import q, request
 from tests.web.support import FIXTURES, Server
 
+pytestmark = pytest.mark.slow  # real `kazkg serve` processes
+
 JSON = {"Accept": "application/sparql-results+json"}
 HTML = {"Accept": "text/html"}
 

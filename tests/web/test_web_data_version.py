@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from kazkg.build import inputs
-from tests.support import ROOT, run_kazkg
+from tests.support import ROOT, kazkg_cli
 
 NOTE = '''@prefix kazkg: <https://w3id.org/kazkg/ontology#> .
 @prefix kzr:   <https://w3id.org/kazkg/resource/> .
@@ -43,26 +43,26 @@ def test_the_version_does_not_change_with_the_code(monkeypatch):
 
 
 def test_kazkg_in_a_checkout_uses_its_data(checkout):
-    done = run_kazkg("build", cwd=checkout)
+    done = kazkg_cli("build", cwd=checkout)
     assert done.returncode == 0, done.stderr
     assert f"data from {checkout} (the kazkg checkout in the working folder" in done.stdout
     first = done.stdout.split()[2]
     (checkout / "graph" / "facts" / "my-note.ttl").write_text(NOTE, encoding="utf-8")
-    assert run_kazkg("validate", cwd=checkout).returncode == 0
-    done = run_kazkg("build", cwd=checkout)
+    assert kazkg_cli("validate", cwd=checkout).returncode == 0
+    done = kazkg_cli("build", cwd=checkout)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[2] != first  # new data, new version
-    found = run_kazkg("query", QUERY, cwd=checkout)
+    found = kazkg_cli("query", QUERY, cwd=checkout)
     assert found.returncode == 0, found.stderr
     assert found.stdout.splitlines()[1] == ('"A note added while following the README."@en\t'
                                             '<https://w3id.org/kazkg/graph/facts/my-note>')
-    elsewhere = run_kazkg("query", QUERY, cwd=checkout.parent)  # outside it: the installed data
+    elsewhere = kazkg_cli("query", QUERY, cwd=checkout.parent)  # outside it: the installed data
     assert elsewhere.stdout.splitlines()[1:] == []
 
 
 def test_kazkg_data_dir_wins(checkout, tmp_path_factory):
     other = tmp_path_factory.mktemp("elsewhere")
-    done = run_kazkg("build", cwd=other, env={"KAZKG_DATA_DIR": str(checkout)})
+    done = kazkg_cli("build", cwd=other, env={"KAZKG_DATA_DIR": str(checkout)})
     assert f"data from {checkout} (KAZKG_DATA_DIR" in done.stdout
 
 

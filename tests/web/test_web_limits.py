@@ -9,6 +9,8 @@ import pytest
 from tests.web.support import PROTOCOL_DATA, RUNAWAY, Server
 from tests.web.httpraw import q, request
 
+pytestmark = pytest.mark.slow  # real `kazkg serve` processes
+
 DIRECT = {"Content-Type": "application/sparql-query"}
 CLIENTS = 16
 SECONDS = 30

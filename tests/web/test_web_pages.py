@@ -4,6 +4,7 @@ the query page, and that no page loads anything from another host."""
 
 from __future__ import annotations
 
+import json
 import re
 from html import unescape
 from pathlib import Path
@@ -12,19 +13,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from kazkg.namespaces import INFERRED_GRAPH, KZR, OA, compact
+from kazkg.namespaces import INFERRED_GRAPH, KZR, OA, PREFIXES, compact
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 STATIC = Path(__file__).resolve().parents[2] / "kazkg" / "web" / "static"
-
-
-@pytest.fixture(scope="module")
-def site(built):
-    from kazkg.web import create_app
-
-    app = create_app(built, {"WORKERS": 2, "QUERY_TIMEOUT": 20.0})
-    yield app.test_client()
-    app.extensions["kazkg"].close()
 
 
 def page(site, path, **kw):
@@ -71,8 +63,15 @@ def test_query_page_has_yasgui_prefixes_and_the_catalog(site):
 
     body = page(site, "/sparql")
     assert "/static/vendor/yasgui-4.6.2/yasgui.min.js" in body
-    assert "PREFIX kzr: \\u003chttps://w3id.org/kazkg/resource/\\u003e" in body or "PREFIX kzr:" in body
-    for query in catalog.load_all().values():
+    config = json.loads(re.search(r'<script type="application/json" id="kazkg-config">(.*?)</script>',
+                                  body, re.S).group(1))
+    assert config["prefix_map"] == PREFIXES and config["prefix_map"]["kzr"] == str(KZR)
+    for name, namespace in PREFIXES.items():  # the editor's query and the form without script
+        declared = f"PREFIX {name}: <{namespace}>"
+        assert declared in config["default_query"] and declared in unescape(body), declared
+    queries = catalog.load_all()
+    assert config["examples"] == {name: query.text for name, query in queries.items()}
+    for query in queries.values():
         assert f'data-name="{query.name}"' in body
         assert unescape(query.title) in unescape(body)
     # A program still gets the service description.

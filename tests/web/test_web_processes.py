@@ -15,6 +15,8 @@ import pytest
 from tests.web.httpraw import q, request
 from tests.web.support import PROTOCOL_DATA, RUNAWAY, Server
 
+pytestmark = pytest.mark.slow  # real `kazkg serve` processes
+
 
 def children(pid: int) -> set[int]:
     found = set()

@@ -16,6 +16,8 @@ from tests.web.httpraw import q, request
 
 import kazkg
 
+pytestmark = pytest.mark.slow  # real `kazkg serve` processes
+
 TESTS = Path(__file__).resolve().parent
 NETWORK_EVENTS = {"urllib.Request", "socket.connect", "socket.getaddrinfo", "socket.gethostbyname",
                   "http.client.connect", "subprocess.Popen", "os.system", "os.exec",

@@ -1,19 +1,13 @@
 """`kazkg serve` as a command: --get answers in-process; the bundled data is served from the
 cache; the server logs one line per request."""
 
-import subprocess
-import sys
 import time
 
 import pytest
 
+from tests.support import kazkg_cli as kazkg
 from tests.web.support import PROTOCOL_DATA, Server
 from tests.web.httpraw import q, request
-
-
-def kazkg(*args, timeout=300):
-    return subprocess.run([sys.executable, "-m", "kazkg", *args], capture_output=True,
-                          text=True, timeout=timeout)
 
 
 def test_serve_get_answers_one_request(private_cache):
@@ -41,6 +35,7 @@ def test_bundled_data_is_served_from_the_cache(built):
     assert done.returncode == 0 and int(done.stdout.splitlines()[1]) > 1000
 
 
+@pytest.mark.slow
 def test_one_log_line_per_request(private_cache, tmp_path):
     log = tmp_path / "serve.log"
     srv = Server([str(PROTOCOL_DATA)], log=log)

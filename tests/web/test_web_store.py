@@ -4,16 +4,16 @@ place (read-only), and the answers are those of the in-memory dataset on every c
 from __future__ import annotations
 
 import json
-from collections import Counter
 
 import pytest
-from rdflib import BNode, Literal, URIRef
 
 from kazkg.query import catalog
-from tests.support import rdflib_answer, run_kazkg
-from tests.test_persist import term
+from kazkg.tools.bench import answers
+from tests.support import comparable, kazkg_cli, rdflib_answer
 from tests.web.httpraw import q, request
 from tests.web.support import Server
+
+pytestmark = pytest.mark.slow  # real `kazkg serve` processes
 
 QUERIES = sorted(catalog.load_all())
 
@@ -31,23 +31,12 @@ def on_disk(built, tmp_path_factory):
     srv.stop()
 
 
-def from_json(value: dict):
-    if value["type"] == "uri":
-        return URIRef(value["value"])
-    if value["type"] == "bnode":
-        return BNode(value["value"])
-    return Literal(value["value"], lang=value.get("xml:lang"),
-                   datatype=URIRef(value["datatype"]) if "datatype" in value else None)
-
-
 def select(srv, text: str):
+    """The server's answer: its variables, and its rows (tests.support.comparable)."""
     answer = request(srv.sparql, "GET", "?query=" + q(text),
                      headers={"Accept": "application/sparql-results+json"})
     assert answer.status == 200, answer.body[:300]
-    document = json.loads(answer.body)
-    names = document["head"]["vars"]
-    return names, Counter(tuple(term(from_json(row[n])) if n in row else None for n in names)
-                          for row in document["results"]["bindings"])
+    return json.loads(answer.body)["head"]["vars"], answers.rows(answer.body, blank_labels=True)
 
 
 @pytest.mark.parametrize("name", QUERIES)
@@ -56,7 +45,7 @@ def test_every_catalog_query_gives_the_in_memory_answer(on_disk, dataset, name):
     reference = rdflib_answer(dataset, text)
     names, rows = select(on_disk, text)
     assert names == [str(v) for v in reference.vars]
-    assert rows == Counter(tuple(term(v) for v in row) for row in reference)
+    assert rows == comparable(reference)
 
 
 def test_health_counts_the_stored_dataset(on_disk, built):
@@ -89,7 +78,7 @@ def test_a_page_and_a_dump_from_the_store(on_disk, built):
 
 
 def test_store_takes_no_files_and_no_updates(tmp_path):
-    done = run_kazkg("serve", "--store", f"oxigraph:{tmp_path / 'db'}", "--enable-update")
+    done = kazkg_cli("serve", "--store", f"oxigraph:{tmp_path / 'db'}", "--enable-update")
     assert done.returncode == 2 and "takes no FILES and no --enable-update" in done.stderr
 
 

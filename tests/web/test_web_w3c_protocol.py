@@ -9,6 +9,8 @@ import pytest
 from tests.web.support import DATA1, DATA2, DATA3, Server, PROTOCOL_DATA
 from tests.web.httpraw import q, request
 
+pytestmark = pytest.mark.slow  # real `kazkg serve` processes
+
 RESULTS = ("application/sparql-results+xml", "application/sparql-results+json")
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 DIRECT = {"Content-Type": "application/sparql-query"}

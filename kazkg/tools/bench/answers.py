@@ -19,11 +19,11 @@ _NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "l
                               "nonPositiveInteger", "byte", "unsignedInt", "unsignedLong")}
 
 
-def term(binding: dict) -> tuple:
+def term(binding: dict, blank_labels: bool = False) -> tuple:
     kind = binding.get("type")
     value = binding.get("value", "")
-    if kind == "bnode":
-        return ("bnode",)
+    if kind == "bnode":  # labels are a server's own, unless both answers come from one dataset
+        return ("bnode", value) if blank_labels else ("bnode",)
     if kind == "uri":
         return ("uri", value)
     datatype = binding.get("datatype")
@@ -40,15 +40,16 @@ def term(binding: dict) -> tuple:
     return ("literal", value, datatype)
 
 
-def rows(payload: bytes) -> Counter | bool:
-    """A SELECT answer as a Counter of rows, an ASK answer as its boolean."""
+def rows(payload: bytes, blank_labels: bool = False) -> Counter | bool:
+    """A SELECT answer as a Counter of rows, an ASK answer as its boolean. `blank_labels`:
+    blank nodes compare by label (two stores of the same loaded dataset), not all alike."""
     data = json.loads(payload)
     if "boolean" in data:
         return bool(data["boolean"])
     variables = data["head"].get("vars", [])
     found = Counter()
     for row in data["results"]["bindings"]:
-        found[tuple(term(row[v]) if v in row else None for v in variables)] += 1
+        found[tuple(term(row[v], blank_labels) if v in row else None for v in variables)] += 1
     return found
 
 

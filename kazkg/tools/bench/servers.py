@@ -73,10 +73,20 @@ class Server:
             self._log.close()
 
 
+class KazkgServer(Server):
+    """`kazkg serve --port N ARGS` on a free port N; `url` is its root, ending in a slash.
+    `prefix` is the command that stands for `python -m kazkg` (e.g. a wrapper script)."""
+
+    def __init__(self, args=(), *, prefix=(), log: Path | None = None, env: dict | None = None,
+                 timeout: float = 300):
+        port = free_port()
+        command = [*(prefix or (sys.executable, "-m", "kazkg")), "serve", "--port", str(port), *args]
+        self.url, self.log = f"http://127.0.0.1:{port}/", log
+        super().__init__("kazkg serve", command, port, log=log, env=env, timeout=timeout)
+
+
 def kazkg(workdir: Path, extra: tuple = ()) -> Server:
-    port = free_port()
-    command = [sys.executable, "-m", "kazkg", "serve", "--port", str(port), *extra]
-    return Server("kazkg serve", command, port, log=workdir / "kazkg.log")
+    return KazkgServer(extra, log=workdir / "kazkg.log")
 
 
 def oxigraph(workdir: Path, export: Path) -> Server:

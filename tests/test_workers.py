@@ -1,0 +1,130 @@
+"""The worker pool (kazkg.query.workers) with real forked processes: a job over its time limit
+is killed and its worker replaced; so is a worker that dies, that raises, or that asks for more
+memory than its cap. Quick jobs, sub-second limits."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from kazkg.query.workers import Busy, JobTimeout, Pool, WorkerBug, WorkerDied
+
+pytestmark = pytest.mark.slow  # forks a zygote and its workers
+
+MB = 1024 * 1024
+
+
+def handler(job):
+    """What a worker does with `job`: answer, sleep, exit, raise or take memory."""
+    kind, value = job
+    if kind == "sleep":
+        time.sleep(value)
+    elif kind == "exit":
+        os._exit(3)
+    elif kind == "bug":
+        raise ValueError(value)
+    elif kind == "memory":
+        block = bytearray(value * MB)  # touched: the pages are really taken
+        return len(block) // MB
+    return value, os.getpid()
+
+
+@pytest.fixture
+def pool(request):
+    """A pool of one worker, or of what the test asks for (indirect parametrisation)."""
+    made = Pool(handler, **getattr(request, "param", {"size": 1}))
+    yield made
+    made.close()
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def answer(pool, value="hello", timeout=5.0):
+    with pool.borrow(wait=5) as worker:
+        return worker.call(("echo", value), timeout)
+
+
+def test_a_worker_answers_from_its_own_process(pool):
+    value, pid = answer(pool)
+    assert value == "hello" and pid != os.getpid() and alive(pid)
+    assert answer(pool)[1] == pid and pool.replaced == 0  # the same worker, kept
+
+
+def test_a_job_over_its_time_limit_is_killed_and_its_worker_replaced(pool):
+    _, first = answer(pool)
+    started = time.monotonic()
+    with pytest.raises(JobTimeout, match="time limit of 0.3 s"):
+        with pool.borrow(wait=5) as worker:
+            worker.call(("sleep", 60), 0.3)
+    assert time.monotonic() - started < 30  # not the minute the job wanted
+    assert not alive(first) and pool.replaced == 1
+    value, second = answer(pool)
+    assert value == "hello" and second != first
+
+
+def test_a_worker_that_dies_is_replaced(pool):
+    _, first = answer(pool)
+    with pytest.raises(WorkerDied):
+        with pool.borrow(wait=5) as worker:
+            worker.call(("exit", None), 5)
+    _, second = answer(pool)
+    assert second != first and pool.replaced == 1
+    os.kill(second, signal.SIGKILL)  # killed between jobs: found out at the next job
+    with pytest.raises(WorkerDied):
+        answer(pool)
+    _, third = answer(pool)
+    assert third not in (first, second) and pool.replaced == 2
+
+
+def test_a_bug_is_reported_with_its_traceback_and_the_worker_replaced(pool):
+    _, first = answer(pool)
+    with pytest.raises(WorkerBug) as raised:
+        with pool.borrow(wait=5) as worker:
+            worker.call(("bug", "the handler's own bug"), 5)
+    assert "ValueError: the handler's own bug" in raised.value.detail
+    assert "Traceback" in raised.value.detail
+    assert answer(pool)[1] != first
+
+
+@pytest.mark.parametrize("pool", [{"size": 1, "memory_mb": 64}], indirect=True)
+def test_the_memory_limit_is_enforced(pool):
+    with pool.borrow(wait=5) as worker:
+        assert worker.call(("memory", 16), 10) == 16  # within the cap
+    _, first = answer(pool)
+    with pytest.raises(WorkerDied, match="more memory than allowed"):
+        with pool.borrow(wait=5) as worker:
+            worker.call(("memory", 200), 10)
+    value, second = answer(pool)
+    assert value == "hello" and second != first and not alive(first)
+
+
+def test_without_a_memory_limit_the_same_job_runs(pool):
+    with pool.borrow(wait=5) as worker:
+        assert worker.call(("memory", 200), 30) == 200
+
+
+def test_a_pool_with_every_worker_busy_says_so(pool):
+    with pool.borrow(wait=5):
+        with pytest.raises(Busy, match="busy for 0.1 s"):
+            with pool.borrow(wait=0.1):
+                pass
+    assert answer(pool)[0] == "hello"  # given back after the block
+
+
+@pytest.mark.parametrize("pool", [{"size": 2}], indirect=True)
+def test_close_ends_the_zygote_and_every_worker(pool):
+    pids = set()
+    with pool.borrow(wait=5) as one, pool.borrow(wait=5) as two:
+        pids = {one.call(("echo", 1), 5)[1], two.call(("echo", 2), 5)[1]}
+    assert len(pids) == 2 and all(map(alive, pids))
+    pool.close()
+    assert not any(map(alive, pids)) and not alive(pool._zygote_pid)
