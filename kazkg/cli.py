@@ -280,14 +280,10 @@ def main(argv=None):
         sys.exit(1)
 
 
-EX_SOFTWARE = 70  # sysexits.h: an internal software error
-
-
 def _report_bug(kind, error, trace) -> None:
-    """The command's sys.excepthook, the one place where a bug ends it (as kazkg.web.errors
-    is the server's): one line that says so, the traceback only with KAZKG_DEBUG=1, exit 70.
-    The interpreter calls it for an exception nothing handled, after every `finally` ran.
-    Called in-process (a test, an embedding program), main raises the bug to its caller."""
+    """The command's sys.excepthook, the one place where a bug ends it (kazkg.web.errors is
+    the server's): one line saying so, the traceback only with KAZKG_DEBUG=1, exit 70
+    (EX_SOFTWARE). In-process (a test, an embedding program) main raises the bug instead."""
     if issubclass(kind, KeyboardInterrupt):
         sys.__excepthook__(kind, error, trace)
         return
@@ -299,4 +295,4 @@ def _report_bug(kind, error, trace) -> None:
         sys.stdout.flush()  # what the command printed before the bug, as a normal exit would
     except OSError:
         pass
-    os._exit(EX_SOFTWARE)  # after a hook the interpreter would exit 1; nothing is left to run
+    os._exit(70)  # after a hook the interpreter would exit 1; every `finally` has run

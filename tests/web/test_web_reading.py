@@ -18,15 +18,6 @@ HTML = {"Accept": "text/html"}
 SENTENCE = "https://w3id.org/kazkg/resource/industry-1956-1985-p2-s7"
 
 
-@pytest.fixture(scope="module")
-def site(built):
-    from kazkg.web import create_app
-
-    app = create_app(built, {"WORKERS": 2, "QUERY_TIMEOUT": 20.0})
-    yield app.test_client()
-    app.extensions["kazkg"].close()
-
-
 def get(site, path) -> str:
     response = site.get(path, headers=HTML)
     assert response.status_code == 200, (path, response.status_code)
