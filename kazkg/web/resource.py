@@ -79,6 +79,14 @@ def href(iri) -> Markup:
     return Markup('href="%s"') % target if target else Markup("")
 
 
+@bp.app_template_global("marked")
+def marked(sentence, mentioned) -> Markup:
+    """The href of a sentence's page with the words naming `mentioned` highlighted (only
+    ever a page of this site)."""
+    target = own_page(sentence)
+    return Markup('href="%s?mark=%s"') % (target, quote(str(mentioned), safe="")) if target else Markup("")
+
+
 def opened_here(iri: str) -> str | None:
     """This server's page for an IRI of someone else's data that the data names (labels or
     types it), so that browsing stays here; the bundled data's pages link out as before."""
