@@ -11,53 +11,36 @@ import hmac
 import http.server
 import re
 import secrets
-import shutil
-import subprocess
-import sys
 import threading
-import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 from rdflib import Graph
 
 from kazkg.query import catalog
-from kazkg.tools.bench import answers
-from kazkg.tools.bench.servers import free_port
+from kazkg.tools.bench import answers, servers
 from kazkg.tools.push import PushError, graphs, push
 from tests.support import comparable, kazkg_cli, rdflib_answer
 
-OXIGRAPH = str(Path(sys.executable).with_name("oxigraph")) if Path(
-    sys.executable).with_name("oxigraph").exists() else shutil.which("oxigraph")
 pytestmark = pytest.mark.slow
 USER, PASSWORD, REALM = "dba", "pass word:with colon", "SPARQL"
 
 
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory):
-    if not OXIGRAPH:
+    """A writable Oxigraph server (kazkg.tools.bench.servers: started ready, then stopped)."""
+    try:
+        program = servers.tool("oxigraph")
+    except RuntimeError:
         pytest.skip("needs the oxigraph server (pip install oxigraph)")
-    port = free_port()
+    port = servers.free_port()
     location = tmp_path_factory.mktemp("oxigraph")
-    process = subprocess.Popen([OXIGRAPH, "serve", "--location", str(location), "--bind",
-                                f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=2).read()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("oxigraph serve did not start")
-            time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    server = servers.Server("oxigraph serve", [program, "serve", "--location", str(location),
+                                               "--bind", f"127.0.0.1:{port}"], port,
+                            path="query", timeout=30)
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
 
 
 def md5(text: str) -> str:
@@ -188,7 +171,7 @@ def test_the_cli_pushes_and_reports(oxigraph, built):
 def test_a_refusal_is_an_error_not_a_traceback(oxigraph, dataset):
     with pytest.raises(PushError, match="HTTP 4"):
         push(dataset, oxigraph + "/no-such-endpoint")
-    done = kazkg_cli("push", f"http://127.0.0.1:{free_port()}/store")
+    done = kazkg_cli("push", f"http://127.0.0.1:{servers.free_port()}/store")
     assert done.returncode == 2 and "cannot reach" in done.stderr
 
 
