@@ -289,7 +289,8 @@ def _report_bug(kind, error, trace) -> None:
         return
     if os.environ.get("KAZKG_DEBUG"):
         traceback.print_exception(kind, error, trace)
-    print(f"internal error: {kind.__name__}: {error} (set KAZKG_DEBUG=1 for details; "
+    first = (str(error).splitlines() or [""])[0]  # a worker's bug carries its traceback
+    print(f"internal error: {kind.__name__}: {first} (set KAZKG_DEBUG=1 for details; "
           "please report it)", file=sys.stderr, flush=True)
     try:
         sys.stdout.flush()  # what the command printed before the bug, as a normal exit would

@@ -42,20 +42,26 @@ def test_a_full_disk_on_standard_output(args):
         assert bad not in done.stderr
 
 
-# The `kazkg` command with a bug planted: `kazkg stats` divides by zero.
+# The `kazkg` command with two bugs planted: `kazkg stats` divides by zero, and so does every
+# query job (in a worker process with --timeout, where it comes back as a WorkerBug).
 WITH_A_BUG = ("import sys\nfrom kazkg import cli\nfrom kazkg.build import stats\n"
-              "stats.summary = lambda *_: 1 / 0\n"
+              "from kazkg.query import jobs\n"
+              "stats.summary = jobs.Handler.__call__ = lambda *_: 1 / 0\n"
               "cli.main(sys.argv[1:])")
 
 
-def test_a_bug_is_said_to_be_one_with_exit_status_70():
-    command = [sys.executable, "-c", WITH_A_BUG, "stats"]
+@pytest.mark.parametrize("args, said", [
+    (("stats",), "ZeroDivisionError: division by zero"),
+    (("query", "ASK {}", "--timeout", "30"), "WorkerBug: the query worker failed with a bug:"),
+])
+def test_a_bug_is_said_to_be_one_with_exit_status_70(args, said):
+    command = [sys.executable, "-c", WITH_A_BUG, *args]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert done.returncode == 70, done.stderr
-    assert done.stderr == ("internal error: ZeroDivisionError: division by zero (set "
-                           "KAZKG_DEBUG=1 for details; please report it)\n")
+    assert done.stderr == (f"internal error: {said} (set KAZKG_DEBUG=1 for details; "
+                           "please report it)\n")
     debug = subprocess.run(command, capture_output=True, text=True, timeout=600,
                            env={**os.environ, "KAZKG_DEBUG": "1"})
     assert debug.returncode == 70
-    assert debug.stderr.startswith("Traceback") and "in <lambda>" in debug.stderr
+    assert debug.stderr.startswith("Traceback") and "ZeroDivisionError" in debug.stderr
     assert debug.stderr.endswith(done.stderr)
