@@ -13,6 +13,7 @@ from rdflib import Dataset, Literal, URIRef
 from rdflib.plugins.sparql.processor import SPARQLResult
 
 from kazkg.build import cache
+from kazkg.build.mirror import STORE
 from kazkg.query import catalog, oxengine, path
 from kazkg.query.engines import Declined, Scope
 from kazkg.query.sparql import Prepared
@@ -185,7 +186,7 @@ def test_a_graph_answer_is_cut_while_it_is_read(mirror):
 
 
 def test_the_mirror_of_a_cached_build_is_kept_and_read_back(built):
-    folder = cache.beside(built.fingerprint, oxengine.STORE)
+    folder = cache.beside(built.fingerprint, STORE)
     shutil.rmtree(folder, ignore_errors=True)
     first = oxengine.Mirror.cached(built.dataset, built.fingerprint)  # made, then kept
     assert folder.is_dir()
@@ -220,7 +221,7 @@ def test_a_forked_process_opens_the_cached_store_itself(built):
 def test_a_rebuild_drops_what_was_kept_beside_the_old_entry(built):
     """A rebuild names blank nodes afresh: a mirror of the old build would name them otherwise."""
     oxengine.Mirror.cached(built.dataset, built.fingerprint)
-    folder = cache.beside(built.fingerprint, oxengine.STORE)
+    folder = cache.beside(built.fingerprint, STORE)
     assert folder.exists()
     cache.save(built.fingerprint, built.dataset, {"seconds": built.seconds})
     assert not folder.exists() and cache.load(built.fingerprint) is not None

@@ -78,6 +78,16 @@ def save(key: str, dataset: Dataset, summary: dict) -> None:
                     _directory(), error.strerror or error)
 
 
+def note(key: str, more: dict) -> None:
+    """Add `more` to the summary of the entry `key` (when it is there)."""
+    _, meta = _paths(key)
+    try:
+        found = json.loads(meta.read_text(encoding="utf-8"))
+        write_atomic(meta, json.dumps({**found, **more}, indent=2).encode("utf-8"))
+    except (OSError, ValueError):
+        pass  # a cache folder the system refuses: save() has said so already
+
+
 def beside(key: str, name: str) -> Path:
     """Where something derived from the cached build `key` is kept (e.g. kazkg serve's
     Oxigraph copy): `name` should carry its own format version."""

@@ -18,7 +18,8 @@ import pyoxigraph as ox
 from rdflib import Dataset
 
 from ..errors import KazkgError
-from ..formats.terms import is_named_graph, oxigraph_quads
+from ..formats.terms import is_named_graph
+from .mirror import dataset_quads
 from ..namespaces import bind_prefixes
 from .store import new_dataset
 
@@ -41,7 +42,7 @@ def save(dataset: Dataset, path: Path, key: str) -> None:
     partial = path.with_name(f".{path.name}.partial")
     shutil.rmtree(partial, ignore_errors=True)
     store = ox.Store(str(partial))
-    store.bulk_extend(oxigraph_quads(dataset))
+    store.bulk_extend(dataset_quads(dataset, set()))
     store.flush()
     del store
     (partial / MARKER).write_text(key + "\n", encoding="utf-8")

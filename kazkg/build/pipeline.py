@@ -12,8 +12,9 @@ from typing import Callable
 
 from rdflib import Dataset, Graph
 
-from . import cache, stats, store
+from . import cache, mirror, stats, store
 from .inputs import Inputs, bundled
+from ..formats.graphs import union_triples
 from ..namespaces import INFERRED_GRAPH, bind_prefixes
 from .store import read_quads
 
@@ -31,6 +32,7 @@ class Build:
     from_cache: bool
     seconds: dict[str, float] = field(default_factory=dict)
     stored: Path | None = None  # an on-disk Oxigraph store holds the dataset (kazkg.build.persist)
+    counts: dict = field(default_factory=dict)  # counted when built: a cached build reads them
 
     @property
     def dataset(self) -> Dataset:
@@ -50,11 +52,20 @@ class Build:
         return self.fingerprint[:16]
 
     def triples_per_graph(self) -> dict[str, int]:
-        return stats.by_graph(self.dataset)
+        if "graphs" not in self.counts:
+            self.counts["graphs"] = stats.by_graph(self.dataset)
+        return self.counts["graphs"]
 
     @property
     def inferred_count(self) -> int:
-        return len(self.dataset.graph(INFERRED_GRAPH))
+        return self.triples_per_graph().get(str(INFERRED_GRAPH), 0)
+
+    @property
+    def union_count(self) -> int:
+        """The distinct triples of the union of the graphs."""
+        if "union" not in self.counts:
+            self.counts["union"] = len(union_triples(self.dataset))
+        return self.counts["union"]
 
 
 def load_shapes(inputs: Inputs) -> Graph | None:
@@ -81,7 +92,8 @@ def build(inputs: Inputs | None = None, *, use_cache: bool = True, infer: bool =
                     return build(inputs, use_cache=False, infer=infer).dataset
                 return hit[0]
 
-            return Build(load, inputs, key, True, summary.get("seconds", {}))
+            return Build(load, inputs, key, True, summary.get("seconds", {}),
+                         counts=summary.get("counts", {}))
     seconds: dict[str, float] = {}
 
     def timed(step, fn, *args):
@@ -106,9 +118,14 @@ def build(inputs: Inputs | None = None, *, use_cache: bool = True, infer: bool =
             target.add(triple)
     bind_prefixes(dataset)
     seconds["total"] = round(time.perf_counter() - started, 3)
-    result = Build(dataset, inputs, key, False, seconds)
-    cache.save(key, dataset, {"seconds": seconds})  # --no-cache rebuilds, and refreshes the cache
-    return result
+    counts = {"graphs": stats.by_graph(dataset)}
+    # --no-cache rebuilds, and refreshes the cache; Oxigraph's copy is written with it, so that
+    # serving and querying the cached build never need rdflib's dataset to start
+    cache.save(key, dataset, {"seconds": seconds})
+    if mirror.write_dataset(cache.beside(key, mirror.STORE), dataset):
+        counts["union"] = mirror.union_count(cache.beside(key, mirror.STORE))
+    cache.note(key, {"counts": counts})
+    return Build(dataset, inputs, key, False, seconds, counts=counts)
 
 
 def display_path(path) -> str:

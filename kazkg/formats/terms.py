@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
 _XSD_STRING = str(XSD.string)
@@ -46,17 +46,3 @@ def to_oxigraph(term):
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"unsupported term {term!r}")
-
-
-def oxigraph_quads(dataset: Dataset) -> list:
-    """The dataset as Oxigraph quads: every named graph as it is, and in the default graph the
-    set union of all graphs (Oxigraph's own union option would count a triple once per graph)."""
-    quads, union = [], set()
-    for s, p, o, g in dataset.quads((None, None, None, None)):
-        triple = (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
-        name = getattr(g, "identifier", g)
-        if is_named_graph(name):
-            quads.append(ox.Quad(*triple, to_oxigraph(name)))
-        union.add(triple)
-    quads.extend(ox.Quad(*t, ox.DefaultGraph()) for t in union)
-    return quads

@@ -22,6 +22,11 @@ from .engines import Declined, Engine, Evaluation, RdflibEngine, Scope
 from .sparql import Prepared
 
 
+# The largest cached Oxigraph store (bytes on disk) that is copied into memory for a process
+# that runs many queries; a bigger one is queried where it is (kazkg.query.oxengine.Mirror).
+COPY_LIMIT = 16 << 20
+
+
 class StoreChanged(Exception):
     """The on-disk store no longer holds the build being served."""
 
@@ -60,15 +65,16 @@ class Served:
     def cached(cls, load: Callable[[], Dataset], key: str, variant: str = "",
                engine: str | None = None, in_memory: bool = False) -> "Served":
         """The cached build `key` (`variant`: a part of it): Oxigraph's copy opens from the
-        cache (copied `in_memory` for a process that runs many queries), and `load` gives
-        rdflib's dataset only when a query or a write needs it (or the copy must be made)."""
+        cache (copied `in_memory`, up to COPY_LIMIT, for a process that runs many queries),
+        and `load` gives rdflib's dataset only when a query or a write needs it (or the copy
+        must be made)."""
         if (engine or settings.get("query_engine")) != "oxigraph":
             return cls(load, key=key)
         mirror = oxengine.Mirror.from_cache(key, variant)
         if mirror is None:
             return cls.of(load(), engine, key=key, variant=variant)
         if in_memory:
-            mirror = mirror.in_memory()
+            mirror = mirror.in_memory(COPY_LIMIT)
         return cls(load, oxengine.OxigraphEngine(mirror), key=key)
 
     @classmethod

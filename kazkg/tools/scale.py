@@ -3,9 +3,10 @@
 `generate(folder, factor)` writes a data folder (usable as KAZKG_DATA_DIR) whose ontology,
 shapes and queries are the bundled ones and whose graph/ holds the bundled ABox `factor`
 times: copy 0 as it is, copy k with every resource and named-graph IRI renamed (`...-xk`), so
-each copy has the same shape. The shared vocabulary (graph/reference/, and the resources the
-ontology defines, e.g. the sectors) is written once and not renamed: every copy links to it,
-as new data would.
+each copy has the same shape. The shared vocabulary (what graph/reference/ and the ontology
+define, e.g. the sectors) is written once and not renamed: every copy links to it, as new data
+would; what graph/reference/ says of the data's own resources (their names, readings) is
+copied with them.
 """
 
 from __future__ import annotations
@@ -43,16 +44,26 @@ def generate(folder: Path, factor: int, root: Path | None = None) -> Path:
     for name in ("ontology", "queries"):
         shutil.copytree(root / name, folder / name)
     inputs = bundled(root)
-    shared = set()  # resources the ontology or graph/reference/ define: every copy shares them
+    # Resources the ontology or graph/reference/ define are shared by every copy; a resource
+    # that other data files describe too (a reading's note on a statistic of a sentence) is
+    # the data's own, renamed in each copy.
+    defined, reference, described = set(), set(), set()
     for source in inputs.sources:
-        if source in inputs.ontology or source.path.parent.name == "reference":
-            shared.update(s for s, _, _, _ in read_quads(source.path))
+        subjects = {s for s, _, _, _ in read_quads(source.path)}
+        if source in inputs.ontology:
+            defined |= subjects
+        else:
+            (reference if source.path.parent.name == "reference" else described).update(subjects)
+    shared = defined | (reference - described)
     for source in inputs.data:
         relative = source.path.relative_to(root / "graph")
         quads = list(read_quads(source.path))
-        copies = 1 if relative.parent.name == "reference" else factor
-        for k in range(copies):
+        for k in range(factor):
             suffix = f"-x{k}" if k else ""
+            if k and relative.parent.name == "reference":  # only what it says of the data
+                quads = [q for q in quads if q[0] not in shared]
+            if not quads:
+                break
             target = folder / "graph" / relative.parent / f"{relative.stem}{suffix}.ttl"
             lines = []
             for s, p, o, _ in quads:

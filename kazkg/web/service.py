@@ -83,14 +83,16 @@ class Metadata:
     FILE = "metadata-2.json"  # beside the cached build; a new name when the fields change
 
     @classmethod
-    def cached(cls, build) -> "Metadata":
-        """The metadata of a build, counted once and then kept in the cache beside it."""
+    def cached(cls, build, store=None) -> "Metadata":
+        """The metadata of a build, counted once (in its Oxigraph `store` when there is one,
+        which needs no rdflib dataset) and then kept in the cache beside it."""
         path = cache.beside(build.fingerprint, cls.FILE)
         try:
             fields = json.loads(path.read_text(encoding="utf-8"))
             return cls(**{**fields, "vocabularies": tuple(fields["vocabularies"])})
         except (OSError, ValueError, TypeError, KeyError):
-            found = cls.of(build.dataset, build.version)
+            found = (cls.of(build.dataset, build.version) if store is None
+                     else cls.of_store(store, build.version))
         try:
             write_atomic(path, json.dumps(dataclasses.asdict(found)).encode("utf-8"))
         except OSError:  # a read-only cache folder: serve all the same
@@ -121,6 +123,31 @@ class Metadata:
                    tuple(sorted(v for v in vocabularies if v)), license_iri)
 
 
+    @classmethod
+    def of_store(cls, store, version: str) -> "Metadata":
+        """The same counts, asked of an Oxigraph store laid out as kazkg.build.mirror writes
+        it (named graphs, and their union as the default graph)."""
+        def column(query: str) -> list:
+            return [tuple(row) for row in store.query(query)]
+
+        graphs = {g.value: int(n.value) for g, n in column(
+            "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+        [(triples,)] = column("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+        terms = column("SELECT DISTINCT ?p { ?s ?p ?o }") + column(
+            f"SELECT DISTINCT ?c {{ ?s <{RDF.type}> ?c FILTER(isIRI(?c)) }}")
+        vocabularies = {_namespace(term.value) for (term,) in terms}
+        license_iri = None
+        if str(ONTOLOGY_GRAPH) in graphs:
+            for prop in (DCTERMS.license, SCHEMA.license):
+                found = column(f"SELECT ?l {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?o a <{OWL.Ontology}> ; "
+                               f"<{prop}> ?l }} }} LIMIT 1")
+                if found:
+                    license_iri = found[0][0].value
+                    break
+        return cls(version, int(triples.value), dict(sorted(graphs.items())),
+                   tuple(sorted(v for v in vocabularies if v)), license_iri)
+
+
 def _namespace(iri) -> str:
     text = str(iri)
     for sep in ("#", "/"):
@@ -134,11 +161,12 @@ class Service:
         """`build`: the kazkg.build.pipeline.Build to serve."""
         self.config = config
         self.base_version = build.build_id  # answers depend on the code too: ETags use this
-        self.meta = Metadata.cached(build)
         self.own_data = build.inputs.bundled  # kazkg's own data, or someone else's files
         self.files = [s.path.name for s in build.inputs.data]
         # The dataset and its engines, handed to the pool: the workers fork with them.
-        self.handler = Handler(Served.for_build(build, in_memory=True))
+        served = Served.for_build(build, in_memory=True)
+        self.handler = Handler(served)
+        self.meta = Metadata.cached(build, served.oxigraph.mirror.store if served.oxigraph else None)
         self.pool: Pool | None = None
         if start:
             self.start()

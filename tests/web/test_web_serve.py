@@ -63,3 +63,30 @@ def test_metadata_is_counted_once_per_build(built, monkeypatch):
         assert Metadata.cached(built) == counted  # read back, not counted
     path.write_text("{ damaged")
     assert Metadata.cached(built) == counted
+
+
+def test_metadata_counted_in_the_oxigraph_store_equals_rdflibs(built):
+    """kazkg serve counts in the cached Oxigraph store, without loading rdflib's dataset."""
+    from kazkg.query import oxengine
+    from kazkg.web.service import Metadata
+
+    store = oxengine.Mirror.from_cache(built.fingerprint).store
+    assert Metadata.of_store(store, built.version) == Metadata.of(built.dataset, built.version)
+
+
+def test_a_cached_build_is_counted_and_mirrored_when_built(data_copy):
+    """A build writes its Oxigraph copy and its counts: from the cache, neither `kazkg build`
+    nor kazkg serve's engines need rdflib's dataset."""
+    from kazkg.build import pipeline
+    from kazkg.query import oxengine
+    from kazkg.query.served import Served
+
+    first = pipeline.build(use_cache=False)
+    again = pipeline.build()
+    assert again.from_cache and not isinstance(again.source, type(first.dataset))
+    assert again.triples_per_graph() == first.triples_per_graph()
+    assert again.union_count == len({t for g in first.dataset.graphs() for t in g})
+    assert again.inferred_count == len(first.dataset.graph(pipeline.INFERRED_GRAPH)) > 0
+    served = Served.for_build(again, in_memory=True)
+    assert not isinstance(served.rdflib._dataset, type(first.dataset))  # not loaded
+    assert set(served.oxigraph.mirror.store) == set(oxengine.Mirror(first.dataset).store)

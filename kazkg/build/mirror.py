@@ -1,0 +1,107 @@
+"""The cached build as an on-disk Oxigraph store (RocksDB), written by the build itself.
+
+It holds every named graph as it is and, in its default graph, their set union (kazkg's
+default graph is an RDF merge; Oxigraph's union option would count a triple once per graph).
+A file in it, written last, says it is whole and maps the literals Oxigraph stores in
+canonical form ("43.650"^^xsd:decimal becomes "43.65") back to the data's own spelling.
+kazkg serve and kazkg query open it read-only in milliseconds whatever its size
+(kazkg.query.oxengine.Mirror), so neither needs rdflib's dataset to start.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+import pyoxigraph as ox
+from rdflib import Literal
+
+from ..formats.terms import is_named_graph, to_oxigraph
+
+# The folder beside the cached build, and the file in it that says it is whole (and holds the
+# spellings); a change to what they hold needs a new name.
+STORE, COMPLETE = "oxigraph-store-1", "kazkg-spellings.nt"
+_CANONICAL, _ORIGINAL = ox.NamedNode("urn:x-kazkg:canonical"), ox.NamedNode("urn:x-kazkg:original")
+
+
+def dataset_quads(dataset, literals: set) -> Iterable[ox.Quad]:
+    """The dataset's quads as Oxigraph's, each also in the default graph (the store keeps a
+    quad once, so the union needs no set of its own); the typed literals met go to `literals`."""
+    default = ox.DefaultGraph()
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        if isinstance(o, Literal) and o.datatype is not None:
+            literals.add(o)
+        triple = (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+        name = getattr(g, "identifier", g)
+        if is_named_graph(name):
+            yield ox.Quad(*triple, to_oxigraph(name))
+        yield ox.Quad(*triple, default)
+
+
+def write(folder: Path, fill, spellings: dict | None = None) -> bool:
+    """Make the store at `folder`, whole or not at all: `fill(store)` adds the quads and may
+    return the {canonical: original} spellings (else `spellings`). False when the folder
+    cannot be written (a read-only cache, or another process was first)."""
+    partial = None
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        partial = Path(tempfile.mkdtemp(dir=folder.parent, prefix=folder.name + "."))
+        store = ox.Store(str(partial))
+        found = fill(store)
+        store.flush()
+        del store
+        (partial / COMPLETE).write_bytes(write_spellings(found if found is not None else spellings or {}))
+        shutil.rmtree(folder, ignore_errors=True)
+        partial.rename(folder)
+        return True
+    except OSError:
+        if partial is not None:
+            shutil.rmtree(partial, ignore_errors=True)
+        return False
+
+
+def write_dataset(folder: Path, dataset) -> bool:
+    """The store of an rdflib Dataset, streamed (no list of its quads is held)."""
+    def fill(store: ox.Store) -> dict:
+        literals: set = set()
+        store.bulk_extend(dataset_quads(dataset, literals))
+        return canonical_spellings(literals)
+    return write(folder, fill)
+
+
+def union_count(folder: Path) -> int:
+    """The distinct triples of the union (the store's default graph)."""
+    found = ox.Store.read_only(str(folder)).query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+    return int(next(iter(found))["n"].value)
+
+
+def canonical_spellings(literals) -> dict:
+    """{Oxigraph's canonical literal: the original} for the literals whose spelling changes."""
+    probe, predicate = ox.Store(), ox.NamedNode("urn:x-kazkg:value")
+    originals = [to_oxigraph(lit) for lit in sorted(literals)]
+    probe.bulk_extend(ox.Quad(ox.NamedNode(f"urn:x-kazkg:{i}"), predicate, lit)
+                      for i, lit in enumerate(originals))
+    changed = {}
+    for quad in probe:
+        original = originals[int(quad.subject.value.rsplit(":", 1)[1])]
+        if quad.object != original:
+            changed[quad.object] = original
+    return changed
+
+
+def write_spellings(originals: dict) -> bytes:
+    """{canonical: original} as N-Triples (a parser keeps a literal's spelling, a store not)."""
+    triples = []
+    for i, (canonical, original) in enumerate(originals.items()):
+        node = ox.NamedNode(f"urn:x-kazkg:{i}")
+        triples += [ox.Triple(node, _CANONICAL, canonical), ox.Triple(node, _ORIGINAL, original)]
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def read_spellings(path) -> dict:
+    pairs: dict = {}
+    for triple in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES):
+        pairs.setdefault(triple.subject, {})[triple.predicate] = triple.object
+    return {pair[_CANONICAL]: pair[_ORIGINAL] for pair in pairs.values()}
