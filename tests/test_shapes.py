@@ -75,9 +75,9 @@ def test_invalid_example_fails_on_its_shape(name):
     assert name in _failing_shapes(example)
 
 
-def _kazkg_results(*examples: str) -> list:
+def _kazkg_results(*examples: str, on_oxigraph: bool = True) -> list:
     """kazkg's own validation (kazkg.build.validate.check, as the build runs it) of the ontology and
-    each Turtle text in a named graph of its own."""
+    each Turtle text in a named graph of its own (`on_oxigraph` False: all on pyshacl)."""
     from rdflib import Dataset
 
     from kazkg.namespaces import ONTOLOGY_GRAPH
@@ -87,7 +87,7 @@ def _kazkg_results(*examples: str) -> list:
     dataset.graph(ONTOLOGY_GRAPH).parse(ROOT / "ontology" / "kazkg.ttl")
     for n, text in enumerate(examples):
         dataset.graph(URIRef(f"https://example.org/graph/{n}")).parse(data=text, format="turtle")
-    return check(dataset, _shapes())
+    return check(dataset, _shapes(), on_oxigraph=on_oxigraph)
 
 
 @pytest.mark.parametrize("name", _shape_names())
@@ -136,3 +136,50 @@ def test_validating_in_place_reports_what_validating_a_copy_reports(monkeypatch)
 
     monkeypatch.setattr(validate, "data_graph", copied)
     assert in_place == _kazkg_results(*texts) and len(in_place) >= len(texts)
+
+
+@pytest.mark.parametrize("kind", ["valid", "invalid"])
+def test_sparql_constraints_on_oxigraph_report_what_pyshacl_reports(kind):
+    """kazkg.build.sparqlshapes runs each SPARQL-based constraint once on Oxigraph: the report
+    is pyshacl's, every field, on every example of a kind, each example alone and all at once
+    (so that results of several focus nodes, shapes and graphs meet)."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted((EXAMPLES / kind).glob("*.ttl"))]
+    for text in texts:
+        assert _kazkg_results(text) == _kazkg_results(text, on_oxigraph=False)
+    together = _kazkg_results(*texts)
+    assert together == _kazkg_results(*texts, on_oxigraph=False)
+    # kzsh:SelectorTextShape is its SPARQL constraint alone
+    assert (f"<{SHAPES_NS}SelectorTextShape>" in {v.shape for v in together}) == (kind == "invalid")
+
+
+def test_sparql_constraints_on_oxigraph_report_what_pyshacl_reports_on_the_data(asserted):
+    """The same on the bundled data, and on it with labels and a selector's offsets broken."""
+    from kazkg.build import pipeline
+    from kazkg.build.inputs import bundled
+    from kazkg.build.validate import check
+    from kazkg.namespaces import OA
+    from rdflib import Dataset, Literal
+    from rdflib.namespace import RDFS
+
+    shapes = pipeline.load_shapes(bundled())
+    assert check(asserted, shapes) == check(asserted, shapes, on_oxigraph=False) == []
+    broken = Dataset(default_union=True)
+    for graph in asserted.graphs():
+        target = broken.graph(graph.identifier)
+        target += graph
+    city = URIRef("https://w3id.org/kazkg/ontology#City")  # a target of kzsh:LabelShape
+    labelled = sorted(set(asserted.subjects(RDF.type, city)))[:10]
+    assert labelled
+    for n, subject in enumerate(labelled):
+        for graph in broken.graphs():
+            for label in list(graph.objects(subject, RDFS.label)):
+                if n % 2 or label.language == "ru":
+                    graph.remove((subject, RDFS.label, label))
+    for selector in sorted(set(asserted.subjects(OA.start, None)))[:5]:
+        for graph in broken.graphs():
+            for start in list(graph.objects(selector, OA.start)):
+                graph.set((selector, OA.start, Literal(start.toPython() + 1)))
+    found = check(broken, shapes)
+    assert found == check(broken, shapes, on_oxigraph=False)
+    assert {"Missing rdfs:label in language \"ru\"."} <= {v.message for v in found}
+    assert any(v.shape.endswith("SelectorTextShape>") for v in found)

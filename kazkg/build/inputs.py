@@ -20,7 +20,7 @@ SHAPES_FILE = "shapes.ttl"
 # kazkg (between releases too), must invalidate the cache.
 PIPELINE_LIBRARIES = ("kazkg", "rdflib", "owlrl", "pyshacl", "pyoxigraph")
 PIPELINE_MODULES = ("build/inputs.py", "build/store.py", "build/validate.py", "build/reason.py",
-                    "build/closure/*.py",
+                    "build/closure/*.py", "build/sparqlshapes.py", "build/mirror.py",
                     "build/pipeline.py", "build/cache.py", "formats/export.py", "namespaces.py")
 
 

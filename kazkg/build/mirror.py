@@ -10,6 +10,7 @@ kazkg serve and kazkg query open it read-only in milliseconds whatever its size
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import tempfile
 from pathlib import Path
@@ -23,6 +24,7 @@ from ..formats.terms import is_named_graph, to_oxigraph
 # The folder beside the cached build, and the file in it that says it is whole (and holds the
 # spellings); a change to what they hold needs a new name.
 STORE, COMPLETE = "oxigraph-store-1", "kazkg-spellings.nt"
+_BATCH = 10_000
 _CANONICAL, _ORIGINAL = ox.NamedNode("urn:x-kazkg:canonical"), ox.NamedNode("urn:x-kazkg:original")
 
 
@@ -66,7 +68,10 @@ def write_dataset(folder: Path, dataset) -> bool:
     """The store of an rdflib Dataset, streamed (no list of its quads is held)."""
     def fill(store: ox.Store) -> dict:
         literals: set = set()
-        store.bulk_extend(dataset_quads(dataset, literals))
+        quads = dataset_quads(dataset, literals)
+        # in batches: bulk_extend holds all it is given at once (1 GB more at 100x)
+        while batch := list(itertools.islice(quads, _BATCH)):
+            store.bulk_extend(batch)
         return canonical_spellings(literals)
     return write(folder, fill)
 

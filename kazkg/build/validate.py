@@ -14,6 +14,7 @@ from rdflib.plugins.stores.memory import Memory
 from ..errors import ValidationFailed
 from ..formats.graphs import union
 from ..namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, SH, bind_prefixes
+from . import sparqlshapes
 
 
 @dataclass(frozen=True)
@@ -102,23 +103,35 @@ def data_graph(dataset: Dataset) -> Graph:
     return union(dataset, without=(INFERRED_GRAPH,), into=into)
 
 
-def check(dataset: Dataset, shapes: Graph, sources: dict[str, str] | None = None) -> list[Violation]:
+def check(dataset: Dataset, shapes: Graph, sources: dict[str, str] | None = None,
+          on_oxigraph: bool = True) -> list[Violation]:
     """Validate the dataset; return every result (violations, warnings and infos).
 
     `sources` maps a named graph IRI to a name a person knows (its file), for the messages.
+    `on_oxigraph`: the SPARQL-based constraints pyshacl would run once per focus node run once
+    each on Oxigraph (kazkg.build.sparqlshapes; False: all on pyshacl, the reference).
     """
+    data = data_graph(dataset)
+    lifted, shapes = sparqlshapes.split(shapes) if on_oxigraph else ([], shapes)
     # inplace: the union graph is built for this call only, so pyshacl need not copy it first
     # (advanced mode otherwise does, in case sh:rule adds triples); the copy would also be a
     # plain Graph that parses every query again.
     conforms, report, _ = shacl_validate(
-        data_graph(dataset),
+        data,
         shacl_graph=shapes,
         inference="none",
         advanced=True,
         inplace=True,
         allow_warnings=True,
     )
-    if conforms:
+    found = [] if conforms else [
+        (report.value(result, SH.focusNode), report.value(result, SH.resultPath),
+         report.value(result, SH.resultMessage), report.value(result, SH.sourceShape),
+         report.value(result, SH.resultSeverity))
+        for result in report.subjects(RDF.type, SH.ValidationResult)]
+    if lifted:
+        found += sparqlshapes.evaluate(lifted, sparqlshapes.DataStore(data))
+    if not found:
         return []
     namespace = dataset.namespace_manager
     sources = sources or {}
@@ -136,19 +149,12 @@ def check(dataset: Dataset, shapes: Graph, sources: dict[str, str] | None = None
         }
         return tuple(sorted(sources.get(n, n) for n in names))
 
-    results = []
-    for result in report.subjects(RDF.type, SH.ValidationResult):
-        focus = report.value(result, SH.focusNode)
-        results.append(
-            Violation(
-                focus=short(focus),
-                path=short(report.value(result, SH.resultPath)),
-                message=str(report.value(result, SH.resultMessage) or "constraint not met"),
-                shape=short(report.value(result, SH.sourceShape)),
-                severity=str(report.value(result, SH.resultSeverity)).rpartition("#")[2],
-                graphs=graphs_of(focus),
-            )
-        )
+    results = [
+        Violation(focus=short(focus), path=short(path),
+                  message=str(message or "constraint not met"), shape=short(shape),
+                  severity=str(severity).rpartition("#")[2], graphs=graphs_of(focus))
+        for focus, path, message, shape, severity in found
+    ]
     return sorted(results, key=lambda v: (v.graphs, v.focus, v.path, v.message))
 
 
