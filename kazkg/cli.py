@@ -60,11 +60,24 @@ def cli():
 @cli.command()
 @no_cache_option
 @store_option
-def build(no_cache, store):
+@click.option("--watch", is_flag=True,
+              help="Then rebuild whenever an input file changes (polled twice a second) until "
+                   "interrupted; a `kazkg serve --reload` of the same data picks each build up.")
+def build(no_cache, store, watch):
     """Load, validate (SHACL) and infer (OWL-RL); print a summary."""
     started = time.perf_counter()
     result = api.build(use_cache=not no_cache)
-    elapsed = time.perf_counter() - started
+    _print_build(result, time.perf_counter() - started, store, no_cache)
+    if watch:
+        import threading
+        from .build.watch import watch as rebuild_on_save
+        click.echo("watching for changes (Ctrl-C stops)", err=True)
+        rebuild_on_save(lambda made, seconds: _print_build(made, seconds, store, False),
+                        lambda error: click.echo(f"error: {error}", err=True),
+                        threading.Event(), last=result.fingerprint)
+
+
+def _print_build(result, elapsed: float, store, no_cache: bool) -> None:
     if store is not None and (no_cache or persist.fingerprint(store) != result.fingerprint):
         persist.save(result.dataset, store, result.fingerprint)
         click.echo(f"stored in {store}")
@@ -181,10 +194,13 @@ def stats_command(as_json, no_cache):
 @click.option("--debug", is_flag=True, help="Flask's development server, with debug pages.")
 @click.option("--get", "get_path", metavar="PATH",
               help="Answer one GET for PATH in-process, print it and exit (a smoke test).")
+@click.option("--reload", "reload_builds", is_flag=True,
+              help="Serve each new build of the same data as soon as it is made (e.g. by "
+                   "`kazkg build --watch`), without a restart and without dropping requests.")
 @no_cache_option
 @store_option
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
-def serve(ontology, shapes, debug, get_path, no_cache, store, files, **given):
+def serve(ontology, shapes, debug, get_path, reload_builds, no_cache, store, files, **given):
     """Serve the graph (or RDF FILES) over HTTP: the SPARQL 1.1 Protocol at /sparql, Graph
     Store GET at /store, VoID at /.well-known/void, dumps at /download/, and /health.
 
@@ -201,6 +217,9 @@ def serve(ontology, shapes, debug, get_path, no_cache, store, files, **given):
     if store is not None and (files or enable_update):
         raise click.UsageError("--store serves the bundled data read-only: it takes no FILES "
                                "and no --enable-update")
+    if reload_builds and (store is not None or enable_update):
+        raise click.UsageError("--reload serves the cache's builds: it takes no --store and no "
+                               "--enable-update")
     settings.check_update(enable_update, settings.get("update_token"),
                           "--enable-update" if given.get("enable_update") else "KAZKG_ENABLE_UPDATE")
     inputs = from_files(files, ontology=ontology, shapes=shapes) if files else None
@@ -214,7 +233,7 @@ def serve(ontology, shapes, debug, get_path, no_cache, store, files, **given):
     get_only = bool(get_path)
     # Serving forks the worker pool later, in each HTTP process (kazkg.web.server); --get
     # answers here, so it needs the pool now.
-    app = create_app(built, start=get_only)
+    app = create_app(built, {"RELOAD": reload_builds}, start=get_only)
     if get_only:
         try:
             status, media_type, body = server.get(app, get_path)

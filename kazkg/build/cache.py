@@ -88,6 +88,28 @@ def note(key: str, more: dict) -> None:
         pass  # a cache folder the system refuses: save() has said so already
 
 
+def mark_latest(inputs: str, key: str) -> None:
+    """Record `key` as the latest build of the inputs named `inputs` (kazkg.build.inputs.
+    Inputs.identity): `kazkg serve --reload` watches this to pick up a new build."""
+    path = _directory() / f"latest-{inputs}"
+    try:
+        if path.read_text(encoding="utf-8") == key:
+            return
+    except OSError:
+        pass
+    try:
+        write_atomic(path, key.encode("utf-8"))
+    except OSError:  # a read-only cache: nothing watches it then
+        pass
+
+
+def latest(inputs: str) -> str | None:
+    try:
+        return (_directory() / f"latest-{inputs}").read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
+
+
 def beside(key: str, name: str) -> Path:
     """Where something derived from the cached build `key` is kept (e.g. kazkg serve's
     Oxigraph copy): `name` should carry its own format version."""

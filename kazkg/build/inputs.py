@@ -98,6 +98,11 @@ class Inputs:
             digest.update(hashlib.sha256(path.read_bytes()).digest())
         return digest.hexdigest()
 
+    def identity(self) -> str:
+        """A short name for where these inputs are, not what they hold (the ontology file,
+        else the data files): a new build of the same folder has the same identity."""
+        anchor = [str(s.path) for s in self.ontology] or sorted(str(s.path) for s in self.data)
+        return hashlib.sha256("\n".join(anchor).encode("utf-8")).hexdigest()[:16]
 
     def data_version(self) -> str:
         """The version to cite: a hash of the data alone (each graph's name and bytes, the

@@ -84,16 +84,10 @@ def build(inputs: Inputs | None = None, *, use_cache: bool = True, infer: bool =
     started = time.perf_counter()
     key = inputs.fingerprint() + ("" if infer else "-asserted")
     if use_cache:
-        summary = cache.summary(key)
-        if summary is not None:
-            def load() -> Dataset:
-                hit = cache.load(key)
-                if hit is None:  # damaged since: built again
-                    return build(inputs, use_cache=False, infer=infer).dataset
-                return hit[0]
-
-            return Build(load, inputs, key, True, summary.get("seconds", {}),
-                         counts=summary.get("counts", {}))
+        found = cached(inputs, key)
+        if found is not None:
+            cache.mark_latest(inputs.identity(), key)
+            return found
     seconds: dict[str, float] = {}
 
     def timed(step, fn, *args):
@@ -125,7 +119,24 @@ def build(inputs: Inputs | None = None, *, use_cache: bool = True, infer: bool =
     if mirror.write_dataset(cache.beside(key, mirror.STORE), dataset):
         counts["union"] = mirror.union_count(cache.beside(key, mirror.STORE))
     cache.note(key, {"counts": counts})
+    cache.mark_latest(inputs.identity(), key)
     return Build(dataset, inputs, key, False, seconds, counts=counts)
+
+
+def cached(inputs: Inputs, key: str) -> Build | None:
+    """The cached build `key` of `inputs`, its dataset loaded when first asked for; None when
+    the cache holds no such entry."""
+    summary = cache.summary(key)
+    if summary is None:
+        return None
+
+    def load() -> Dataset:
+        hit = cache.load(key)
+        if hit is None:  # damaged since: built again
+            return build(inputs, use_cache=False, infer=not key.endswith("-asserted")).dataset
+        return hit[0]
+
+    return Build(load, inputs, key, True, summary.get("seconds", {}), counts=summary.get("counts", {}))
 
 
 def display_path(path) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph, URIRef
 
+from ..build import cache
 from ..errors import KazkgError, QueryError, QueryTimeout
 from ..formats import export, results
 from . import path, writes
@@ -60,6 +61,7 @@ class Handler:
         anything else (a bug) is raised, for the pool to report."""
         warnings.simplefilter("ignore")  # a library's warning is not the client's problem
         try:
+            self.switch(job.get("build"))
             self.served.own_store_handle()
             self.sync(job.get("log", ()))
             kind = job["kind"]
@@ -85,6 +87,22 @@ class Handler:
             return Answer(400, error="the request is nested too deeply to process")
         except StoreChanged as error:
             return Answer(503, error=str(error), retire=True)
+
+    def switch(self, key: str | None) -> None:
+        """Serve the cached build `key` from now on, if it is not the one served (kazkg serve
+        --reload names the build in every job)."""
+        if key is None or key == self.served.key:
+            return
+
+        def load():
+            hit = cache.load(key)
+            if hit is None:
+                raise StoreChanged(f"the build {key[:16]} is no longer in the cache")
+            return hit[0]
+
+        if cache.summary(key) is None:
+            raise StoreChanged(f"the build {key[:16]} is no longer in the cache")
+        self.served = Served.cached(load, key, in_memory=True)
 
     def sync(self, log) -> None:
         """Apply the writes this worker has not seen yet (only when updates are enabled)."""

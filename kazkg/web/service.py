@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -19,15 +20,18 @@ from flask import has_request_context, request
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF
 
-from ..build import cache, stats
+from ..build import cache, pipeline, stats
 from ..formats.files import write_atomic
 from ..namespaces import ONTOLOGY_GRAPH, SCHEMA
+from ..query import oxengine
 from ..query.jobs import Answer, Handler
 from ..query.served import Served
 from ..query.workers import Busy, JobTimeout, Pool, WorkerDied
 from .admission import LANE_SECONDS, Admission
 
 QUEUE_SECONDS = 5.0  # longest wait for a free worker before a fast 503
+RELOAD_SECONDS = 1.0  # how often --reload looks for a new build
+log = logging.getLogger("kazkg.web")
 
 
 class AnswerCache:
@@ -158,8 +162,10 @@ def _namespace(iri) -> str:
 
 class Service:
     def __init__(self, build, config: dict, start: bool = True):
-        """`build`: the kazkg.build.pipeline.Build to serve."""
+        """`build`: the kazkg.build.pipeline.Build to serve; with config["RELOAD"], each newer
+        build of the same inputs is served as soon as it is in the cache."""
         self.config = config
+        self.inputs, self.build_key = build.inputs, build.fingerprint
         self.base_version = build.build_id  # answers depend on the code too: ETags use this
         self.own_data = build.inputs.bundled  # kazkg's own data, or someone else's files
         self.files = [s.path.name for s in build.inputs.data]
@@ -200,6 +206,7 @@ class Service:
         timeout = timeout or self.config["QUERY_TIMEOUT"]
         if self.log:
             job = {**job, "log": tuple(self.log)}
+        job.setdefault("build", self.build_key)  # a worker serving another build switches
         job.setdefault("services", tuple(self.config["SERVICE_ALLOW"]))
         job.setdefault("limit", self.config["RESULT_LIMIT"])
         job.setdefault("max_bytes", self.config["ANSWER_LIMIT"])
@@ -243,7 +250,33 @@ class Service:
         self.pool = Pool(self.handler, size=self.config["WORKERS"],
                          memory_mb=self.config["WORKER_MEMORY_MB"], close_fds=close_fds)
         self.admission = Admission(self.pool.size)
+        self._closed = threading.Event()
+        if self.config.get("RELOAD"):  # after the fork: the pool's processes run no thread
+            threading.Thread(target=self._poll, daemon=True).start()
+
+    def _poll(self) -> None:
+        while not self._closed.wait(RELOAD_SECONDS):
+            self.reload()
+
+    def reload(self) -> bool:
+        """Serve the latest build of the inputs if it is a new one and whole in the cache:
+        requests under way finish on the build they started with, the next ones get the new
+        one (each worker switches when a job names it). True when it switched."""
+        key = cache.latest(self.inputs.identity())
+        if key is None or key == self.build_key:
+            return False
+        build = pipeline.cached(self.inputs, key)
+        found = oxengine.Mirror.from_cache(key) if build is not None else None
+        if found is None:  # not whole yet, or not a build that serving can open
+            return False
+        meta = Metadata.cached(build, found.store)
+        with self._write_lock:
+            self.meta, self.base_version, self.build_key = meta, build.build_id, key
+            self.cache.clear()
+        log.info("kazkg: now serving build %s (dataset version %s)", build.build_id, meta.version)
+        return True
 
     def close(self) -> None:
         if self.pool is not None:
+            self._closed.set()
             self.pool.close()
