@@ -18,8 +18,9 @@ from .query import catalog, jobs
 from .formats import export, results
 from .formats.files import silence_stdout, write_output, write_stdout
 from .tools import commands
+from .tools.report import print_build
 from .build import persist, stats
-from .build.inputs import bundled, data_source
+from .build.inputs import bundled
 from .errors import KazkgError
 from .namespaces import compact
 from .settings import SETTINGS, apply_options, check as check_settings, setting_options
@@ -67,37 +68,14 @@ def build(no_cache, store, watch):
     """Load, validate (SHACL) and infer (OWL-RL); print a summary."""
     started = time.perf_counter()
     result = api.build(use_cache=not no_cache)
-    _print_build(result, time.perf_counter() - started, store, no_cache)
+    print_build(result, time.perf_counter() - started, store, no_cache)
     if watch:
         import threading
         from .build.watch import watch as rebuild_on_save
         click.echo("watching for changes (Ctrl-C stops)", err=True)
-        rebuild_on_save(lambda made, seconds: _print_build(made, seconds, store, False),
+        rebuild_on_save(lambda made, seconds: print_build(made, seconds, store, False),
                         lambda error: click.echo(f"error: {error}", err=True),
                         threading.Event(), last=result.fingerprint)
-
-
-def _print_build(result, elapsed: float, store, no_cache: bool) -> None:
-    if store is not None and (no_cache or persist.fingerprint(store) != result.fingerprint):
-        persist.save(result.dataset, store, result.fingerprint)
-        click.echo(f"stored in {store}")
-    groups = stats.by_family({compact(g): n for g, n in result.triples_per_graph().items()})
-    rows = [(f"{g} ({len(c)} graphs)" if len(c) > 1 else g, sum(c)) for g, c in groups.items()]
-    rows += [("distinct triples (union)", result.union_count),
-             ("of which inferred", result.inferred_count)]
-    width = max(len(label) for label, _ in rows)
-    root, why = data_source()
-    click.echo(f"dataset version {result.version} ({'from cache' if result.from_cache else 'built'};"
-               f" cache key {result.build_id})")
-    click.echo(f"data from {root} ({why}; KAZKG_DATA_DIR chooses another folder)")
-    for label, count in rows:
-        click.echo(f"  {label.ljust(width)}  {count:>7,}")
-    if result.from_cache:
-        click.echo(f"time: {elapsed:.2f}s from the cache (a full build took "
-                   f"{result.seconds.get('total', 0):.2f}s; --no-cache rebuilds)")
-    else:
-        steps = ", ".join(f"{k} {v:.2f}s" for k, v in result.seconds.items())
-        click.echo(f"time: {steps}")
 
 
 @cli.command()

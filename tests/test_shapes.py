@@ -181,5 +181,16 @@ def test_sparql_constraints_on_oxigraph_report_what_pyshacl_reports_on_the_data(
                 graph.set((selector, OA.start, Literal(start.toPython() + 1)))
     found = check(broken, shapes)
     assert found == check(broken, shapes, on_oxigraph=False)
+    # and pyshacl alone, called as a user would, finds the same (focus, message, shape)s
+    from kazkg.build.validate import data_graph
+
+    def short(term) -> str:
+        return term.n3(broken.namespace_manager) if isinstance(term, URIRef) else str(term)
+
+    _, report, _ = validate(data_graph(broken), shacl_graph=shapes, inference="none")
+    plain = sorted((short(report.value(r, SH.focusNode)), str(report.value(r, SH.resultMessage)),
+                    short(report.value(r, SH.sourceShape)))
+                   for r in report.subjects(RDF.type, SH.ValidationResult))
+    assert plain == sorted((v.focus, v.message, v.shape) for v in found)
     assert {"Missing rdfs:label in language \"ru\"."} <= {v.message for v in found}
     assert any(v.shape.endswith("SelectorTextShape>") for v in found)

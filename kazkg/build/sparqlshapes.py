@@ -123,11 +123,19 @@ class DataStore:
         self.store = ox.Store()
         default, literals = ox.DefaultGraph(), set()
 
+        converted: dict = {}  # terms repeat: each is converted once
+
+        def term(value):
+            found = converted.get(value)
+            if found is None:
+                found = converted[value] = to_oxigraph(value)
+                if isinstance(value, Literal) and value.datatype is not None:
+                    literals.add(value)
+            return found
+
         def quads():
             for s, p, o in graph:
-                if isinstance(o, Literal) and o.datatype is not None:
-                    literals.add(o)
-                yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), default)
+                yield ox.Quad(term(s), term(p), term(o), default)
 
         self.store.bulk_extend(quads())
         self.originals = canonical_spellings(literals)

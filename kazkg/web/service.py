@@ -21,6 +21,8 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF
 
 from ..build import cache, pipeline, stats
+from ..build.inputs import bundled
+from ..errors import KazkgError
 from ..formats.files import write_atomic
 from ..namespaces import ONTOLOGY_GRAPH, SCHEMA
 from ..query import oxengine
@@ -256,7 +258,10 @@ class Service:
 
     def _poll(self) -> None:
         while not self._closed.wait(RELOAD_SECONDS):
-            self.reload()
+            try:
+                self.reload()
+            except (KazkgError, OSError) as error:  # e.g. a file being saved: try again
+                log.warning("kazkg: cannot take up the new build yet: %s", error)
 
     def reload(self) -> bool:
         """Serve the latest build of the inputs if it is a new one and whole in the cache:
@@ -265,13 +270,16 @@ class Service:
         key = cache.latest(self.inputs.identity())
         if key is None or key == self.build_key:
             return False
-        build = pipeline.cached(self.inputs, key)
+        # kazkg's own data is found again: a build may have files that the first did not
+        inputs = bundled(self.inputs.ontology[0].path.parent.parent) if self.inputs.bundled else self.inputs
+        build = pipeline.cached(inputs, key)
         found = oxengine.Mirror.from_cache(key) if build is not None else None
         if found is None:  # not whole yet, or not a build that serving can open
             return False
         meta = Metadata.cached(build, found.store)
         with self._write_lock:
             self.meta, self.base_version, self.build_key = meta, build.build_id, key
+            self.inputs, self.files = inputs, [s.path.name for s in inputs.data]
             self.cache.clear()
         log.info("kazkg: now serving build %s (dataset version %s)", build.build_id, meta.version)
         return True
