@@ -37,6 +37,8 @@ def test_wheel_carries_the_data(wheel):
         }
         assert expected and expected <= names, f"{folder}/ is not complete in the wheel"
     assert "kazkg/cli.py" in names
+    for lang in ("kk", "ru"):  # the pages' gettext catalogs, compiled
+        assert f"kazkg/web/translations/{lang}/LC_MESSAGES/messages.mo" in names
 
 
 def test_installed_wheel_works_from_any_directory(wheel, tmp_path):

@@ -10,7 +10,7 @@ from werkzeug.exceptions import BadRequest
 
 from .. import settings
 from ..errors import KazkgError
-from . import data, endpoint, errors, ontology, pages, resource, store, text
+from . import data, endpoint, errors, i18n, ontology, pages, resource, store, text
 from .service import Service
 
 log = logging.getLogger("kazkg.web")
@@ -53,6 +53,7 @@ def create_app(build=None, config: dict | None = None, start: bool = True) -> Fl
     app.register_blueprint(ontology.bp)  # /ontology
     app.register_blueprint(text.bp)  # /text: the reading edition
     errors.init_app(app)
+    i18n.init_app(app)  # the pages' language (Flask-Babel)
     app.before_request(_started)
     app.after_request(_headers)
     return app

@@ -22,7 +22,8 @@ from . import dcat
 from .about import about
 from .describe import dump_filenames
 from .lookup import cached, counts, names, select
-from .resource import LANGS, local, own_page
+from .i18n import page_lang as lang
+from .resource import local, own_page
 from . import search as finder
 
 bp = Blueprint("pages", __name__, static_folder="static", static_url_path="/static")
@@ -39,14 +40,8 @@ def compact_filter(iri) -> str:
 
 
 @bp.app_context_processor
-def language():
-    lang = request.args.get("lang", "en")
-    return {"lang": lang if lang in LANGS else "en", "q": request.args.get("q", ""), "about": about}
-
-
-def lang() -> str:
-    chosen = request.args.get("lang", "en")
-    return chosen if chosen in LANGS else "en"
+def search_box():
+    return {"q": request.args.get("q", ""), "about": about}
 
 
 @bp.route("/")

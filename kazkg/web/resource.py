@@ -36,20 +36,14 @@ from .errors import error_response
 from .lookup import is_iri, names, resource_rows
 from .readable import readable
 from . import atlas
+from .i18n import LANGS, page_lang  # noqa: F401  (LANGS: used by the ontology page too)
 
 bp = Blueprint("resource", __name__)
 
 SUFFIXES = {f.extension: f for f in PAGE_FORMATS}  # /resource/x.ttl and so on
-LANGS = ("kk", "ru", "en")
 # Views that may show a kind of resource their own way (the reading edition shows sentences):
 # each takes (iri, path, alternates) and returns a page, or None for a resource not its kind.
 PAGE_VIEWS: list = []
-
-
-def page_lang() -> str:
-    """The language a page is shown in (?lang=kk, ru or en; English otherwise)."""
-    chosen = request.args.get("lang", "en")
-    return chosen if chosen in LANGS else "en"
 
 
 def local(iri) -> str:

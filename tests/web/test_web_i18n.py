@@ -1,0 +1,98 @@
+"""The pages' language (Flask-Babel, kazkg/web/i18n.py): chosen by ?lang=, kept in a cookie,
+else Accept-Language; the gettext catalogs complete for kk and ru and their .mo current."""
+
+from __future__ import annotations
+
+import gettext
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+WEB = Path(__file__).resolve().parents[2] / "kazkg" / "web"
+HTML = {"Accept": "text/html"}
+
+
+@pytest.fixture(scope="module")
+def app(built):
+    from kazkg.web import create_app
+
+    application = create_app(built, {"WORKERS": 1, "QUERY_TIMEOUT": 20.0})
+    yield application
+    application.extensions["kazkg"].close()
+
+
+def texts_in_the_code() -> set[str]:
+    method_map = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(str(WEB), method_map):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_every_text_is_translated_and_compiled(lang):
+    po_path = WEB / "translations" / lang / "LC_MESSAGES" / "messages.po"
+    with po_path.open("rb") as po:
+        catalog = read_po(po, locale=lang)
+    translated = {}
+    for message in catalog:
+        if not message.id:
+            continue
+        key = message.id if isinstance(message.id, str) else message.id[0]
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings) and "fuzzy" not in message.flags, f"{po_path}: {key!r} is not translated"
+        translated[key] = strings[0]
+    missing = texts_in_the_code() - set(translated)
+    assert not missing, f"{po_path} lacks {sorted(missing)} (see kazkg/web/i18n.py: pybabel update)"
+    # The .mo beside it is what the server reads: compiled from this .po, not an older one.
+    with (po_path.with_suffix(".mo")).open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+    for key, text in translated.items():
+        if isinstance(text, str) and "%" not in key:
+            assert compiled.gettext(key) == text, f"{po_path.with_suffix('.mo')} is older than the .po: pybabel compile"
+
+
+def test_lang_parameter_then_cookie_then_accept_language(app):
+    client = app.test_client()
+    body = client.get("/", headers=HTML).get_data(as_text=True)
+    assert '<html lang="en">' in body and ">Timeline<" in body
+    response = client.get("/?lang=ru", headers=HTML)
+    assert '<html lang="ru">' in response.get_data(as_text=True)
+    assert ">Хронология<" in response.get_data(as_text=True)
+    assert "kazkg_lang=ru" in response.headers["Set-Cookie"]
+    assert {"Accept-Language", "Cookie"} <= set(response.headers["Vary"].replace(" ", "").split(","))
+    kept = client.get("/timeline", headers=HTML).get_data(as_text=True)  # the cookie keeps it
+    assert '<html lang="ru">' in kept
+    assert '<html lang="kk">' in client.get("/map?lang=kk", headers=HTML).get_data(as_text=True)
+    assert '<html lang="kk">' in client.get("/map", headers=HTML).get_data(as_text=True)
+    fresh = app.test_client()
+    spoken = fresh.get("/", headers={**HTML, "Accept-Language": "kk-KZ,kk;q=0.9,ru;q=0.8"})
+    assert '<html lang="kk">' in spoken.get_data(as_text=True) and "Set-Cookie" not in spoken.headers
+    asked = fresh.get("/?lang=en", headers={**HTML, "Accept-Language": "ru"})
+    assert '<html lang="en">' in asked.get_data(as_text=True)
+    unknown = app.test_client().get("/?lang=fr", headers={**HTML, "Accept-Language": "ru"})
+    assert '<html lang="ru">' in unknown.get_data(as_text=True) and "Set-Cookie" not in unknown.headers
+
+
+def test_data_labels_follow_the_language(app):
+    client = app.test_client()
+    assert "<h1 lang=\"kk\">Өскемен</h1>" in client.get("/resource/oskemen?lang=kk", headers=HTML).get_data(as_text=True)
+    assert "<h1 lang=\"kk\">Өскемен</h1>" in client.get("/resource/oskemen", headers=HTML).get_data(as_text=True)
+    other = app.test_client().get("/resource/oskemen", headers={**HTML, "Accept-Language": "ru"})
+    assert "<h1 lang=\"ru\">Усть-Каменогорск</h1>" in other.get_data(as_text=True)
+
+
+def test_language_links_keep_the_other_parameters(app):
+    body = app.test_client().get("/timeline?sector=x&lang=en", headers=HTML).get_data(as_text=True)
+    assert 'href="/timeline?sector=x&amp;lang=kk"' in body
+
+
+def test_python_texts_are_translated(app):
+    from kazkg.web.i18n import _
+
+    with app.test_request_context("/?lang=ru"):
+        assert _("Search") == "Поиск"
+    with app.test_request_context("/?lang=kk"):
+        assert _("Search") == "Іздеу"
