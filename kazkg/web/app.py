@@ -10,7 +10,7 @@ from werkzeug.exceptions import BadRequest
 
 from .. import settings
 from ..errors import KazkgError
-from . import data, endpoint, errors, i18n, ontology, pages, resource, store, text
+from . import browse, data, endpoint, errors, i18n, mapview, ontology, pages, resource, store, text, timeline
 from .service import Service
 
 log = logging.getLogger("kazkg.web")
@@ -49,6 +49,9 @@ def create_app(build=None, config: dict | None = None, start: bool = True) -> Fl
     app.register_blueprint(store.bp)
     app.register_blueprint(data.bp)
     app.register_blueprint(pages.bp)  # pages for people: /, /browse, /search, /timeline, /map
+    app.register_blueprint(browse.bp)  # /browse
+    app.register_blueprint(timeline.bp)  # /timeline
+    app.register_blueprint(mapview.bp)  # /map
     app.register_blueprint(resource.bp)  # /resource/<slug> and /graph/<name>
     app.register_blueprint(ontology.bp)  # /ontology
     app.register_blueprint(text.bp)  # /text: the reading edition

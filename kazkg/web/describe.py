@@ -9,12 +9,13 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from ..namespaces import BASE, bind_prefixes
+from ..namespaces import BASE, PREFIXES, bind_prefixes
 from ..formats.negotiation import RDF_FORMATS, RESULT_FORMATS
 from .service import Metadata
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
 DATASET_IRI = URIRef(BASE + "dataset")
 DUMP_NAME = "kazkg"
 
@@ -29,6 +30,7 @@ def _graph() -> Graph:
     bind_prefixes(graph)
     graph.bind("sd", SD)
     graph.bind("void", VOID)
+    graph.bind("sh", SH)
     return graph
 
 
@@ -41,6 +43,15 @@ def service_description(meta: Metadata, endpoint: str, update: bool) -> Graph:
     if update:
         graph.add((service, SD.supportedLanguage, SD.SPARQL11Update))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    # The prefixes a query may use without declaring them, as SHACL declares prefixes.
+    graph.add((service, DCTERMS.description, Literal(
+        "Queries may use the prefixes given by sh:declare without PREFIX lines; a PREFIX line in "
+        "the query takes precedence.", lang="en")))
+    for prefix, namespace in PREFIXES.items():
+        declaration = BNode(f"prefix-{prefix}")
+        graph.add((service, SH.declare, declaration))
+        graph.add((declaration, SH.prefix, Literal(prefix)))
+        graph.add((declaration, SH.namespace, Literal(namespace, datatype=XSD.anyURI)))
     for fmt in RESULT_FORMATS + RDF_FORMATS:
         if fmt.format_iri:  # https://www.w3.org/ns/formats/
             graph.add((service, SD.resultFormat, URIRef(fmt.format_iri)))

@@ -42,6 +42,7 @@ def query(operation: protocol.Operation):
     if cached is not None:
         return cached
     job = {"kind": "query", "text": operation.text, "base": endpoint_url(),
+           "project_prefixes": True,  # kazkg:, kzr:, schema:, ... need no PREFIX line (README)
            "default_graphs": operation.default_graphs, "named_graphs": operation.named_graphs,
            "accept": accept, "format": operation.format}
     return respond(service().run(job, cache_key=key), etag)

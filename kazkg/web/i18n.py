@@ -6,7 +6,7 @@ same choice picks the data's labels. `_()` works in templates and in Python.
 
 The catalogs: kazkg/web/translations/{kk,ru}/LC_MESSAGES/messages.po, compiled to the .mo
 beside them (committed, so an installed wheel carries them). After changing a text:
-    pybabel extract -F kazkg/web/babel.cfg -o kazkg/web/translations/messages.pot kazkg/web
+    pybabel extract -F kazkg/web/babel.cfg -k _l -o kazkg/web/translations/messages.pot kazkg/web
     pybabel update -i kazkg/web/translations/messages.pot -d kazkg/web/translations
     (translate the new entries)  pybabel compile -d kazkg/web/translations
 tests/web/test_web_i18n.py checks that every text has both translations and the .mo are current.
@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Flask, g, request
-from flask_babel import Babel, gettext, lazy_gettext, ngettext  # noqa: F401  (re-exported)
+from flask_babel import Babel, format_number, gettext, lazy_gettext  # noqa: F401  (re-exported)
 
 LANGS = ("kk", "ru", "en")
 DEFAULT = "en"
@@ -49,6 +49,7 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=page_lang, default_translation_directories=str(TRANSLATIONS))
     app.context_processor(lambda: {"lang": page_lang(), "langs": LANGS})
     app.add_template_global(lang_url)
+    app.add_template_global(format_number)  # 14,543 in English, 14 543 in kk and ru
     app.after_request(_keep)
 
 

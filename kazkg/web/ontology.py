@@ -15,20 +15,28 @@ from ..formats.negotiation import PAGE, PAGE_FORMATS, NotAcceptable, best_match
 from .answers import not_modified, respond, service
 from .errors import error_response
 from .lookup import cached, names, select
+from .i18n import lazy_gettext as _l
 from .resource import LANGS, SUFFIXES, alternates, link_header, local
 
 bp = Blueprint("ontology", __name__)
 
 KINDS = (  # (rdf:type, heading) in the order of the page
-    (OWL.Class, "Classes"), (OWL.ObjectProperty, "Object properties"),
-    (OWL.DatatypeProperty, "Datatype properties"), (OWL.AnnotationProperty, "Annotation properties"),
+    (OWL.Class, _l("Classes")), (OWL.ObjectProperty, _l("Object properties")),
+    (OWL.DatatypeProperty, _l("Datatype properties")), (OWL.AnnotationProperty, _l("Annotation properties")),
 )
 RELATIONS = (
-    (RDFS.subClassOf, "Subclass of"), (OWL.equivalentClass, "Equivalent to"),
-    (OWL.disjointWith, "Disjoint with"), (RDFS.subPropertyOf, "Subproperty of"),
-    (OWL.equivalentProperty, "Equivalent property"), (OWL.inverseOf, "Inverse of"),
-    (RDFS.domain, "Domain"), (RDFS.range, "Range"), (OWL.propertyChainAxiom, "Property chain"),
-    (RDFS.seeAlso, "See also"),
+    (RDFS.subClassOf, _l("Subclass of")), (OWL.equivalentClass, _l("Equivalent to")),
+    (OWL.disjointWith, _l("Disjoint with")), (RDFS.subPropertyOf, _l("Subproperty of")),
+    (OWL.equivalentProperty, _l("Equivalent property")), (OWL.inverseOf, _l("Inverse of")),
+    (RDFS.domain, _l("Domain")), (RDFS.range, _l("Range")), (OWL.propertyChainAxiom, _l("Property chain")),
+    (RDFS.seeAlso, _l("See also")),
+)
+HEADER = (  # the ontology's own metadata shown at the top
+    (OWL.versionInfo, _l("version")), (OWL.versionIRI, _l("version IRI")),
+    (URIRef("http://purl.org/dc/terms/license"), _l("license")),
+    (URIRef("http://purl.org/dc/terms/created"), _l("created")),
+    (URIRef("http://purl.org/vocab/vann/preferredNamespacePrefix"), _l("prefix")),
+    (URIRef("http://purl.org/vocab/vann/preferredNamespaceUri"), _l("namespace")),
 )
 
 
@@ -87,7 +95,7 @@ def page() -> Response:
         sections.append((heading, members))
     body = render_template(
         "ontology.html", header=header, sections=sections, terms=everything, names=nm,
-        local=local, compact=compact, by_lang=by_lang, langs=LANGS, relations=RELATIONS,
+        local=local, compact=compact, by_lang=by_lang, langs=LANGS, relations=RELATIONS, header_rows=HEADER,
         RDFS=RDFS, SKOS=SKOS, RDF=RDF, OWL=OWL, ontology_iri=ONTOLOGY_IRI,
         alternates=alternates("/ontology"), str=str, is_iri=lambda t: isinstance(t, URIRef))
     response = Response(body, mimetype="text/html")

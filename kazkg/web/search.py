@@ -58,6 +58,7 @@ class Hit:
     iri: str
     score: float
     matched: str  # the label that matched best
+    matched_lang: str = ""  # its language tag
 
 
 MAX_CHARS = 100  # longer search terms are refused: no name in the data is near that long
@@ -71,6 +72,7 @@ class Label:
     bonus: float  # a historical (alternative) name ranks just below a current one
     key: str
     words: tuple
+    lang: str = ""
 
 
 def index(names) -> dict[str, list[Label]]:
@@ -78,9 +80,9 @@ def index(names) -> dict[str, list[Label]]:
     once per dataset instead of once per search."""
     found = {}
     for iri in set(names.labels) | set(names.alt):
-        texts = [(text, 0.0) for text in names.labels.get(iri, {}).values()]
-        texts += [(str(alt), -1.0) for alt in names.alt.get(iri, [])]
-        found[iri] = [Label(text, bonus, key(text), tuple(words(text))) for text, bonus in texts]
+        texts = [(text, 0.0, lang) for lang, text in names.labels.get(iri, {}).items()]
+        texts += [(str(alt), -1.0, alt.language or "") for alt in names.alt.get(iri, [])]
+        found[iri] = [Label(text, bonus, key(text), tuple(words(text)), lang) for text, bonus, lang in texts]
     return found
 
 
@@ -132,16 +134,16 @@ def search(query: str, labels: dict[str, list[Label]], types, limit: int = 50) -
     matcher.set_seq2(query_key)
     hits = []
     for iri, candidates in labels.items():
-        best, matched = 0.0, ""
+        best, matched, matched_lang = 0.0, "", ""
         for label in candidates:
             value = score(query_key, query_words, label, matcher)
             if value and value + label.bonus > best:
-                best, matched = value + label.bonus, label.text
+                best, matched, matched_lang = value + label.bonus, label.text, label.lang
         if best > 0:
             # Things people look for (places, enterprises, events) before the records about them.
             if _is_record(types.get(iri, set())):
                 best -= 20
-            hits.append(Hit(iri, best, matched))
+            hits.append(Hit(iri, best, matched, matched_lang))
     hits.sort(key=lambda h: (-h.score, len(h.matched), h.iri))
     return hits[:limit]
 

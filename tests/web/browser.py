@@ -3,6 +3,7 @@ browser tests: every request it makes is logged, and nothing may leave 127.0.0.1
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -13,6 +14,8 @@ from urllib.parse import urlsplit
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+# axe-core, from the npm lock in .ci/npm (.ci/run installs it): read from disk, never fetched.
+AXE = Path(__file__).resolve().parents[2] / ".ci" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--no-first-run", "--disable-dev-shm-usage", "--window-size=1366,1000",
@@ -39,6 +42,7 @@ class Browser:
         options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
         self.driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
         self.driver.set_page_load_timeout(60)
+        self.driver.set_script_timeout(60)
         self.requests: list[str] = []
 
     def console_errors(self) -> list[str]:
@@ -59,11 +63,51 @@ class Browser:
         return [u for u in urls if urlsplit(u).scheme not in LOCAL_SCHEMES
                 and urlsplit(u).hostname != "127.0.0.1"]
 
-    def screenshot(self, name: str) -> Path:
+    def screenshot(self, name: str, full: bool = False) -> Path:
+        """The viewport (or with `full`, the whole page) as tests/artifacts/NAME.png."""
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
-        self.driver.save_screenshot(str(path))
+        if not full:
+            self.driver.save_screenshot(str(path))
+            return path
+        width, height = self.driver.execute_script(
+            "return [Math.max(document.documentElement.scrollWidth, window.innerWidth),"
+            " document.documentElement.scrollHeight]")
+        shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {
+            "format": "png", "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": width, "height": min(height, 12000), "scale": 1}})
+        path.write_bytes(base64.b64decode(shot["data"]))
         return path
+
+    def viewport(self, width: int, height: int = 900) -> None:
+        """Lay pages out at exactly `width` CSS pixels (as a phone or a desktop would)."""
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+
+    def reset(self, width: int) -> None:
+        """Forget the kept language (the cookie) and lay pages out `width` pixels wide."""
+        self.driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        self.viewport(width)
+
+    def overflow(self) -> int:
+        """How many CSS pixels the page is wider than the window (0: no page-level scrolling)."""
+        return self.driver.execute_script(
+            "return Math.max(0, document.documentElement.scrollWidth - window.innerWidth)")
+
+    def axe(self, impacts=("serious", "critical")) -> list[dict]:
+        """axe-core's violations of these impacts on the current page (axe is injected from
+        the local file; WebDriver's scripts are not bound by the page's CSP)."""
+        if not self.driver.execute_script("return !!window.axe"):
+            self.driver.execute_script(AXE.read_text(encoding="utf-8"))
+        result = self.driver.execute_async_script(
+            "var done = arguments[arguments.length - 1];"
+            "axe.run(document, {resultTypes: ['violations']})"
+            ".then(function (r) { done(r.violations); }, function (e) { done({error: String(e)}); });")
+        if isinstance(result, dict):
+            raise RuntimeError(f"axe-core failed: {result['error']}")
+        return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+                 "nodes": [n["target"] for n in v["nodes"]][:5]}
+                for v in result if v["impact"] in impacts]
 
     def quit(self):
         try:

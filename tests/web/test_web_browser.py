@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from tests.web.browser import Browser, available
+from tests.web.browser import AXE, Browser, available
 
 pytestmark = pytest.mark.slow
 
@@ -25,16 +25,10 @@ def site(bundled_server):
     return bundled_server
 
 
-@pytest.fixture(scope="module")
-def browser():
-    b = Browser()
-    yield b
-    b.quit()
-
-
 @pytest.fixture
 def page(browser, site):
     """The browser, checked after each test: no console errors, no request to another host."""
+    browser.reset(1366)  # each test starts at a desktop width, in the default language
     browser.console_errors()
     browser.drain_requests()
     yield browser
@@ -64,7 +58,8 @@ def test_home_then_an_example_query_shows_rows(page, site):
     page.screenshot("home")
     css(d, "header nav a[href='/sparql']")[0].click()
     wait(d, lambda d: css(d, ".yasqe .CodeMirror"))
-    assert "PREFIX kzr:" in d.execute_script("return kazkgYasgui.getTab().getQuery()")
+    start = d.execute_script("return kazkgYasgui.getTab().getQuery()")
+    assert "PREFIX" not in start and "kazkg:" in start  # the endpoint predeclares the prefixes
     button = [b for b in css(d, "button.example") if b.get_attribute("data-name") == "places-on-the-map"][0]
     assert "Places with coordinates" in button.text
     button.click()
@@ -161,3 +156,40 @@ def test_timeline_and_map(page, site):
     d.get(site.url + "ontology")
     assert css(d, "section.term#Enterprise")
     page.screenshot("ontology")
+
+
+def run_query(d, text):
+    d.execute_script("kazkgYasgui.getTab().setQuery(arguments[0]); kazkgYasgui.getTab().query();", text)
+
+
+def test_query_page_errors_and_wide_results(page, site):
+    d = page.driver
+    d.get(site.url + "sparql")
+    wait(d, lambda d: css(d, ".yasqe .CodeMirror"))
+    # A query without PREFIX lines runs: the endpoint knows the project's prefixes.
+    run_query(d, "SELECT ?e ?label WHERE { ?e a kazkg:Enterprise ; rdfs:label ?label } LIMIT 5")
+    wait(d, lambda d: len(css(d, ".yasr table tbody tr")) == 5)
+    # A syntax error: a message with its place, the place marked in the editor, no raw JSON.
+    run_query(d, "SELECT ?s WHERE {\n  ?s nope:p ?o }")
+    message = wait(d, lambda d: css(d, ".query-error-message"))[0]
+    assert "line 2, column 6" in message.text and "nope:" in message.text
+    assert '"error"' not in message.text and "{" not in message.text.split("nope:")[0]
+    assert css(d, ".query-error-mark")
+    page.screenshot("query-error")
+    logged = page.console_errors()  # the browser logs the 400 itself; nothing else may be there
+    assert all("status of 400" in line for line in logged), logged
+    # Wide results: long labels wrap inside their cells, the table scrolls in its own box,
+    # never the page, and no cell hides part of its text.
+    run_query(d, "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER (STRLEN(STR(?o)) > 150) } LIMIT 20")
+    wait(d, lambda d: len(css(d, ".yasr table tbody tr")) >= 5)
+    for width in (400, 1400):
+        page.viewport(width)
+        assert page.overflow() == 0, f"the page scrolls sideways at {width}px"
+        clipped = d.execute_script(
+            "return Array.from(document.querySelectorAll('.yasr table tbody td')).filter("
+            "function (td) { return td.scrollWidth > td.clientWidth + 1 || td.scrollHeight > td.clientHeight + 1; }).length")
+        assert clipped == 0, f"{clipped} result cells cut at {width}px"
+        page.screenshot(f"query-wide-{width}", full=True)
+        if AXE.exists():
+            violations = page.axe()
+            assert not violations, "\n".join(str(v) for v in violations)

@@ -7,7 +7,7 @@ import gettext
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 WEB = Path(__file__).resolve().parents[2] / "kazkg" / "web"
@@ -26,7 +26,8 @@ def app(built):
 def texts_in_the_code() -> set[str]:
     method_map = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
     found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(str(WEB), method_map):
+    keywords = {**DEFAULT_KEYWORDS, "_l": None}  # lazy_gettext, imported as _l
+    for _file, _line, message, _comments, _context in extract_from_dir(str(WEB), method_map, keywords=keywords):
         found.add(message if isinstance(message, str) else message[0])
     return found
 

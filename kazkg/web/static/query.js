@@ -1,6 +1,7 @@
-/* The query page: YASGUI (vendored, no other host), the project's prefixes, the catalog as
-   one-click examples, the query kept in the URL fragment (#query=...), links to resource
-   pages and download links. */
+/* The query page: YASGUI (vendored, no other host), the project's prefixes (predeclared by
+   the endpoint), the catalog as one-click examples, the query kept in the URL fragment
+   (#query=...), links to resource pages, download links, and errors shown as a message with
+   their place in the query marked. */
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("kazkg-config").textContent);
@@ -23,6 +24,81 @@
   });
 
   function tab() { return yasgui.getTab(); }
+
+  // A 400 from the endpoint carries {"error": {"message", "line", "column"}}: show the message
+  // (not the raw JSON) and mark the spot in the editor.
+  var marked = null;
+  function format(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (all, name) { return values[name]; });
+  }
+  function renderError(summary) {
+    var error = null;
+    try { error = JSON.parse(summary.text).error; } catch (e) { error = null; }
+    var box = document.createElement("div");
+    box.className = "query-error-message";
+    var head = document.createElement("strong");
+    head.textContent = config.texts.error + " ";
+    box.appendChild(head);
+    if (!error) {
+      box.appendChild(document.createTextNode(format(config.texts.failed, { status: summary.status || "?" })));
+      return box;
+    }
+    var message = String(error.message || "");
+    if (error.line) {
+      var where = format(config.texts.position, { line: error.line, column: error.column || 1 });
+      var link = document.createElement("button");
+      link.type = "button";
+      link.className = "error-place";
+      link.textContent = where;
+      link.title = config.texts.at;
+      link.addEventListener("click", function () { show(error.line, error.column); });
+      box.appendChild(link);
+      box.appendChild(document.createTextNode(": "));
+      message = message.replace(/^line \d+, column \d+: /, "");
+      show(error.line, error.column);
+    }
+    var text = document.createElement("span");
+    text.textContent = message;
+    box.appendChild(text);
+    return box;
+  }
+  function show(line, column) {
+    var editor = tab().getYasqe();
+    if (!editor) { return; }
+    if (marked) { marked.clear(); }
+    var from = { line: line - 1, ch: Math.max(0, (column || 1) - 1) };
+    var to = { line: line - 1, ch: from.ch + 1 };
+    if (editor.getLine(from.line) !== undefined && from.ch >= editor.getLine(from.line).length) {
+      from.ch = Math.max(0, editor.getLine(from.line).length - 1);
+      to.ch = from.ch + 1;
+    }
+    marked = editor.markText(from, to, { className: "query-error-mark" });
+    editor.setCursor(from);
+  }
+
+  // YASGUI's own controls, made readable to assistive technology.
+  function label() {
+    document.querySelectorAll("#yasgui textarea").forEach(function (t) {
+      if (!t.getAttribute("aria-label")) { t.setAttribute("aria-label", "SPARQL"); }
+    });
+    document.querySelectorAll("#yasgui input:not([aria-label])").forEach(function (input) {
+      input.setAttribute("aria-label", input.getAttribute("placeholder") || config.endpoint);
+    });
+    document.querySelectorAll("#yasgui select:not([aria-label])").forEach(function (select) {
+      select.setAttribute("aria-label", config.texts.rows);
+    });
+    document.querySelectorAll("#yasgui .CodeMirror-scroll:not([tabindex])").forEach(function (el) {
+      el.setAttribute("tabindex", "0");
+    });
+  }
+  // The tab sets YASR's error renderers (a warning about mixed content); ours comes after it.
+  tab().getYasr().config.errorRenderers = (tab().getYasr().config.errorRenderers || []).concat([renderError]);
+  // YASGUI re-throws a failed request after drawing it; the page shows the error, so the
+  // promise's rejection is handled here rather than left to the console.
+  window.addEventListener("unhandledrejection", function (event) {
+    var reason = event.reason;
+    if (reason instanceof Error && /^\{\s*"error"/.test(reason.message)) { event.preventDefault(); }
+  });
   var initial = fromFragment();
   tab().setQuery(initial || config.default_query);
 
@@ -63,9 +139,10 @@
       a.removeAttribute("target");
     });
   }
-  new MutationObserver(function () { localise(document.getElementById("yasgui")); })
+  new MutationObserver(function () { localise(document.getElementById("yasgui")); label(); })
     .observe(document.getElementById("yasgui"), { childList: true, subtree: true });
 
+  label();
   if (initial) { tab().query(); }
   window.kazkgYasgui = yasgui;
 })();

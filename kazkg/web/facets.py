@@ -1,0 +1,140 @@
+"""The facet index behind /browse: for every resource of the dataset, its classes, sectors,
+places (and the regions those places belonged to, with the years), its years and the kinds
+of source that state something about it. Built once per dataset version from five SELECTs on
+the worker pool (kazkg.web.lookup), then filtered in Python: a page view costs no query.
+
+Facets, as portals such as the Sampo ones offer them: choosing a value narrows the list; each
+facet's counts are those of the items the *other* choices leave, so they say what choosing
+that value would give.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from ..namespaces import KAZKG
+from .lookup import cached, names, select
+
+FACETS = ("class", "sector", "place", "period", "source")
+SECTORS = """SELECT DISTINCT ?x ?sector WHERE {
+  ?x kazkg:inSector|((kazkg:involves|kazkg:about|kazkg:appliesTo)/kazkg:inSector) ?sector }"""
+PLACES = """SELECT DISTINCT ?x ?place WHERE {
+  ?x kazkg:place|kazkg:locatedIn|kazkg:memberPlace|((kazkg:involves|kazkg:about|kazkg:appliesTo)/(kazkg:locatedIn|kazkg:place)) ?place
+  FILTER (isIRI(?place)) }"""
+MEMBERSHIPS = """SELECT ?place ?region ?from ?to WHERE {
+  ?m a kazkg:AdministrativeMembership ; kazkg:memberPlace ?place ; kazkg:memberOf ?region .
+  OPTIONAL { ?m kazkg:hasTime ?t . OPTIONAL { ?t time:hasBeginning/time:inXSDgYear ?b }
+             OPTIONAL { ?t time:hasEnd/time:inXSDgYear ?e } }
+  BIND (xsd:integer(SUBSTR(STR(?b), 1, 4)) AS ?from)
+  BIND (xsd:integer(SUBSTR(STR(?e), 1, 4)) AS ?to) }"""
+SOURCES = """SELECT DISTINCT ?x ?kind ?from WHERE {
+  GRAPH ?g { ?x ?p ?o } FILTER (isIRI(?x))
+  ?g a kazkg:Assertion . OPTIONAL { ?g prov:wasDerivedFrom ?from }
+  BIND (IF(EXISTS { ?g a kazkg:EditorialAssertion }, "editorial",
+        IF(EXISTS { ?g prov:wasDerivedFrom/a kazkg:Sentence }, "text", "public")) AS ?kind) }"""
+UNDATED = "undated"  # kzr:date-undated: the source gives no date
+PERIODS = (("before-1956", -10_000, 1955), ("1956-1959", 1956, 1959), ("1960s", 1960, 1969),
+           ("1970s", 1970, 1979), ("1980s", 1980, 1989), ("after-1989", 1990, 10_000))
+
+
+@dataclass
+class Entry:
+    iri: str
+    values: dict = field(default_factory=lambda: defaultdict(set))  # facet -> its values
+
+
+@dataclass
+class Region:
+    region: str
+    start: int | None
+    end: int | None
+
+    def holds(self, start: int, end: int) -> bool:
+        """Whether the membership's years overlap start..end."""
+        return (self.start is None or self.start <= end) and (self.end is None or self.end >= start)
+
+
+@dataclass
+class Index:
+    entries: dict[str, Entry]
+    regions: dict[str, list[Region]]  # place -> the regions it was in, with the years
+
+
+def index() -> Index:
+    def compute():
+        nm = names()
+        entries: dict[str, Entry] = {}
+        for iri, types in nm.types.items():
+            kinds = {t for t in types if t.startswith(str(KAZKG))}
+            if kinds:
+                entries[iri] = Entry(iri)
+                entries[iri].values["class"] = kinds
+        for row in select(SECTORS):
+            if str(row["x"]) in entries:
+                entries[str(row["x"])].values["sector"].add(str(row["sector"]))
+        regions = defaultdict(list)
+        for row in select(MEMBERSHIPS):
+            regions[str(row["place"])].append(Region(
+                str(row["region"]), int(row["from"]) if row.get("from") is not None else None,
+                int(row["to"]) if row.get("to") is not None else None))
+        spans, undated = _spans()
+        for iri, (start, end) in spans.items():
+            if iri in entries:
+                entries[iri].values["period"] = ({UNDATED} if iri in undated else
+                                                 {name for name, a, b in PERIODS if start <= b and end >= a})
+        places = defaultdict(set)
+        for row in select(PLACES):
+            places[str(row["x"])].add(str(row["place"]))
+        for iri, entry in entries.items():
+            here = set(places.get(iri, ()))
+            if str(KAZKG.Place) in entry.values["class"]:
+                here.add(iri)
+            start, end = spans.get(iri, (-10_000, 10_000))
+            for place in list(here):  # the regions the place was in, in the item's years
+                here.update(r.region for r in regions.get(place, ()) if r.holds(start, end))
+            entry.values["place"] = here
+        for row in select(SOURCES):
+            if str(row["x"]) in entries:
+                kind = str(row["kind"])
+                value = kind if kind != "public" else "public:" + (urlsplit(str(row.get("from") or "")).hostname or "?")
+                entries[str(row["x"])].values["source"].add(value)
+        return Index(entries, dict(regions))
+    return cached("facets", compute)
+
+
+def _spans() -> tuple[dict[str, tuple[int, int]], set[str]]:
+    """Each dated item's first and last year; and the items the source gives no date for."""
+    rows = select("""SELECT ?x ?from ?to ?p WHERE { ?x kazkg:hasTime ?time .
+  OPTIONAL { ?time kazkg:datePrecision ?p }
+  OPTIONAL { ?time time:inXSDgYear ?exact } OPTIONAL { ?time time:hasBeginning/time:inXSDgYear ?b }
+  OPTIONAL { ?time time:hasEnd/time:inXSDgYear ?e }
+  BIND (xsd:integer(SUBSTR(STR(COALESCE(?exact, ?b)), 1, 4)) AS ?from)
+  BIND (xsd:integer(SUBSTR(STR(COALESCE(?exact, ?e)), 1, 4)) AS ?to) }""")
+    spans, undated = {}, set()
+    for row in rows:
+        start = int(row["from"]) if row.get("from") is not None else -10_000
+        end = int(row["to"]) if row.get("to") is not None else 10_000
+        if (start, end) != (-10_000, 10_000):
+            spans.setdefault(str(row["x"]), (start, end))
+        if str(row.get("p") or "").endswith("/date-undated"):
+            undated.add(str(row["x"]))
+    return spans, undated
+
+
+def matching(entries, chosen: dict[str, str], leave_out: str | None = None) -> list[Entry]:
+    """The entries that have every chosen value (except the facet `leave_out`)."""
+    return [e for e in entries.values()
+            if all(value in e.values.get(facet, ()) for facet, value in chosen.items() if facet != leave_out)]
+
+
+def counts(entries, chosen: dict[str, str]) -> dict[str, Counter]:
+    """{facet: Counter(value -> how many items choosing it would give)}."""
+    out = {}
+    for facet in FACETS:
+        counter = Counter()
+        for entry in matching(entries, chosen, leave_out=facet):
+            counter.update(entry.values.get(facet, ()))
+        out[facet] = counter
+    return out
