@@ -24,6 +24,16 @@ PERIOD_NAMES = {"before-1956": _l("before 1956"), "1956-1959": "1956–1959", "1
                 "1970s": _l("the 1970s"), "1980s": _l("the 1980s"), "after-1989": _l("after 1989"),
                 UNDATED: _l("undated in the source")}
 SOURCE_NAMES = {"text": _l("the source text"), "editorial": _l("editorial readings")}
+# Records about things (graphs, mentions, dates, names, memberships) come after the things
+# people look for (enterprises, places, events, policies, statistics), in the list and in the
+# class facet: /browse used to open on 122 assertion graphs.
+RECORDS = {"Assertion", "EditorialAssertion", "Mention", "Year", "Period", "Geometry", "NameUse",
+           "AdministrativeMembership", "WorkingTranslation", "EditorialStatement", "Identification",
+           "Sentence", "Paragraph", "SourceDocument", "SourceConflict"}
+
+
+def is_record(types) -> bool:
+    return any(t.rsplit("#", 1)[-1] in RECORDS for t in types)
 
 
 def chosen_values() -> dict[str, str]:
@@ -42,7 +52,8 @@ def browse():
     nm, lang = names(), page_lang()
     idx = index()
     chosen = chosen_values()
-    found = sorted(matching(idx.entries, chosen), key=lambda e: nm.label(e.iri, lang).casefold())
+    found = sorted(matching(idx.entries, chosen),
+                   key=lambda e: (is_record(e.values["class"]), nm.label(e.iri, lang).casefold()))
     pages = max(1, -(-len(found) // PAGE_SIZE))
     number = min(page_number(), pages)
     shown = found[(number - 1) * PAGE_SIZE: number * PAGE_SIZE]
@@ -73,7 +84,8 @@ def browse():
         if facet == "period":
             values.sort(key=lambda v: order.get(v[0], 99))
         else:
-            values.sort(key=lambda v: (-v[1], value_name(facet, v[0]).casefold()))
+            values.sort(key=lambda v: (facet == "class" and is_record((v[0],)), -v[1],
+                                       value_name(facet, v[0]).casefold()))
         facets.append((facet, HEADINGS[facet], values))
     return render_template("browse.html", facets=facets, chosen=chosen, found=found, shown=shown,
                            number=number, pages=pages, url=url, value_name=value_name,

@@ -11,7 +11,7 @@ the list below. `?names=soviet` shows the names in use in 1975 (see `soviet_name
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from flask import Blueprint, render_template, request
@@ -105,19 +105,20 @@ def soviet_names() -> dict[str, dict[str, str]]:
     with a period) counts where its period holds 1975; else, for something renamed after 1975
     that has exactly one undated former name, that name. Others keep their present name."""
     def compute():
-        dated, undated = defaultdict(dict), defaultdict(lambda: defaultdict(set))
+        dated, undated = defaultdict(lambda: defaultdict(Counter)), defaultdict(lambda: defaultdict(set))
         for row in select(NAMES_IN_TIME):
             iri, name = str(row["x"]), row["name"]
             lang = (name.language or "").lower()
             if str(row.get("dated")).lower() == "true":
                 start = int(row["from"]) if row.get("from") is not None else -10_000
                 end = int(row["to"]) if row.get("to") is not None else 10_000
-                if start <= SOVIET_YEAR <= end:
-                    dated[iri].setdefault(lang, str(name))
+                if start <= SOVIET_YEAR <= end:  # sources may differ: the name most attest
+                    dated[iri][lang][str(name)] += 1
             else:
                 undated[iri][lang].add(str(name))
         renamed_later = {str(r["x"]) for r in select(RENAMED) if int(str(r["year"])[:4]) > SOVIET_YEAR}
-        out = {iri: dict(by_lang) for iri, by_lang in dated.items()}
+        out = {iri: {lang: max(c, key=lambda n: (c[n], n)) for lang, c in by_lang.items()}
+               for iri, by_lang in dated.items()}
         for iri in renamed_later - set(out):
             if undated.get(iri) and all(len(v) == 1 for v in undated[iri].values()):
                 out[iri] = {lang: next(iter(v)) for lang, v in undated[iri].items()}

@@ -110,10 +110,11 @@ def _warm(app: Flask) -> None:
     kazkg.web.admission. A lookup refused here (LookupFailed: busy, over the time limit) is
     simply run again by the first page, which says what is wrong. A bug is not caught: the
     thread ends with its traceback in the server log (threading.excepthook)."""
-    from . import lookup, pages
+    from . import facets, lookup, mapview, timeline
 
     with app.app_context():
-        for compute in (lookup.names, lookup.counts, pages.timeline_items, pages.markers):
+        for compute in (lookup.names, lookup.counts, timeline.items, mapview.markers,
+                        mapview.soviet_names, facets.index):
             try:
                 compute()
             except lookup.LookupFailed:

@@ -25,6 +25,17 @@ def app(private_cache):
     application.extensions["kazkg"].close()
 
 
+@pytest.fixture(scope="session")
+def bundled_app(built):
+    """The bundled dataset in-process, for the page tests (each test makes its own client, so
+    no language choice kept in a cookie leaks from one test into another)."""
+    from kazkg.web import create_app
+
+    application = create_app(built, {"WORKERS": 2, "QUERY_TIMEOUT": 20.0})
+    yield application
+    application.extensions["kazkg"].close()
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

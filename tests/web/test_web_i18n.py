@@ -15,12 +15,8 @@ HTML = {"Accept": "text/html"}
 
 
 @pytest.fixture(scope="module")
-def app(built):
-    from kazkg.web import create_app
-
-    application = create_app(built, {"WORKERS": 1, "QUERY_TIMEOUT": 20.0})
-    yield application
-    application.extensions["kazkg"].close()
+def app(bundled_app):
+    return bundled_app
 
 
 def texts_in_the_code() -> set[str]:
@@ -97,3 +93,30 @@ def test_python_texts_are_translated(app):
         assert _("Search") == "Поиск"
     with app.test_request_context("/?lang=kk"):
         assert _("Search") == "Іздеу"
+
+
+def test_the_ontology_defines_every_term_in_three_languages():
+    """Each class and property has its definition in kk, ru and en; the ontology says that
+    the kk and ru ones are working translations."""
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import OWL, RDF, SKOS
+
+    from kazkg.namespaces import KAZKG, ONTOLOGY_IRI
+
+    ontology = Graph().parse(Path(__file__).resolve().parents[2] / "ontology" / "kazkg.ttl")
+    terms = {s for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+             for s in ontology.subjects(RDF.type, kind) if str(s).startswith(str(KAZKG))}
+    assert len(terms) > 100
+    for term in terms:
+        languages = {d.language for d in ontology.objects(term, SKOS.definition)}
+        assert {"kk", "ru", "en"} <= languages, (term, languages)
+    notes = {n.language: str(n) for n in ontology.objects(URIRef(ONTOLOGY_IRI), SKOS.editorialNote)}
+    assert "working translations" in notes.get("en", "") and {"kk", "ru"} <= set(notes)
+
+
+def test_ontology_page_shows_the_definitions_in_the_page_language(app):
+    body = app.test_client().get("/ontology?lang=ru", headers=HTML).get_data(as_text=True)
+    section = body[body.index('id="Enterprise"'):]
+    section = section[:section.index("</section>")]
+    assert "Промышленное предприятие" in section
+    assert section.index('lang="ru">Промышленное') < section.index('lang="en">An industrial')

@@ -21,7 +21,8 @@ PAGES = ["/", "/browse", f"/browse?class={ENTERPRISE}", "/browse?period=1970s&pa
 NAMES = {"kazkg", "sparql", "iri", "trig", "void", "dcat", "csv", "tsv", "json", "rdf", "owl", "xml",
          "turtle", "yasgui", "sha", "construct", "describe", "prefix", "mit", "zazuko", "select",
          "natural", "earth", "admin", "topojson", "skos", "editorialnote", "world", "atlas", "shymkent",
-         "chimkent", "alma", "ata", "ust", "kamenogorsk", "geosparql", "html", "ttl", "jsonld"}
+         "chimkent", "alma", "ata", "ust", "kamenogorsk", "geosparql", "html", "ttl", "jsonld",
+         "wikidata", "linked", "places", "web", "annotation"}  # standards the definitions cite
 DATA_LINK = re.compile(r"^(/resource/|/graph/|/ontology|/browse\?|/timeline\?|/map\?|/download/|https?:)")
 SKIPPED = {"script", "style", "code", "pre", "option", "textarea"}
 ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
@@ -55,8 +56,9 @@ class Text(HTMLParser):
 
 def english_words(text: str) -> list[str]:
     words = []
+    text = re.sub(r"«[^«»]{1,40}»", " ", text)  # a name cited in quotation marks
     for token in text.split():
-        if any(mark in token for mark in (":", "/", ".", "@", "_", "#", "=")) and not token.endswith((".", ":")):
+        if any(mark in token.strip("()[]{}.,;:!?«»“”'\"") for mark in (":", "/", ".", "@", "_", "#", "=", "<")):
             continue  # an IRI, a prefixed name, a file or a host
         for word in re.findall(r"[A-Za-z]{3,}", token):
             if word.lower() not in NAMES:
@@ -65,12 +67,8 @@ def english_words(text: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def app(built):
-    from kazkg.web import create_app
-
-    application = create_app(built, {"WORKERS": 2, "QUERY_TIMEOUT": 20.0})
-    yield application
-    application.extensions["kazkg"].close()
+def app(bundled_app):
+    return bundled_app
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
