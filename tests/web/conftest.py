@@ -42,17 +42,6 @@ def client(app):
 
 
 @pytest.fixture(scope="session")
-def bundled_app(built):
-    """An in-process app on the bundled dataset (the pages' own data). Tests that look at the
-    pages' language make their own clients of it, with cookies."""
-    from kazkg.web import create_app
-
-    application = create_app(built, {"WORKERS": 2, "QUERY_TIMEOUT": 20.0})
-    yield application
-    application.extensions["kazkg"].close()
-
-
-@pytest.fixture(scope="session")
 def site(bundled_app):
     """A test client of bundled_app, shared by the page tests. It keeps no cookies, so a
     test's ?lang=kk does not become the kept language of the tests after it."""

@@ -23,8 +23,8 @@ def test_factory_defaults(app):
     assert app.config["RESULT_LIMIT"] == settings.get("result_limit")
     assert app.config["BODY_LIMIT"] == settings.get("body_limit") == app.config["MAX_CONTENT_LENGTH"]
     assert app.config["ENABLE_UPDATE"] is False and app.config["SERVICE_ALLOW"] == ()
-    assert {bp for bp in app.blueprints} == {"endpoint", "store", "data", "pages", "resource", "ontology",
-                                             "text"}
+    assert {bp for bp in app.blueprints} == {"endpoint", "store", "data", "pages", "browse", "timeline",
+                                             "mapview", "resource", "ontology", "text"}
 
 
 def test_every_server_setting_is_documented():
