@@ -94,6 +94,10 @@ def parse(text: str, project_prefixes: bool = False, base: str | None = None) ->
     known = PREFIXES if project_prefixes else {}
     undeclared_prefix(tree, known, text)
     grouping.check(tree, text)
+    if tree[1].name == "DescribeQuery" and dict.get(tree[1], "var") is None:
+        # rdflib's algebra cannot plan DESCRIBE * (a TypeError inside it): a 400, not a 500
+        raise QueryError("DESCRIBE * is not supported: name what to describe, e.g. "
+                         "DESCRIBE ?s WHERE { ?s a kazkg:Enterprise }")
     return sparql.algebra.translateQuery(tree, base=base, initNs=known)
 
 

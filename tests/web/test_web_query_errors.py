@@ -45,3 +45,9 @@ def test_rdflibs_own_failure_is_a_500_that_shows_nothing_inside(client):
     body = r.get_data(as_text=True)
     assert "Cannot eval" not in body and "Traceback" not in body
     assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200  # still up
+
+
+def test_describe_star_is_a_400_that_says_what_to_write(client):
+    """rdflib's algebra cannot plan DESCRIBE * (the fuzzer found the 500)."""
+    r = client.get("/sparql", query_string={"query": "DESCRIBE *"})
+    assert r.status_code == 400 and "DESCRIBE ?s WHERE" in error(r)["message"]
