@@ -16,13 +16,15 @@ import pytest
 ENTERPRISE = quote("https://w3id.org/kazkg/ontology#Enterprise", safe="")
 PAGES = ["/", "/browse", f"/browse?class={ENTERPRISE}", "/browse?period=1970s&page=1",
          "/search?q=Almaty", "/search?q=Chimkent", "/timeline", "/map", "/map?names=soviet",
-         "/ontology", "/sparql", "/resource/no-such-thing"]
+         "/ontology", "/sparql", "/resource/no-such-thing", "/text", "/resource/shymkent",
+         "/resource/industry-1956-1985-p2-s3", "/resource/plenum-1956", "/resource/karaganda-metallurgical-combine"]
 # Names of standards, formats and tools, written the same in every language.
 NAMES = {"kazkg", "sparql", "iri", "trig", "void", "dcat", "csv", "tsv", "json", "rdf", "owl", "xml",
          "turtle", "yasgui", "sha", "construct", "describe", "prefix", "mit", "zazuko", "select",
          "natural", "earth", "admin", "topojson", "skos", "editorialnote", "world", "atlas", "shymkent",
          "chimkent", "alma", "ata", "ust", "kamenogorsk", "geosparql", "html", "ttl", "jsonld",
-         "wikidata", "linked", "places", "web", "annotation"}  # standards the definitions cite
+         "wikidata", "linked", "places", "web", "annotation",  # standards the definitions cite
+         "who", "first", "conferences", "formalorganization"}  # a gazetteer's name; W3C ORG's class without labels
 DATA_LINK = re.compile(r"^(/resource/|/graph/|/ontology|/browse\?|/timeline\?|/map\?|/download/|https?:)")
 SKIPPED = {"script", "style", "code", "pre", "option", "textarea"}
 ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
