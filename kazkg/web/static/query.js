@@ -19,7 +19,9 @@
     persistenceId: null,
     populateFromUrl: false,
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: config.endpoint }]; } },
-    yasqe: { autocompleters: ["variables", "prefixes"] },
+    // YASQE's own check knows only the PREFIX lines in the text, and the endpoint predeclares
+    // the project's prefixes: the server's answer names a real error with its place instead.
+    yasqe: { autocompleters: ["variables", "prefixes"], syntaxErrorCheck: false },
     yasr: { pluginOrder: ["table", "response"], defaultPlugin: "table", prefixes: config.prefix_map }
   });
 
@@ -74,6 +76,40 @@
     }
     marked = editor.markText(from, to, { className: "query-error-mark" });
     editor.setCursor(from);
+  }
+
+  // YASGUI's own words (it has no translations of its own): exact labels and a few counts,
+  // replaced with the page's language as YASGUI draws them.
+  var ui = config.ui || {};
+  var patterns = (ui.patterns || []).map(function (p) { return [new RegExp("^" + p[0] + "$"), p[1]]; });
+  function translated(text) {
+    var trimmed = text.trim();
+    if (!trimmed) { return null; }
+    if (Object.prototype.hasOwnProperty.call(ui.exact || {}, trimmed)) { return text.replace(trimmed, ui.exact[trimmed]); }
+    for (var i = 0; i < patterns.length; i++) {
+      var match = patterns[i][0].exec(trimmed);
+      if (match) {
+        return text.replace(trimmed, patterns[i][1].replace(/\$(\d)/g, function (all, n) { return match[Number(n)]; }));
+      }
+    }
+    return null;
+  }
+  function translateUi(root) {
+    if (!ui.exact) { return; }
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, null);
+    var node;
+    while ((node = walker.nextNode())) {
+      if (node.parentElement && node.parentElement.closest(".CodeMirror, .dataTable tbody")) { continue; }
+      var text = translated(node.nodeValue);
+      if (text !== null && text !== node.nodeValue) { node.nodeValue = text; }
+    }
+    root.querySelectorAll("[title], [placeholder], [aria-label]").forEach(function (el) {
+      ["title", "placeholder", "aria-label"].forEach(function (name) {
+        var value = el.getAttribute(name);
+        var text = value && translated(value);
+        if (text !== null && text !== undefined && text !== value) { el.setAttribute(name, text); }
+      });
+    });
   }
 
   // YASGUI's own controls, made readable to assistive technology.
@@ -139,10 +175,11 @@
       a.removeAttribute("target");
     });
   }
-  new MutationObserver(function () { localise(document.getElementById("yasgui")); label(); })
+  new MutationObserver(function () { var root = document.getElementById("yasgui"); localise(root); label(); translateUi(root); })
     .observe(document.getElementById("yasgui"), { childList: true, subtree: true });
 
   label();
+  translateUi(document.getElementById("yasgui"));
   if (initial) { tab().query(); }
   window.kazkgYasgui = yasgui;
 })();
