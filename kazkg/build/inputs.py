@@ -140,9 +140,10 @@ def bundled(root: Path | None = None) -> Inputs:
     graph_dir = root / "graph"
     if not ontology_file.is_file():
         raise InputError(ontology_file, "the ontology file is missing")
-    data = tuple(
-        Source(path, graph_name(graph_dir, path)) for path in sorted(graph_dir.rglob("*.ttl"))
-    )
+    # in Path order (by parts), but compared as strings: at 100x (15,600 files) comparing and
+    # relativising Path objects took a second and a half of every `kazkg query`
+    found = sorted((tuple(p.relative_to(graph_dir).parts), p) for p in graph_dir.rglob("*.ttl"))
+    data = tuple(Source(path, KZG["/".join(parts)[:-len(path.suffix)]]) for parts, path in found)
     if not data:
         raise InputError(graph_dir, "no .ttl files found")
     shapes = root / "ontology" / SHAPES_FILE
