@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 
-def compare(folder: Path, reference: bool = False, owlrl: bool = True) -> dict:
+def compare(folder: Path, reference: bool = False, lean: bool = True) -> dict:
     import owlrl
     from rdflib import Graph
 
@@ -27,8 +27,8 @@ def compare(folder: Path, reference: bool = False, owlrl: bool = True) -> dict:
     asserted = {t for g in dataset.graphs() if g.identifier != INFERRED_GRAPH for t in g}
     row: dict = {"asserted": len(asserted)}
     results = {}
-    runs = [("kazkg", None)] + ([("owlrl-lean", reason.LeanSemantics)] if owlrl else [])
-    if reference and owlrl:
+    runs = [("kazkg", None)] + ([("owlrl-lean", reason.LeanSemantics)] if lean else [])
+    if reference and lean:
         runs.append(("owlrl", owlrl.OWLRL_Semantics))
     for name, semantics in runs:
         started = time.perf_counter()
@@ -38,9 +38,9 @@ def compare(folder: Path, reference: bool = False, owlrl: bool = True) -> dict:
     closure.compute(asserted)
     row["kazkg closure alone s"] = round(time.perf_counter() - started, 2)
     row["inferred"] = len(results["kazkg"])
-    if owlrl:
+    if lean:
         row["same as owlrl-lean"] = results["owlrl-lean"] == results["kazkg"]
-    if reference and owlrl:
+    if reference and lean:
         row["same as owlrl"] = results["owlrl"] == results["kazkg"]
     try:
         import reasonable

@@ -266,7 +266,7 @@ def main(argv=None) -> None:
         folder = generate(workdir / f"x{factor}", factor)
         if args.infer_only:
             row = {"factor": factor, **reasoners.compare(folder, args.reference,
-                                                         owlrl=factor <= args.owlrl_up_to)}
+                                                         lean=factor <= args.owlrl_up_to)}
         else:
             row = {"factor": factor, **measure(folder, workdir / f"cache-x{factor}",
                                                queries=not args.no_queries,
