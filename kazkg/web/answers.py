@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 
 from flask import Response, current_app, g, request
 from rdflib import Graph
@@ -68,9 +69,11 @@ def respond(answer: Answer, etag: str | None = None) -> Response:
     return response
 
 
-def rdf_response(graph: Graph, key: tuple, page=None) -> Response:
+def rdf_response(graph: Graph | Callable[[], Graph], key: tuple, page=None) -> Response:
     """A small graph (service description, VoID) in the negotiated RDF format; with `page`
-    (a function giving the HTML answer), a browser gets that instead."""
+    (a function giving the HTML answer), a browser gets that instead. `graph` may be a
+    function: it is then called only once the answer is known to be needed (not for a 406,
+    a page or a 304), since VoID sizes and checksums every dump the first time."""
     try:
         fmt = best_match(request.headers.get("Accept"), RDF_FORMATS,
                          tuple(request.args.getlist("format")), page=page is not None)
@@ -82,6 +85,8 @@ def rdf_response(graph: Graph, key: tuple, page=None) -> Response:
     cached = not_modified(etag)
     if cached is not None:
         return cached
+    if callable(graph):
+        graph = graph()
     return respond(Answer(200, fmt.media_type, serialize_graph(graph, fmt.name)), etag)
 
 

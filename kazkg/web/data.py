@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, redirect, request
 from werkzeug.exceptions import NotFound
 
 from .answers import not_modified, rdf_response, respond, service
@@ -19,9 +19,15 @@ bp = Blueprint("data", __name__)
 def void():
     svc = service()
     root = current_app.config["PUBLIC_URL"]  # never the Host header: a client could forge it
-    graph = void_description(svc.meta, root, about().title)
-    dcat.describe(graph, root, svc.meta, svc.data_version)
-    return rdf_response(graph, ("void", root))
+
+    def description():
+        graph = void_description(svc.meta, root, about().title)
+        dcat.describe(graph, root, svc.meta, svc.data_version)
+        return graph
+
+    # A browser (the footer's VoID link) is sent to the page that describes the dataset and
+    # its downloads for people; RDF clients get VoID and DCAT.
+    return rdf_response(description, ("void", root), page=lambda: redirect("/#downloads", 303))
 
 
 @bp.route("/download/<filename>")
