@@ -1,26 +1,35 @@
-"""The guard: a query may not reach outside the dataset. This is the one place that decides.
+"""The guard: what a query may do here. This is the one place that decides.
 
-A SERVICE clause is refused unless its endpoint is on the allow-list (setting service_allow),
-and LOAD (an update) always. The check reads rdflib's algebra of the parsed query, so it sees
-through comments, strings and \\u escapes. Parsing with rdflib is slow, though, so a query whose
-text cannot hold a SERVICE (`may_reach_out` is False: no "service" anywhere in it, even in a
-comment, and no \\u escape, which SPARQL decodes before parsing) needs no parse to pass; a
-false alarm only costs that parse. Engines that would call a SERVICE themselves (Oxigraph's)
-take only queries that cannot reach out.
+1. A query may not reach outside the dataset. A SERVICE clause is refused unless its endpoint
+   is on the allow-list (setting service_allow), and LOAD (an update) always. The check reads
+   rdflib's algebra of the parsed query, so it sees through comments, strings and \\u escapes.
+   Parsing with rdflib is slow, though, so a query whose text cannot hold a SERVICE
+   (`may_reach_out` is False: no "service" anywhere in it, even in a comment, and no \\u
+   escape, which SPARQL decodes before parsing) needs no parse to pass; a false alarm only
+   costs that parse. Engines that would call a SERVICE themselves (Oxigraph's) take only
+   queries that cannot reach out.
+2. A query may not be so large or so deep that an engine dies of it (`check_shape`, read from
+   the tokens before any parser sees the text). Oxigraph's parser and evaluator recurse once
+   per operator, pattern and bracket: a FILTER of 10,000 `||`, 10,000 UNIONs or 3,000 nested
+   braces overflow a worker's stack and kill it with a segfault (pyoxigraph 0.5; 1,000 of each
+   were fine), and rdflib needs minutes to parse them (2,000 `||`: 17 s). Strings, IRIs and
+   comments are skipped, and neither the commas of IN (...) lists and function arguments nor
+   anything inside a VALUES block counts: a long list of values builds no deep algebra.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 
 from ..errors import QueryError
-from .syntax import walk
+from .syntax import memo, walk
 
 _MAY_REACH_OUT = re.compile(r"service|\\u", re.IGNORECASE)
+MAX_WEIGHT = 1000  # operators, patterns, keywords and brackets in one query
+MAX_DEPTH = 100    # brackets nested in one another
 
 
-@functools.lru_cache(maxsize=1024)
+@memo(maxsize=1024)
 def may_reach_out(text: str) -> bool:
     return _MAY_REACH_OUT.search(text) is not None
 
@@ -33,3 +42,68 @@ def check(algebra, allowed_services: tuple[str, ...] = ()) -> None:
                              "that is not on its allow-list")
         if node.name == "Load":
             raise QueryError("LOAD is not allowed: kazkg never fetches documents")
+
+
+_TOKEN = re.compile(r"""
+    (?P<skip> \#[^\n]*                                   # a comment
+      | <[^<>"{}|^`\\\x00-\x20]*>                        # an IRI
+      | '''(?:[^'\\]|\\.|'(?!''))*'''  | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+      | '(?:[^'\\\n]|\\.)*'  | "(?:[^"\\\n]|\\.)*"       # strings
+      | [?$]\w+ )                                        # a variable
+    | (?P<word> [\w:%\\-]+(?:\.[\w:%\\-]+)* )            # names, numbers, keywords
+    | (?P<open> [({\[] ) | (?P<close> [)}\]] )
+    | (?P<op> \|\| | && | != | <= | >= | [.;,/|^!+*=<>-] )
+    """, re.VERBOSE | re.DOTALL)
+_KEYWORDS = {"UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "GRAPH", "SERVICE", "SELECT",
+             "EXISTS", "VALUES"}
+
+
+@memo(maxsize=256)
+def measure(text: str) -> tuple[int, int]:
+    """(weight, depth) of a query or update: its operators, patterns, keywords and brackets,
+    and its deepest nesting of brackets."""
+    weight = deepest = 0
+    stack: list[str] = []
+    values = None  # the depth of the VALUES block being read (-1: before its brace)
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "open":
+            stack.append(match.group())
+            deepest = max(deepest, len(stack))
+            if values == -1 and match.group() == "{":
+                values = len(stack)
+            weight += values is None
+        elif kind == "close":
+            if stack:
+                stack.pop()
+            if values is not None and values > len(stack):
+                values = None
+        elif values is not None:
+            continue  # a VALUES block's rows weigh nothing
+        elif kind == "word":
+            word = match.group().upper()
+            weight += word in _KEYWORDS
+            if word == "VALUES":
+                values = -1
+        elif kind == "op":
+            # A comma lists objects in a group (one more pattern), arguments inside ( ).
+            if match.group() != "," or (stack and stack[-1] != "("):
+                weight += 1
+    return weight, deepest
+
+
+def check_shape(text: str, update: bool = False) -> None:
+    """Refuse (QueryError, a 400) a query or `update` too large or too deep for the engines to
+    survive (rdflib's parser takes 6 s for an INSERT DATA of 1,000 triples, and minutes for
+    10,000: bulk data goes through the Graph Store protocol, which pyoxigraph parses)."""
+    weight, depth = measure(text)
+    what = "update" if update else "query"
+    if depth > MAX_DEPTH:
+        raise QueryError(f"the {what} nests brackets {depth} deep; kazkg evaluates at most "
+                         f"{MAX_DEPTH} levels")
+    if weight > MAX_WEIGHT:
+        hint = ("; send many triples with the Graph Store protocol instead (POST /store?graph=IRI)"
+                if update else "")
+        raise QueryError(f"the {what} has {weight:,} operators, patterns and brackets "
+                         f"(||, &&, UNION, FILTER, '.', ...); kazkg evaluates at most "
+                         f"{MAX_WEIGHT:,} in one {what}{hint}")

@@ -5,8 +5,9 @@ write it.
 
 rdflib stays the reference: the engine declines what it could not answer the same way, and
 the next engine (rdflib's) runs it. That is the case for anything that could reach outside
-the dataset or that the two engines define differently (SERVICE, FROM, DESCRIBE, SPARQL 1.2,
-an explicit protocol dataset, a changed dataset), and for every syntax error, so that error
+the dataset or that the two engines define differently (SERVICE, FROM, DESCRIBE, GROUP_CONCAT,
+SPARQL 1.2, an explicit protocol dataset, a changed dataset, a function Oxigraph does not know),
+and for every syntax error, so that error
 messages and their positions stay rdflib's. tests/test_oxengine.py checks that both engines
 give the same answers on every catalog query.
 
@@ -32,10 +33,13 @@ from ..build import cache, mirror as layout
 from ..errors import QueryError
 from .engines import Declined, Evaluation, Scope, graph_of
 from .sparql import Prepared
+from .syntax import memo
 from ..formats.terms import to_rdflib
 
 # What the two engines define differently (a false alarm only costs speed): rdflib answers it.
-_DIFFERENT = re.compile(r"(?<![?$\w:])(FROM|DESCRIBE)(?![\w:-])", re.IGNORECASE)
+# GROUP_CONCAT: Oxigraph leaves it unbound as soon as one value is not a string (an IRI, a
+# number), where rdflib concatenates their strings, as users of other stores expect.
+_DIFFERENT = re.compile(r"(?<![?$\w:])(FROM|DESCRIBE|GROUP_CONCAT)(?![\w:-])", re.IGNORECASE)
 # SPARQL 1.2 (triple terms, directional literals): rdflib refuses it, so Oxigraph must too
 _NEWER = re.compile(r"<<|(?<![?$\w:])(TRIPLE|isTRIPLE|SUBJECT|PREDICATE|OBJECT|STRLANGDIR|"
                     r"LANGDIR|hasLANG|hasLANGDIR)\s*\(", re.IGNORECASE)
@@ -156,6 +160,8 @@ class OxigraphEngine:
                 ox.Variable(name): ox.NamedNode(iri) for name, iri in scope.bindings} or None)
         except (SyntaxError, ValueError, OSError):
             raise Declined from None  # rdflib reports it, with its own message and position
+        except RuntimeError:  # e.g. an unknown function: rdflib evaluates it as SPARQL says
+            raise Declined from None
         mirror = self.mirror
         if isinstance(found, ox.QueryBoolean):
             return Evaluation("ASK", lambda: bool(found),
@@ -178,7 +184,7 @@ class OxigraphEngine:
 _rdflib_term = functools.lru_cache(maxsize=1 << 18)(to_rdflib)
 
 
-@functools.lru_cache(maxsize=1024)
+@memo(maxsize=1024)
 def _defined_differently(text: str) -> bool:
     return bool(_DIFFERENT.search(_COMMENT.sub("", text)) or _NEWER.search(text))
 

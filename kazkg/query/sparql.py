@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from ..errors import QueryError
 from ..namespaces import PREFIXES, sparql_prologue
 from . import guard
-from .syntax import field, position, walk
+from .syntax import field, memo, position, walk
 
 if TYPE_CHECKING:
     from rdflib.plugins.sparql.sparql import Query, Update
@@ -67,6 +67,7 @@ def _rdflib_sparql():
 def prepare(text: str, base: str | None = None, project_prefixes: bool = False,
             services: tuple[str, ...] = ()) -> Prepared:
     """The query, guarded: QueryError if it may not run here (see kazkg.query.guard)."""
+    guard.check_shape(text)  # before any parser: a huge query can kill one, or take minutes
     prepared = Prepared(text, base, project_prefixes, tuple(services))
     if prepared.may_reach_out:
         guard.check(prepared.parsed.algebra, prepared.services)
@@ -78,7 +79,7 @@ def form(query: "Query") -> str:
     return query.algebra.name.replace("Query", "").upper()
 
 
-@functools.lru_cache(maxsize=512)  # a pure function of its arguments: the cache holds no state
+@memo(maxsize=512)  # a pure function of its arguments: the cache holds no state
 def parse(text: str, project_prefixes: bool = False, base: str | None = None) -> "Query":
     from pyparsing import ParseException
 
@@ -105,6 +106,7 @@ def parse_update(text: str, base: str | None = None) -> "Update":
     """rdflib's parse of a SPARQL Update, guarded: QueryError as for queries."""
     from pyparsing import ParseException
 
+    guard.check_shape(text, update=True)
     sparql = _rdflib_sparql()
     try:
         tree = sparql.parser.parseUpdate(text)

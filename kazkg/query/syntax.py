@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import re
+
+SMALL_TEXT = 8192  # characters: a memo keeps no query text longer than this
+
+
+def memo(maxsize: int):
+    """functools.lru_cache for a function of one query text (and hashable extras), keeping
+    only texts of at most SMALL_TEXT characters: 1,000 unique 500 KB queries must not leave
+    500 MB behind in a worker; a long text costs its (linear) work again instead."""
+    def decorate(fn):
+        cached = functools.lru_cache(maxsize=maxsize)(fn)
+
+        @functools.wraps(fn)
+        def call(text: str, *args):
+            return cached(text, *args) if len(text) <= SMALL_TEXT else fn(text, *args)
+        call.cache_clear = cached.cache_clear
+        return call
+    return decorate
 
 
 def walk(node):

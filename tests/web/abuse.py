@@ -112,6 +112,17 @@ class Prober:
         assert not late, f"probes not answered in time: {late} of {len(self.results)}"
 
 
+def under_probe(port: int, attacker, clients: int) -> None:
+    """Run `attacker(n)` in `clients` threads to their end while a Prober probes; check it."""
+    threads = [threading.Thread(target=attacker, args=(n,)) for n in range(clients)]
+    with Prober(port) as prober:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    prober.check()
+
+
 def memory_mb(pid: int) -> float:
     """Resident memory of `pid` and its descendants, in MiB (shared pages counted once per
     process: an upper bound)."""

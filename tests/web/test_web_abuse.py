@@ -14,7 +14,7 @@ import time
 import pytest
 
 from tests.web.abuse import (Prober, connect, exchange, full, get, memory_mb, probe,  # noqa: F401
-                             query_path, status_of, temporary_files)
+                             query_path, status_of, temporary_files, under_probe)
 from tests.web.support import PROTOCOL_DATA, RUNAWAY, Server
 
 pytestmark = [pytest.mark.abuse, pytest.mark.slow]  # real servers
@@ -136,13 +136,7 @@ def test_16_clients_searching_with_the_longest_terms(target, full):
             statuses.append(status_of(exchange(target.port, get(f"/search?q={terms}{n}"),
                                                f"127.0.2.{n + 1}")))
 
-    threads = [threading.Thread(target=searcher, args=(n,)) for n in range(16)]
-    with Prober(target.port) as prober:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    prober.check()
+    under_probe(target.port, searcher, 16)
     assert statuses and set(statuses) <= {200, 429, 503}, set(statuses)
 
 
@@ -280,7 +274,8 @@ def small_workers(private_cache):
     srv.stop()
 
 
-HUNGRY = ("SELECT (STRLEN(GROUP_CONCAT(CONCAT(STR(?s), STR(?o), STR(?c), STR(?f)))) AS ?n) "
+# Oxigraph's engine keeps every distinct string it has seen (GROUP_CONCAT would go to rdflib)
+HUNGRY = ("SELECT (COUNT(DISTINCT CONCAT(STR(?s), STR(?o), STR(?c), STR(?f), STR(?i), STR(?l))) AS ?n) "
           "{ ?s ?p ?o . ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o2 }")
 
 

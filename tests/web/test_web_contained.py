@@ -1,6 +1,6 @@
-"""What a hostile client or hostile data cannot do: paste text into the SPARQL of a page,
-turn an IRI into a script link or an open redirect, frame a page, or make the server
-describe itself under another host's name. Each test uses a real
+"""What a hostile client or hostile data cannot do: crash or kill a query worker, paste text
+into the SPARQL of a page, turn an IRI into a script link or an open redirect, frame a page,
+or make the server describe itself under another host's name. Each test uses a real
 `kazkg serve` on 127.0.0.1."""
 
 from __future__ import annotations
@@ -33,6 +33,72 @@ def health(srv) -> dict:
 def ask(srv, text: str, headers=JSON):
     return request(srv.url, "POST", "sparql", body=text,
                    headers={**headers, "Content-Type": "application/sparql-query"})
+
+
+# --- engine errors ---------------------------------------------------------------------------
+
+def test_an_unknown_function_is_an_error_inside_the_query_not_a_dead_worker(hostile):
+    before = health(hostile)["workers_replaced"]
+    unbound = ask(hostile, "SELECT ?x WHERE { BIND (<urn:nofunc>(1) AS ?x) }")
+    assert unbound.status == 200 and unbound.json()["results"]["bindings"] == [{}]
+    filtered = ask(hostile, "SELECT ?s WHERE { ?s ?p ?o FILTER (<urn:nofunc>(?o)) }")
+    assert filtered.status == 200 and filtered.json()["results"]["bindings"] == []
+    kept = ask(hostile, "SELECT ?s (<urn:nofunc>(?o) AS ?y) WHERE { ?s ?p ?o } LIMIT 1")
+    assert kept.json()["results"]["bindings"][0].keys() == {"s"}
+    assert health(hostile)["workers_replaced"] == before
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT ?o WHERE { ?s ?p ?o FILTER (" + " || ".join(f"?o = {i}" for i in range(20000)) + ") }",
+    "SELECT ?o WHERE {" + "UNION".join("{?s ?p %d}" % i for i in range(20000)) + "}",
+    "SELECT ?o WHERE { ?s ?p ?o FILTER (" + "(" * 5000 + "?o" + ")" * 5000 + ") }",
+    "SELECT * WHERE { ?s ?p ?o " + " ".join(f"BIND ({i} AS ?b{i})" for i in range(4000)) + " }",
+    "SELECT ?o WHERE " + "{ SELECT ?o WHERE " * 3000 + "{ ?s ?p ?o }" + "}" * 3000,
+], ids=["or", "union", "parentheses", "binds", "subqueries"])
+def test_a_query_that_would_crash_the_engine_is_refused_before_it_runs(hostile, text):
+    before = health(hostile)["workers_replaced"]
+    reply = ask(hostile, text)
+    assert reply.status == 400, reply.body[:300]
+    assert re.search(r"at most [\d,]+", reply.json()["error"]["message"])
+    assert health(hostile)["workers_replaced"] == before  # refused: nothing was killed
+
+
+def test_a_long_list_of_values_is_not_mistaken_for_a_deep_query(hostile):
+    values = " ".join(str(i) for i in range(5000))
+    reply = ask(hostile, f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?v {{ {values} }} }}")
+    assert reply.status == 200 and reply.json()["results"]["bindings"][0]["n"]["value"] == "5000"
+
+
+@pytest.mark.parametrize("pattern", ["<https://w3id.org/kazkg/resource/trap> ?p ?o",
+                                     "?s ?p ?o . ?y ?q ?z"], ids=["iris", "cross-product"])
+def test_group_concat_over_iris_is_never_silently_unbound(hostile, pattern):
+    # Oxigraph leaves GROUP_CONCAT unbound as soon as one value is an IRI; rdflib does not.
+    reply = ask(hostile, f"SELECT (GROUP_CONCAT(?o; separator=' ') AS ?all) WHERE {{ {pattern} }}")
+    assert reply.status == 200
+    assert "https://example.org/fine" in reply.json()["results"]["bindings"][0]["all"]["value"]
+
+
+def test_the_answer_cache_counts_its_keys_in_its_byte_budget():
+    from kazkg.query.jobs import Answer
+    from kazkg.web.service import AnswerCache
+
+    answers = AnswerCache(entries=10_000, max_bytes=2_000_000)
+    for i in range(100):  # 100 unique 100 KB queries with tiny answers: 10 MB of keys
+        answers.put(("query", f"# {i}\n" + "x" * 100_000), Answer(200, body=b"{}"))
+    assert answers._bytes <= 2_000_000 and len(answers._items) < 25
+
+
+def test_a_workers_memos_keep_no_long_query_text():
+    from kazkg.query import guard
+
+    guard.may_reach_out.cache_clear()
+    texts = [f"# {i}\n" + "x" * 100_000 for i in range(50)]
+    for text in texts:
+        guard.may_reach_out(text), guard.measure(text)
+    assert guard.may_reach_out("ASK {}") is False
+    import gc
+    held = [o for o in gc.get_referrers(*texts) if not isinstance(o, (list, dict))]
+    assert not held
 
 
 # --- slugs -----------------------------------------------------------------------------------

@@ -1,0 +1,66 @@
+"""Attacks on what a real `kazkg serve` evaluates (queries shaped to crash an engine, unknown
+functions), each while another client (127.0.0.2) probes with a cheap query that must be
+answered within 2 s. The default run is short (CI); `python -m pytest -m abuse` the full one.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.web.abuse import exchange, full, get, status_of, under_probe  # noqa: F401
+from tests.web.support import PROTOCOL_DATA, Server
+
+pytestmark = pytest.mark.abuse
+
+CRASHING = {  # each killed an Oxigraph worker (segfault) or held rdflib's parser for minutes
+    "or": "SELECT ?o WHERE { ?s ?p ?o FILTER (" + " || ".join(f"?o = {i}" for i in range(50000)) + ") }",
+    "union": "SELECT ?o WHERE {" + "UNION".join("{?s ?p %d}" % i for i in range(30000)) + "}",
+    "brackets": "SELECT ?o WHERE { ?s ?p ?o FILTER (" + "(" * 5000 + "?o" + ")" * 5000 + ") }",
+    "subqueries": "SELECT ?o WHERE " + "{ SELECT ?o WHERE " * 3000 + "{ ?s ?p ?o }" + "}" * 3000,
+    "update": "INSERT DATA { " + " . ".join(f"<urn:s> <urn:p> {i}" for i in range(30000)) + " }",
+}
+UNKNOWN = ["SELECT ?x WHERE { BIND (<urn:nofunc>(1) AS ?x) }",
+           "SELECT ?s WHERE { ?s ?p ?o FILTER (<urn:nofunc>(?o)) }",
+           "ASK { FILTER (<urn:nofunc>()) }"]
+
+
+@pytest.fixture(scope="module")
+def target(private_cache):
+    srv = Server([str(PROTOCOL_DATA), "--query-timeout", "4", "--workers", "2",
+                  "--processes", "1", "--enable-update", "--body-limit", "2000000"], env={"KAZKG_UPDATE_TOKEN": "t0k"})
+    yield srv
+    srv.stop()
+
+
+def post(path: str, body: str, media_type: str, token: str | None = None) -> bytes:
+    data = body.encode("utf-8")
+    auth = f"Authorization: Bearer {token}\r\n" if token else ""
+    return (f"POST {path} HTTP/1.1\r\nHost: localhost\r\nAccept: application/sparql-results+json"
+            f"\r\nContent-Type: {media_type}\r\nContent-Length: {len(data)}\r\n{auth}"
+            "Connection: close\r\n\r\n").encode("latin-1") + data
+
+
+def health(srv) -> dict:
+    return json.loads(exchange(srv.port, get("/health")).split(b"\r\n\r\n", 1)[1])
+
+
+def test_queries_shaped_to_crash_the_engine_kill_no_worker(target, full):
+    before = health(target)["workers_replaced"]
+    statuses: list[tuple[str, int]] = []
+
+    def attacker(n):
+        for _ in range(3 if full else 1):
+            for name, text in CRASHING.items():
+                kind = "update" if name == "update" else "query"
+                raw = post("/sparql", text, f"application/sparql-{kind}", "t0k")
+                statuses.append((name, status_of(exchange(target.port, raw, f"127.0.4.{n + 1}"))))
+            for text in UNKNOWN:
+                raw = post("/sparql", text, "application/sparql-query")
+                statuses.append(("unknown", status_of(exchange(target.port, raw, f"127.0.4.{n + 1}"))))
+
+    under_probe(target.port, attacker, 4)
+    assert {s for name, s in statuses if name != "unknown"} == {400}, statuses
+    assert {s for name, s in statuses if name == "unknown"} == {200}, statuses
+    assert health(target)["workers_replaced"] == before  # refused or answered: none killed
