@@ -1,25 +1,38 @@
 """The on-disk cache of built datasets, keyed by the fingerprint of the inputs.
 
 An entry is the pickled rdflib store of the built dataset (loading it takes a seventh of the
-time of parsing N-Quads) and a JSON summary. The key covers the library versions, so a
-pickle is only ever read back by the rdflib that wrote it; the folder is the user's own.
+time of parsing N-Quads) and a JSON summary, its manifest: it also holds the SHA-256 digest
+of every file of the entry, the pickle and what is kept `beside` it (kazkg serve's Oxigraph
+copy, a folder, and its metadata). A file is read only after its digest has been checked
+(`check`): a damaged, cut or edited one is removed and made again, never served. What a killed
+build left (temporary files and folders) is removed by the next run. The key covers the
+library versions, so a pickle is only ever read back by the rdflib that wrote it; the folder
+is the user's own.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import logging
 import pickle
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO, Callable
 
 from rdflib import Dataset
 
 from .. import settings
-from ..formats.files import write_atomic
+from ..formats.files import clean, write_atomic
 from ..namespaces import bind_prefixes
 
 log = logging.getLogger("kazkg")
+
+
+class Damaged(ValueError):
+    """A cache file does not match the digest its entry's manifest holds."""
 
 
 def _directory() -> Path:
@@ -35,6 +48,7 @@ def summary(key: str) -> dict | None:
     """The build summary of an entry whose dataset is there, whole in size, without loading
     it (a damage that keeps the size is found when it is loaded, and the entry rebuilt)."""
     data, meta = _paths(key)
+    clean(_directory())  # what a killed build left
     try:
         found = json.loads(meta.read_text(encoding="utf-8"))
         size = data.stat().st_size
@@ -50,7 +64,10 @@ def load(key: str) -> tuple[Dataset, dict] | None:
         summary = json.loads(meta.read_text(encoding="utf-8"))
         if summary.get("key") != key:
             return None
-        dataset = Dataset(store=pickle.loads(data.read_bytes()), default_union=True)
+        dataset = Dataset(store=pickle.loads(read_bytes(data, summary)), default_union=True)
+    except Damaged as error:
+        log.warning("kazkg: %s; building it again", error)
+        return None
     except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, TypeError):
         return None  # a missing or damaged entry is simply rebuilt
     bind_prefixes(dataset)
@@ -63,15 +80,18 @@ def save(key: str, dataset: Dataset, summary: dict) -> None:
     data, meta = _paths(key)
     try:
         data.parent.mkdir(parents=True, exist_ok=True)
-        for derived in data.parent.glob(f"{key}.*"):
-            if derived.is_dir():  # e.g. the Oxigraph copy, an on-disk store
-                shutil.rmtree(derived, ignore_errors=True)
-            elif derived not in (data, meta):
-                derived.unlink(missing_ok=True)
-        # streamed: the pickle of a 100x store is hundreds of MB that need not be held at once
-        write_atomic(data, lambda out: pickle.dump(dataset.store, out, protocol=pickle.HIGHEST_PROTOCOL))
-        write_atomic(meta, json.dumps({**summary, "key": key, "bytes": data.stat().st_size},
-                                      indent=2).encode("utf-8"))
+        with _locked(key):
+            for derived in data.parent.glob(f"{key}.*"):
+                if derived.is_dir():  # e.g. the Oxigraph copy, an on-disk store
+                    shutil.rmtree(derived, ignore_errors=True)
+                elif derived not in (data, meta) and derived.suffix != ".lock":
+                    derived.unlink(missing_ok=True)
+            # streamed: the pickle of a 100x store is hundreds of MB that need not be held at once
+            write_atomic(data, lambda out: pickle.dump(dataset.store, out,
+                                                       protocol=pickle.HIGHEST_PROTOCOL))
+            entry = {**summary, "key": key, "bytes": data.stat().st_size,
+                     "files": {data.name: digest(data)}}
+            write_atomic(meta, json.dumps(entry, indent=2).encode("utf-8"))
     except OSError as error:  # a folder the system refuses costs the next run a rebuild, not this one its result
         log.warning("kazkg: cannot keep the build in the cache folder %s (KAZKG_CACHE_DIR): %s; "
                     "the next run builds again (point KAZKG_CACHE_DIR at a writable folder)",
@@ -82,8 +102,9 @@ def note(key: str, more: dict) -> None:
     """Add `more` to the summary of the entry `key` (when it is there)."""
     _, meta = _paths(key)
     try:
-        found = json.loads(meta.read_text(encoding="utf-8"))
-        write_atomic(meta, json.dumps({**found, **more}, indent=2).encode("utf-8"))
+        with _locked(key):
+            found = json.loads(meta.read_text(encoding="utf-8"))
+            write_atomic(meta, json.dumps({**found, **more}, indent=2).encode("utf-8"))
     except (OSError, ValueError):
         pass  # a cache folder the system refuses: save() has said so already
 
@@ -114,3 +135,91 @@ def beside(key: str, name: str) -> Path:
     """Where something derived from the cached build `key` is kept (e.g. kazkg serve's
     Oxigraph copy): `name` should carry its own format version."""
     return _directory() / f"{key}.{name}"
+
+
+def keep(path: Path, payload: bytes | Callable[[BinaryIO], object]) -> None:
+    """Write a file `beside` a cached build, whole, and note its digest in the manifest."""
+    write_atomic(path, payload)
+    note_digest(path)
+
+
+def note_digest(path: Path) -> None:
+    """Note the digest of `path` (a file or a folder kept beside a cached build) in the
+    entry's manifest; without an entry it is noted nowhere, and so never trusted."""
+    key, path = _key_of(path), Path(path)
+    meta = _paths(key)[1]
+    with _locked(key):
+        try:
+            entry = json.loads(meta.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        entry.setdefault("files", {})[path.name] = digest(path)
+        write_atomic(meta, json.dumps(entry, indent=2).encode("utf-8"))
+
+
+def check(path: Path, summary: dict | None = None) -> Path:
+    """`path` (the pickle, or a file or folder kept beside it) if its digest is the one the
+    entry's manifest holds; else it is removed and Damaged raised (OSError if it is missing)."""
+    path = Path(path)
+    if summary is None:
+        summary = json.loads(_paths(_key_of(path))[1].read_text(encoding="utf-8"))
+    expected = summary.get("files", {}).get(path.name)
+    if digest(path) != expected:
+        _remove(path)
+        raise Damaged(f"the cache file {path} is damaged (its SHA-256 digest is not the one "
+                      "in the cache's manifest)" if expected else
+                      f"the cache file {path} is not in the cache's manifest")
+    return path
+
+
+def read_bytes(path: Path, summary: dict | None = None) -> bytes:
+    """The bytes of a cache file, checked against the manifest as they are read once."""
+    data = Path(path).read_bytes()
+    if summary is None:
+        summary = json.loads(_paths(_key_of(path))[1].read_text(encoding="utf-8"))
+    if hashlib.sha256(data).hexdigest() != summary.get("files", {}).get(Path(path).name):
+        check(path, summary)  # removes it and says why
+    return data
+
+
+# RocksDB's own log and lock files change when a store is opened: they hold no data.
+_NOT_DATA = ("LOG", "LOCK")
+
+
+def digest(path: Path) -> str:
+    """SHA-256 of a file, or of a folder's data files (their names and contents, in order)."""
+    path = Path(path)
+    found = hashlib.sha256()
+    if path.is_dir():
+        for member in sorted(path.rglob("*")):
+            if member.is_file() and not member.name.startswith(_NOT_DATA):
+                found.update(str(member.relative_to(path)).encode("utf-8") + b"\0")
+                found.update(bytes.fromhex(digest(member)))
+        return found.hexdigest()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            found.update(block)
+    return found.hexdigest()
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _key_of(path: Path) -> str:
+    return Path(path).name.split(".", 1)[0]
+
+
+@contextmanager
+def _locked(key: str):
+    """One writer of an entry's manifest at a time (kazkg serve's processes may race)."""
+    _directory().mkdir(parents=True, exist_ok=True)
+    with open(_directory() / f"{key}.lock", "ab") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -11,6 +11,7 @@ kazkg serve and kazkg query open it read-only in milliseconds whatever its size
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Iterable
 import pyoxigraph as ox
 from rdflib import Literal
 
+from ..formats.files import held
 from ..formats.terms import is_named_graph, to_oxigraph
 
 # The folder beside the cached build, and the file in it that says it is whole (and holds the
@@ -46,10 +48,12 @@ def write(folder: Path, fill, spellings: dict | None = None) -> bool:
     """Make the store at `folder`, whole or not at all: `fill(store)` adds the quads and may
     return the {canonical: original} spellings (else `spellings`). False when the folder
     cannot be written (a read-only cache, or another process was first)."""
-    partial = None
+    partial = lock = None
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
-        partial = Path(tempfile.mkdtemp(dir=folder.parent, prefix=folder.name + "."))
+        partial = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.",
+                                        suffix=".partial"))
+        lock = held(partial)  # a killed writer's folder is removed by the next run
         store = ox.Store(str(partial))
         found = fill(store)
         store.flush()
@@ -62,6 +66,9 @@ def write(folder: Path, fill, spellings: dict | None = None) -> bool:
         if partial is not None:
             shutil.rmtree(partial, ignore_errors=True)
         return False
+    finally:
+        if lock is not None:
+            os.close(lock)
 
 
 def write_dataset(folder: Path, dataset) -> bool:

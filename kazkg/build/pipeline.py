@@ -117,6 +117,7 @@ def build(inputs: Inputs | None = None, *, use_cache: bool = True, infer: bool =
     # serving and querying the cached build never need rdflib's dataset to start
     cache.save(key, dataset, {"seconds": seconds})
     if mirror.write_dataset(cache.beside(key, mirror.STORE), dataset):
+        cache.note_digest(cache.beside(key, mirror.STORE))
         counts["union"] = mirror.union_count(cache.beside(key, mirror.STORE))
     cache.note(key, {"counts": counts})
     cache.mark_latest(inputs.identity(), key)

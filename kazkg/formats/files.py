@@ -1,12 +1,17 @@
 """Writing a file whole or not at all: every file kazkg writes (the cache, the Oxigraph copy,
 exports, metadata) goes through write_atomic, so a reader never sees half of one; and the
-command line's output, where a full disk is an error, not a cut file."""
+command line's output, where a full disk is an error, not a cut file. A temporary file or
+folder stays locked (flock) while it is written; one that nobody holds any more (its writer
+was killed) is removed by the next write beside it, or by `clean`."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import BinaryIO, Callable
 
@@ -19,14 +24,17 @@ def write_atomic(path: Path, payload: bytes | Callable[[BinaryIO], object]) -> N
     folder is created when missing; an OSError leaves nothing behind."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    clean(path.parent, f".{path.name}.*.partial")  # what a killed writer of it left
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
     try:
         with os.fdopen(fd, "wb") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # alive: clean() leaves it alone
             if callable(payload):
                 payload(handle)
             else:
                 handle.write(payload)
-        os.replace(tmp, path)
+            handle.flush()
+            os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -65,3 +73,36 @@ def silence_stdout() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except (OSError, ValueError):
         pass
+
+
+LEFTOVER_SECONDS = 60  # younger than this, a temporary file may not be locked yet: left alone
+
+
+def clean(directory: Path, pattern: str = ".*.partial") -> None:
+    """Remove the temporary files and folders in `directory` matching `pattern` that no
+    writer holds any more (a build or an export that was killed); those being written are
+    locked by their writer, and stay."""
+    now = time.time()
+    for leftover in Path(directory).glob(pattern):
+        try:
+            if now - leftover.stat().st_mtime < LEFTOVER_SECONDS:
+                continue
+            fd = os.open(leftover, os.O_RDONLY)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                if leftover.is_dir():
+                    shutil.rmtree(leftover, ignore_errors=True)
+                else:
+                    leftover.unlink(missing_ok=True)
+            finally:
+                os.close(fd)
+        except OSError:  # locked by its writer, or gone already
+            continue
+
+
+def held(folder: Path) -> int:
+    """Lock a temporary `folder` for its writer (clean() leaves it alone); close the returned
+    descriptor when the folder is whole, or gone."""
+    fd = os.open(folder, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd

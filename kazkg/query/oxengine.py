@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import re
 from pathlib import Path
@@ -45,6 +46,7 @@ _NEWER = re.compile(r"<<|(?<![?$\w:])(TRIPLE|isTRIPLE|SUBJECT|PREDICATE|OBJECT|S
                     r"LANGDIR|hasLANG|hasLANGDIR)\s*\(", re.IGNORECASE)
 _COMMENT = re.compile(r"^\s*#[^\n]*$", re.MULTILINE)
 _XSD_STRING = str(XSD.string)
+log = logging.getLogger("kazkg")
 
 
 class Mirror:
@@ -98,17 +100,22 @@ class Mirror:
         if not (folder / layout.COMPLETE).is_file():
             return None
         try:
+            cache.check(folder)  # never a copy cut or edited since it was kept
             found = cls.over(ox.Store.read_only(str(folder)), folder)
             found.originals = layout.read_spellings(folder / layout.COMPLETE)
+        except cache.Damaged as error:
+            log.warning("kazkg: %s; making it again", error)
+            return None
         except (OSError, SyntaxError, ValueError, KeyError):  # damaged: made again
             return None
         return found
 
     def keep(self, key: str, variant: str = "") -> None:
         """Write the mirror beside the cached build `key`, whole or not at all."""
-        layout.write(cache.beside(key, variant + layout.STORE),
-                     lambda disk: disk.bulk_extend(self.store),  # blank node labels are kept
-                     self.originals)
+        folder = cache.beside(key, variant + layout.STORE)
+        if layout.write(folder, lambda disk: disk.bulk_extend(self.store),  # blank labels kept
+                        self.originals):
+            cache.note_digest(folder)
 
     def in_memory(self, limit: int | None = None) -> "Mirror":
         """This mirror in memory (a copy, if it is on disk): queries run there several times

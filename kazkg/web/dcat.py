@@ -48,9 +48,9 @@ def distributions() -> dict[str, dict]:
     key = (svc.version, "distributions")
     if key in store:
         return store[key]
-    path = cache.beside(svc.base_version, FILE) if not svc.log else None
-    try:
-        found = json.loads(path.read_text(encoding="utf-8")) if path else None
+    path = cache.beside(svc.build_key, FILE) if not svc.log else None
+    try:  # checked against the cache's manifest: a size or checksum edited is never served
+        found = json.loads(cache.read_bytes(path)) if path else None
     except (OSError, ValueError):
         found = None
     if found is None:
@@ -63,7 +63,7 @@ def distributions() -> dict[str, dict]:
             found[filename] = entry
         if path and all("sha256" in e for e in found.values()):
             try:
-                cache.write_atomic(path, json.dumps(found, indent=1).encode("utf-8"))
+                cache.keep(path, json.dumps(found, indent=1).encode("utf-8"))
             except OSError:  # a read-only cache folder: count again next time
                 pass
     store[key] = found

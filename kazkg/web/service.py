@@ -23,7 +23,6 @@ from rdflib.namespace import DCTERMS, OWL, RDF
 from ..build import cache, pipeline, stats
 from ..build.inputs import bundled
 from ..errors import KazkgError
-from ..formats.files import write_atomic
 from ..namespaces import ONTOLOGY_GRAPH, SCHEMA
 from ..query import oxengine
 from ..query.jobs import Answer, Handler
@@ -103,14 +102,14 @@ class Metadata:
         """The metadata of a build, counted once (in its Oxigraph `store` when there is one,
         which needs no rdflib dataset) and then kept in the cache beside it."""
         path = cache.beside(build.fingerprint, cls.FILE)
-        try:
-            fields = json.loads(path.read_text(encoding="utf-8"))
+        try:  # checked against the cache's manifest: an edited count is never served
+            fields = json.loads(cache.read_bytes(path))
             return cls(**{**fields, "vocabularies": tuple(fields["vocabularies"])})
-        except (OSError, ValueError, TypeError, KeyError):
+        except (OSError, ValueError, TypeError, KeyError):  # Damaged too: counted again
             found = (cls.of(build.dataset, build.version) if store is None
                      else cls.of_store(store, build.version))
         try:
-            write_atomic(path, json.dumps(dataclasses.asdict(found)).encode("utf-8"))
+            cache.keep(path, json.dumps(dataclasses.asdict(found)).encode("utf-8"))
         except OSError:  # a read-only cache folder: serve all the same
             pass
         return found

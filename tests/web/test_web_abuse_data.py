@@ -1,6 +1,7 @@
-"""Attacks on what a real `kazkg serve` evaluates (queries shaped to crash an engine, unknown
-functions), each while another client (127.0.0.2) probes with a cheap query that must be
-answered within 2 s. The default run is short (CI); `python -m pytest -m abuse` the full one.
+"""Attacks on what a real `kazkg serve` evaluates and keeps: queries shaped to crash an engine,
+unknown functions (each while another client, 127.0.0.2, probes with a cheap query that must be
+answered within 2 s), and a cache damaged between two runs. The default run is short (CI);
+`python -m pytest -m abuse` the full one.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import pytest
 from tests.web.abuse import exchange, full, get, status_of, under_probe  # noqa: F401
 from tests.web.support import PROTOCOL_DATA, Server
 
-pytestmark = pytest.mark.abuse
+pytestmark = [pytest.mark.abuse, pytest.mark.slow]
 
 CRASHING = {  # each killed an Oxigraph worker (segfault) or held rdflib's parser for minutes
     "or": "SELECT ?o WHERE { ?s ?p ?o FILTER (" + " || ".join(f"?o = {i}" for i in range(50000)) + ") }",
@@ -64,3 +65,29 @@ def test_queries_shaped_to_crash_the_engine_kill_no_worker(target, full):
     assert {s for name, s in statuses if name != "unknown"} == {400}, statuses
     assert {s for name, s in statuses if name == "unknown"} == {200}, statuses
     assert health(target)["workers_replaced"] == before  # refused or answered: none killed
+
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def served_counts(folder) -> tuple[int, int]:
+    """(the quads a query counts, the triples /health reports) of a server over `folder`."""
+    srv = Server([str(PROTOCOL_DATA), "--processes", "1", "--workers", "1"],
+                 env={"KAZKG_CACHE_DIR": str(folder)})
+    try:
+        reply = exchange(srv.port, get("/sparql?query=" + COUNT.replace(" ", "%20")))
+        body = json.loads(reply.split(b"\r\n\r\n", 1)[1])
+        return int(body["results"]["bindings"][0]["n"]["value"]), health(srv)["triples"]
+    finally:
+        srv.stop()
+
+
+def test_a_server_restarted_over_a_damaged_cache_serves_the_true_data(tmp_path):
+    whole = served_counts(tmp_path)
+    (meta,) = tmp_path.glob("*.metadata-2.json")
+    meta.write_text(meta.read_text().replace(f'"triples": {whole[1]}', '"triples": 99999'))
+    (store,) = tmp_path.glob("*.oxigraph-store-1")
+    largest = max(store.glob("*.sst"), key=lambda member: member.stat().st_size)
+    largest.write_bytes(largest.read_bytes()[: largest.stat().st_size // 3])
+    assert served_counts(tmp_path) == whole  # rebuilt, never served
+    assert json.loads(meta.read_text())["triples"] == whole[1]
