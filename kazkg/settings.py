@@ -148,7 +148,7 @@ SETTINGS = (
     Setting("answer_limit", 16 * 1024 * 1024, "Largest query answer in bytes (larger: 400 asking "
             "for fewer rows; the dumps are not limited).", "int", minimum=1024),
     Setting("processes", _PROCESSES, "HTTP processes, each with its own workers and answer cache "
-            "(one with enable_update: the update log lives in it).", "int", minimum=1, maximum=64,
+            "(one with enable_update: it alone holds the write store).", "int", minimum=1, maximum=64,
             shown_default="the number of cores, at most 4"),
     Setting("workers", max(2, _CORES // _PROCESSES), "Query worker processes per HTTP process "
             "(they share the loaded dataset).", "int", minimum=1, maximum=256,
@@ -171,6 +171,9 @@ SETTINGS = (
             "header of a request is never used.", "text", shown_default="http://localhost/"),
     Setting("enable_update", False, "Accept SPARQL Update and Graph Store writes (needs "
             "update_token too).", "bool"),
+    Setting("update_store", "", "Folder for the on-disk stores that writes go to (one per set "
+            "of input files); writes survive a restart there.", "text",
+            shown_default="writes/ in the cache folder"),
     Setting("update_token", "", "Bearer token that writes must present (Authorization: Bearer ...).",
             "text", option=False),
 )

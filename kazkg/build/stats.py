@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from rdflib import Dataset, Literal
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from ..formats.graphs import named_graphs
+from ..namespaces import ONTOLOGY_GRAPH, SCHEMA
 
 LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 
@@ -49,3 +50,36 @@ def by_language(dataset: Dataset) -> dict[str, int]:
 
 def summary(dataset: Dataset) -> dict[str, dict[str, int]]:
     return {"graphs": by_graph(dataset), "classes": by_class(dataset), "languages": by_language(dataset)}
+
+
+def describe(dataset: Dataset) -> dict:
+    """What /health, VoID and the service description say of a dataset: its distinct triples,
+    triples per graph, the vocabularies it uses and its license (from the ontology)."""
+    graphs = by_graph(dataset)
+    vocabularies = set()
+    triples = set()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        triples.add((s, p, o))
+        vocabularies.add(namespace(p))
+        if p == RDF.type and isinstance(o, URIRef):
+            vocabularies.add(namespace(o))
+    license_iri = None
+    if str(ONTOLOGY_GRAPH) in graphs:
+        # A view, not dataset.graph(): that would add the graph, a write (refused read-only).
+        ontology = Graph(store=dataset.store, identifier=ONTOLOGY_GRAPH)
+        for subject in ontology.subjects(RDF.type, OWL.Ontology):
+            found = ontology.value(subject, DCTERMS.license) or ontology.value(subject, SCHEMA.license)
+            if found is not None:
+                license_iri = str(found)
+                break
+    return {"triples": len(triples), "graphs": graphs,
+            "vocabularies": tuple(sorted(v for v in vocabularies if v)), "license": license_iri}
+
+
+def namespace(iri) -> str:
+    """The namespace of an IRI: up to its last # or /."""
+    text = str(iri)
+    for sep in ("#", "/"):
+        if sep in text:
+            return text[: text.rindex(sep) + 1]
+    return ""

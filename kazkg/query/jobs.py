@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph, URIRef
 
-from ..build import cache
+from ..build import cache, stats
 from ..errors import KazkgError, QueryError, QueryTimeout
 from ..formats import export, results
 from . import path, writes
@@ -39,6 +39,8 @@ class Answer:
     position: tuple | None = None   # (line, column) of a syntax error
     retire: bool = False            # the worker's state may be damaged: replace it
     form: str | None = None         # SELECT, ASK, CONSTRUCT or DESCRIBE, for a query
+    delta: object = None            # a write's net change (kazkg.query.writes.Delta)
+    summary: dict | None = None     # after a write: kazkg.build.stats.describe of the dataset
 
     def raise_for_error(self) -> None:
         """For callers that are not HTTP clients: an error Answer as the KazkgError it was."""
@@ -63,7 +65,6 @@ class Handler:
         try:
             self.switch(job.get("build"))
             self.served.own_store_handle()
-            self.sync(job.get("log", ()))
             kind = job["kind"]
             if kind == "query":
                 return within_bytes(self.query(job), job.get("max_bytes"))
@@ -76,9 +77,7 @@ class Handler:
                 return Answer(200, export.FORMATS[fmt].media_type,
                               export.serialize(self.served.dataset, fmt))
             if kind == "write":
-                writes.apply(self.served.dataset, job["op"])
-                self.served.applied += 1
-                return Answer(204)
+                return self.write(job["op"])
             raise ValueError(f"unknown job kind {kind!r}")
         except QueryError as error:
             return Answer(400, error=str(error),
@@ -104,11 +103,25 @@ class Handler:
             raise StoreChanged(f"the build {key[:16]} is no longer in the cache")
         self.served = Served.cached(load, key, in_memory=True)
 
-    def sync(self, log) -> None:
-        """Apply the writes this worker has not seen yet (only when updates are enabled)."""
-        for op in log[self.served.applied:]:
-            writes.apply(self.served.dataset, op)
-            self.served.applied += 1
+    def absorb(self, delta) -> None:
+        """In the pool's zygote: take a write a worker made (kazkg.query.workers.Pool.change)."""
+        mirror = self.served.oxigraph.mirror if self.served.oxigraph is not None else None
+        writes.absorb(self.served.dataset, mirror, delta)
+        self.served.applied += 1
+
+    def write(self, op: tuple) -> Answer:
+        """Run a write here and hand back its net change and the counts after it (this worker
+        is replaced after it: the pool's zygote absorbs the change, and forks from there)."""
+        try:
+            delta = writes.apply(self.served.dataset, op)
+        except writes.NoSuchGraph as missing:
+            return Answer(404, error=f"this dataset has no graph named <{missing}>")
+        except QueryError:
+            raise
+        except Exception as error:  # rdflib's evaluation of an update the guard let through
+            return Answer(400, error=f"the update failed: {type(error).__name__}: {error}",
+                          retire=True)
+        return Answer(204, delta=delta, summary=stats.describe(self.served.dataset), retire=True)
 
     def query(self, job: dict) -> Answer:
         evaluation = path.start(self.served, job["text"], base=job.get("base"),
@@ -134,9 +147,7 @@ class Handler:
     def update(self, job: dict) -> Answer:
         update = parse_update(job["text"], base=job.get("base"))
         check(update.algebra, tuple(job.get("services", ())))
-        writes.run_update(self.served.dataset, update)
-        self.served.applied += 1  # the main process appends this update to the log it sends
-        return Answer(204)
+        return self.write(("update", update, job.get("base")))
 
     def graph(self, job: dict) -> Answer:
         """Graph Store GET: one named graph, or (no "graph") the union of all."""

@@ -6,7 +6,7 @@ write it.
 rdflib stays the reference: the engine declines what it could not answer the same way, and
 the next engine (rdflib's) runs it. That is the case for anything that could reach outside
 the dataset or that the two engines define differently (SERVICE, FROM, DESCRIBE, GROUP_CONCAT,
-SPARQL 1.2, an explicit protocol dataset, a changed dataset, a function Oxigraph does not know),
+SPARQL 1.2, an explicit protocol dataset, a function Oxigraph does not know),
 and for every syntax error, so that error
 messages and their positions stay rdflib's. tests/test_oxengine.py checks that both engines
 give the same answers on every catalog query.
@@ -133,6 +133,12 @@ class Mirror:
     def __len__(self) -> int:
         return len(self.store)
 
+    def learn(self, literals) -> None:
+        """Keep the spelling of the typed literals a write added (answers keep "1.50")."""
+        typed = {t for t in literals if t.datatype is not None}
+        if typed:
+            self.originals = {**self.originals, **canonical_spellings(typed)}
+
     def spelled(self, value):
         """`value` (a pyoxigraph term) as the dataset spells it."""
         return self.originals.get(value, value) if self.originals else value
@@ -157,7 +163,7 @@ class OxigraphEngine:
         self.mirror = mirror
 
     def accepts(self, prepared: Prepared, scope: Scope) -> bool:
-        return not (scope.default_graphs or scope.named_graphs or scope.generation
+        return not (scope.default_graphs or scope.named_graphs  # writes reach the mirror too
                     or prepared.may_reach_out  # Oxigraph would call a SERVICE itself
                     or _defined_differently(prepared.text))
 

@@ -41,7 +41,7 @@ class Served:
         self.rdflib = RdflibEngine(dataset)
         self.oxigraph = oxigraph
         self.stored, self.key, self.opened_by = stored, key, os.getpid()
-        self.applied = 0  # how many writes of the update log this copy has applied
+        self.applied = 0  # how many writes this copy has absorbed (kazkg.query.writes)
 
     @classmethod
     def of(cls, dataset: Dataset, engine: str | None = None, stored: Path | None = None,

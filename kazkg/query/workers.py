@@ -18,21 +18,18 @@ sockets close and the zygote and the workers exit on end-of-file.
 
 from __future__ import annotations
 
-import ctypes
 import os
+import pickle
 import queue
-import resource
 import signal
 import socket
 import struct
 import threading
 import time
-import traceback
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
-from typing import Any, Callable
 
-Handler = Callable[[Any], Any]
+from .zygote import COMMAND, Handler, die_with_parent, zygote_loop
 
 
 class PoolError(Exception):
@@ -65,108 +62,11 @@ class WorkerDied(PoolError):
         super().__init__("the query worker stopped unexpectedly" + (f" ({detail})" if detail else ""))
 
 
-# --- inside the zygote and the workers ----------------------------------------------------
-
-def _limit_memory(extra_mb: int) -> None:
-    """Cap the worker's address space at what it has now plus `extra_mb`: a query that needs
-    more fails with MemoryError in that worker only."""
-    if extra_mb <= 0:
-        return
-    try:
-        with open("/proc/self/statm", "rb") as handle:
-            pages = int(handle.read().split()[0])
-        current = pages * os.sysconf("SC_PAGE_SIZE")
-        limit = current + extra_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (OSError, ValueError):  # no /proc (not Linux): run without the cap
-        pass
-
-
-def _worker_loop(sock: socket.socket, handler: Handler, memory_mb: int) -> None:
-    _limit_memory(memory_mb)
-    conn = Connection(sock.detach())
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            reply = ("ok", handler(job))
-        except MemoryError:
-            reply = ("memory", None)
-        except BaseException:  # a bug in a handler: report it, keep no state
-            reply = ("error", traceback.format_exc())
-        try:
-            conn.send(reply)
-        except (OSError, ValueError):
-            return
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to SIGKILL this process when its parent dies, even by SIGKILL: a worker busy
-    with a runaway query never reads the end-of-file that would tell it (elsewhere: no-op)."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
-
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _zygote_loop(sock: socket.socket, handler: Handler, memory_mb: int) -> None:
-    """Serve spawn and kill commands from the main process until it goes away; then take the
-    workers along, busy ones included."""
-    workers: set[int] = set()
-    try:
-        while True:
-            try:
-                command = sock.recv(16)
-            except OSError:
-                return
-            if not command:
-                return
-            kind, pid = struct.unpack("!4sQ", command)
-            if kind == b"SPWN":
-                ours, theirs = socket.socketpair()
-                child = os.fork()
-                if child == 0:
-                    sock.close()
-                    theirs.close()
-                    try:
-                        _die_with_parent()
-                        _worker_loop(ours, handler, memory_mb)
-                    finally:
-                        os._exit(0)
-                ours.close()
-                workers.add(child)
-                socket.send_fds(sock, [struct.pack("!Q", child)], [theirs.fileno()])
-                theirs.close()
-            elif kind == b"KILL":
-                _kill(pid)
-                workers.discard(pid)
-                sock.sendall(b"done")
-    finally:
-        for pid in workers:
-            _kill(pid)
-
-
-def _kill(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
-
-
 # --- in the main process --------------------------------------------------------------------
 
 class Worker:
-    def __init__(self, pid: int, conn: Connection):
-        self.pid, self.conn = pid, conn
+    def __init__(self, pid: int, conn: Connection, generation: int = 0):
+        self.pid, self.conn, self.generation = pid, conn, generation
 
 
 class Pool:
@@ -181,16 +81,17 @@ class Pool:
         self._all: dict[int, Worker] = {}
         self._closed = False
         self.replaced = 0
+        self.generation = 0  # changes handed to the zygote: workers forked before are replaced
         ours, theirs = socket.socketpair()
         pid = os.fork()
         if pid == 0:  # the zygote
             ours.close()
             for fd in close_fds:
                 os.close(fd)
-            _die_with_parent()
+            die_with_parent()
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             try:
-                _zygote_loop(theirs, handler, memory_mb)
+                zygote_loop(theirs, handler, memory_mb)
             finally:
                 os._exit(0)
         theirs.close()
@@ -200,11 +101,11 @@ class Pool:
 
     def _spawn(self) -> Worker:
         with self._lock:
-            self._zygote.sendall(struct.pack("!4sQ", b"SPWN", 0))
+            self._zygote.sendall(COMMAND.pack(b"SPWN", 0))
             data, fds, _, _ = socket.recv_fds(self._zygote, 8, 1)
         if len(data) != 8 or len(fds) != 1:
             raise PoolError("the worker pool's zygote is gone")
-        worker = Worker(struct.unpack("!Q", data)[0], Connection(fds[0]))
+        worker = Worker(struct.unpack("!Q", data)[0], Connection(fds[0]), self.generation)
         self._all[worker.pid] = worker
         return worker
 
@@ -213,7 +114,7 @@ class Pool:
         worker.conn.close()
         with self._lock:
             try:
-                self._zygote.sendall(struct.pack("!4sQ", b"KILL", worker.pid))
+                self._zygote.sendall(COMMAND.pack(b"KILL", worker.pid))
                 self._zygote.recv(4)
             except OSError:
                 pass
@@ -223,6 +124,32 @@ class Pool:
         self.replaced += 1
         if not self._closed:
             self._idle.put(self._spawn())
+
+    def change(self, change) -> None:
+        """Hand `change` to the zygote's handler (`absorb`: a write), so that every worker
+        forked from now on has it; then replace the workers forked before it, the idle ones
+        now and the busy ones when their job is done."""
+        payload = pickle.dumps(change, protocol=pickle.HIGHEST_PROTOCOL)
+        with self._lock:
+            self.generation += 1
+            self._zygote.sendall(COMMAND.pack(b"CHNG", len(payload)) + payload)
+            reply = self._zygote.recv(4)
+        if reply != b"done":
+            raise PoolError("the worker pool's zygote could not take the change")
+        for _ in range(self._idle.qsize()):
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            self._give_back(worker)
+
+    def _give_back(self, worker: Worker) -> None:
+        if worker.generation < self.generation:  # forked before a change: it holds the old state
+            self._kill(worker)
+            if not self._closed:
+                self._idle.put(self._spawn())
+        else:
+            self._idle.put(worker)
 
     @contextmanager
     def borrow(self, wait: float):
@@ -242,7 +169,7 @@ class Pool:
                 if borrowed.retired:
                     self._replace(worker)
                 else:
-                    self._idle.put(worker)
+                    self._give_back(worker)
 
     def close(self) -> None:
         self._closed = True

@@ -1,29 +1,52 @@
-"""Writes (only with `kazkg serve --enable-update` and a bearer token): the log they form.
+"""Writes (only with `kazkg serve --enable-update` and a bearer token), as net changes.
 
-A write is an operation tuple; the main process keeps the log of the writes that succeeded,
-and every worker applies the ones it has not seen before its next job, so all workers (and
-workers forked later from the unchanged zygote) answer from the same dataset.
+A write is an operation tuple, run in a query worker (so it has the time limit):
 
     ("update", text, base)            a SPARQL Update
-    ("put", graph_or_None, nquads)    Graph Store PUT: replace the graph
-    ("post", graph_or_None, nquads)   Graph Store POST: add to the graph
+    ("put", graph_or_None, ntriples)  Graph Store PUT: replace the graph
+    ("post", graph_or_None, ntriples) Graph Store POST: add to the graph
     ("delete", graph_or_None, b"")    Graph Store DELETE: drop the graph
+
+`apply` runs it on rdflib's dataset (the reference engine) and records what it really
+changed: a Delta of quads removed and added. The HTTP process makes the Delta durable
+(kazkg.build.writable) and hands it to the worker pool's zygote, which `absorb`s it into its
+dataset and Oxigraph's copy; the workers forked after that answer from the new state, on
+Oxigraph's engine as before. No log of writes is kept or replayed.
+
+For the Graph Store, `?default` is the default graph that queries see: the union of every
+graph. So PUT ?default replaces everything with the body (GET ?default then gives back
+exactly the body, as the protocol says), DELETE ?default empties the dataset, and POST
+?default adds to kazkg's own default graph.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 
 from ..errors import QueryError
 from ..formats.table import RDF_FORMATS
-from ..formats.terms import to_rdflib
+from ..formats.terms import is_named_graph, to_oxigraph, to_rdflib
 from .sparql import parse_update
 
 # Graph Store bodies are one graph, parsed by pyoxigraph: strict, and it never fetches a remote
 # context (so no JSON-LD, which is also the one triple format that may hold named graphs).
 BODY_FORMATS = {f.media_type: f.oxigraph for f in RDF_FORMATS if not f.named_graphs}
 DEFAULT_GRAPH = "urn:x-kazkg:default"
+
+
+@dataclass
+class Delta:
+    """The net change of one write: sets of (s, p, o, graph IRI) rdflib terms."""
+
+    removed: set
+    added: set
+
+
+class NoSuchGraph(Exception):
+    """DELETE of a graph the dataset does not hold (the protocol's 404)."""
 
 
 def parse_body(body: bytes, media_type: str, base: str) -> bytes:
@@ -38,25 +61,87 @@ def parse_body(body: bytes, media_type: str, base: str) -> bytes:
     return "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples).encode("utf-8")
 
 
-def target(dataset: Dataset, graph: str | None) -> Graph:
-    return Graph(store=dataset.store, identifier=URIRef(graph or DEFAULT_GRAPH))
+class _Recorder:
+    """Watches an rdflib Memory store's add and remove, noting each quad that really changes."""
+
+    def __init__(self, store):
+        self.store, self.delta = store, Delta(set(), set())
+        self._add, self._remove = store.add, store.remove
+
+    def __enter__(self):
+        self.store.add, self.store.remove = self.add, self.remove
+        return self.delta
+
+    def __exit__(self, *_):
+        del self.store.add, self.store.remove  # the class's own methods again
+
+    def add(self, triple, context, quoted=False):
+        name = getattr(context, "identifier", context)
+        if next(self.store.triples(triple, context), None) is None:
+            quad = (*triple, URIRef(name))
+            if quad in self.delta.removed:
+                self.delta.removed.discard(quad)
+            else:
+                self.delta.added.add(quad)
+        return self._add(triple, context, quoted)
+
+    def remove(self, pattern, context=None):
+        for triple, contexts in list(self.store.triples(pattern, context)):
+            names = [context] if context is not None else list(contexts)
+            for graph in names:
+                quad = (*triple, URIRef(getattr(graph, "identifier", graph)))
+                if quad in self.delta.added:
+                    self.delta.added.discard(quad)
+                else:
+                    self.delta.removed.add(quad)
+        return self._remove(pattern, context)
 
 
-def apply(dataset: Dataset, op: tuple) -> None:
-    kind = op[0]
-    if kind == "update":
-        run_update(dataset, parse_update(op[1], base=op[2]))
-        return
-    graph = target(dataset, op[1])
-    if kind in ("put", "delete"):
-        graph.remove((None, None, None))
-    if kind in ("put", "post"):
-        for t in ox.parse(input=op[2], format=ox.RdfFormat.N_TRIPLES):
-            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-
-
-def run_update(dataset: Dataset, update) -> None:
-    """Run a parsed and guarded update (kazkg.query.sparql.parse_update) on the dataset."""
+def apply(dataset: Dataset, op: tuple) -> Delta:
+    """Run one write on `dataset` (guarded already); the Delta it made."""
     from rdflib.plugins.sparql.update import evalUpdate
 
-    evalUpdate(dataset, update)
+    with _Recorder(dataset.store) as delta:
+        kind = op[0]
+        if kind == "update":  # the text, or the update already parsed from it
+            evalUpdate(dataset, parse_update(op[1], base=op[2]) if isinstance(op[1], str) else op[1])
+            return delta
+        graph, union = op[1], op[1] is None
+        if kind == "delete" and not union and not _holds(dataset, graph):
+            raise NoSuchGraph(graph)
+        if kind in ("put", "delete"):
+            for name in ([g.identifier for g in dataset.graphs()] if union else [graph]):
+                Graph(store=dataset.store, identifier=URIRef(name)).remove((None, None, None))
+        if kind in ("put", "post"):
+            target = Graph(store=dataset.store, identifier=URIRef(graph or DEFAULT_GRAPH))
+            for t in ox.parse(input=op[2], format=ox.RdfFormat.N_TRIPLES):
+                target.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return delta
+
+
+def _holds(dataset: Dataset, graph: str) -> bool:
+    return next(iter(Graph(store=dataset.store, identifier=URIRef(graph))), None) is not None
+
+
+def absorb(dataset: Dataset, mirror, delta: Delta) -> None:
+    """Bring a dataset that has not seen a write (and its Oxigraph `mirror`, if any) to the
+    state after it. The mirror's default graph stays the set union of all graphs."""
+    for s, p, o, g in delta.removed:
+        Graph(store=dataset.store, identifier=g).remove((s, p, o))
+    for s, p, o, g in delta.added:
+        Graph(store=dataset.store, identifier=g).add((s, p, o))
+    if mirror is None:
+        return
+    store = mirror.store
+    for s, p, o, g in delta.removed:
+        triple = (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+        if is_named_graph(g):
+            store.remove(ox.Quad(*triple, to_oxigraph(g)))
+        if (s, p, o) not in dataset:  # in no graph any more: out of the union too
+            store.remove(ox.Quad(*triple, ox.DefaultGraph()))
+    for s, p, o, g in delta.added:
+        triple = (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+        if is_named_graph(g):
+            store.add(ox.Quad(*triple, to_oxigraph(g)))
+        store.add(ox.Quad(*triple, ox.DefaultGraph()))
+    mirror.learn(o for _, _, o, _ in delta.added if isinstance(o, Literal))

@@ -64,4 +64,4 @@ def health():
     svc = service()
     return jsonify(status="ok", version=svc.data_version, build=svc.version, triples=svc.meta.triples,
                    graphs=len(svc.meta.graphs), workers=svc.pool.size,
-                   workers_replaced=svc.pool.replaced, writes=len(svc.log))
+                   workers_replaced=svc.pool.replaced, writes=svc.writes)

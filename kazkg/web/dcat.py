@@ -48,7 +48,7 @@ def distributions() -> dict[str, dict]:
     key = (svc.version, "distributions")
     if key in store:
         return store[key]
-    path = cache.beside(svc.build_key, FILE) if not svc.log else None
+    path = cache.beside(svc.build_key, FILE) if not svc.writes else None
     try:  # checked against the cache's manifest: a size or checksum edited is never served
         found = json.loads(cache.read_bytes(path)) if path else None
     except (OSError, ValueError):

@@ -54,7 +54,7 @@ def update(operation: protocol.Operation):
         raise BadRequest("using-graph-uri and using-named-graph-uri are not supported; "
                          "write USING or WITH in the update instead")
     job = {"kind": "update", "text": operation.text, "base": endpoint_url()}
-    return respond(service().write(job, ("update", operation.text, endpoint_url())))
+    return respond(service().write(job))
 
 
 def describe():

@@ -17,10 +17,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import has_request_context, request
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset
 from rdflib.namespace import DCTERMS, OWL, RDF
 
-from ..build import cache, pipeline, stats
+from ..build import cache, pipeline, stats, writable
 from ..build.inputs import bundled
 from ..errors import KazkgError
 from ..namespaces import ONTOLOGY_GRAPH, SCHEMA
@@ -116,27 +116,7 @@ class Metadata:
 
     @classmethod
     def of(cls, dataset: Dataset, version: str) -> "Metadata":
-        graphs = stats.by_graph(dataset)
-        vocabularies = set()
-        triples = set()
-        for s, p, o, _ in dataset.quads((None, None, None, None)):
-            triples.add((s, p, o))
-            vocabularies.add(_namespace(p))
-            if p == RDF.type and isinstance(o, URIRef):
-                vocabularies.add(_namespace(o))
-        # A view, not dataset.graph(): that would add the graph, a write (refused read-only).
-        ontology = (Graph(store=dataset.store, identifier=ONTOLOGY_GRAPH)
-                    if str(ONTOLOGY_GRAPH) in graphs else None)
-        license_iri = None
-        if ontology is not None:
-            for subject in ontology.subjects(RDF.type, OWL.Ontology):
-                found = ontology.value(subject, DCTERMS.license) or ontology.value(subject, SCHEMA.license)
-                if found is not None:
-                    license_iri = str(found)
-                    break
-        return cls(version, len(triples), graphs,
-                   tuple(sorted(v for v in vocabularies if v)), license_iri)
-
+        return cls(version, **stats.describe(dataset))
 
     @classmethod
     def of_store(cls, store, version: str) -> "Metadata":
@@ -150,7 +130,7 @@ class Metadata:
         [(triples,)] = column("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
         terms = column("SELECT DISTINCT ?p { ?s ?p ?o }") + column(
             f"SELECT DISTINCT ?c {{ ?s <{RDF.type}> ?c FILTER(isIRI(?c)) }}")
-        vocabularies = {_namespace(term.value) for (term,) in terms}
+        vocabularies = {stats.namespace(term.value) for (term,) in terms}
         license_iri = None
         if str(ONTOLOGY_GRAPH) in graphs:
             for prop in (DCTERMS.license, SCHEMA.license):
@@ -163,14 +143,6 @@ class Metadata:
                    tuple(sorted(v for v in vocabularies if v)), license_iri)
 
 
-def _namespace(iri) -> str:
-    text = str(iri)
-    for sep in ("#", "/"):
-        if sep in text:
-            return text[: text.rindex(sep) + 1]
-    return ""
-
-
 class Service:
     def __init__(self, build, config: dict, start: bool = True):
         """`build`: the kazkg.build.pipeline.Build to serve; with config["RELOAD"], each newer
@@ -180,26 +152,39 @@ class Service:
         self.base_version = build.build_id  # answers depend on the code too: ETags use this
         self.own_data = build.inputs.bundled  # kazkg's own data, or someone else's files
         self.files = [s.path.name for s in build.inputs.data]
-        # The dataset and its engines, handed to the pool: the workers fork with them.
-        served = Served.for_build(build, in_memory=True)
+        self.writes, self.writable, served = 0, None, None
+        if config["ENABLE_UPDATE"]:  # serve what earlier runs wrote, if they did
+            if config.get("RELOAD"):
+                raise KazkgError("--reload serves each new build of the inputs, which would "
+                                 "drop what --enable-update wrote: choose one of them")
+            path = writable.location(build.inputs)
+            dataset, self.writes = writable.load(path, build)
+            self.writable = writable.Writable(path, self.writes, build)  # opened at the first write
+            if dataset is not None:
+                served, self.meta = Served.of(dataset), Metadata.of(dataset, build.version)
+                served.key = build.fingerprint  # what the jobs name: no switch to the bare build
+        if served is None:
+            # The dataset and its engines, handed to the pool: the workers fork with them.
+            served = Served.for_build(build, in_memory=True)
+            self.meta = Metadata.cached(build, served.oxigraph.mirror.store if served.oxigraph else None)
+        if config["ENABLE_UPDATE"]:  # writes run on rdflib's dataset: loaded once, before the
+            served.dataset           # fork, not by each worker within its time limit
         self.handler = Handler(served)
-        self.meta = Metadata.cached(build, served.oxigraph.mirror.store if served.oxigraph else None)
         self.pool: Pool | None = None
         if start:
             self.start()
         self.cache = AnswerCache(config["CACHE_ENTRIES"], config["CACHE_BYTES"])
-        self.log: list[tuple] = []  # the writes that succeeded (only with updates enabled)
         self._write_lock = threading.Lock()
 
     @property
     def version(self) -> str:
-        return self.base_version + (f"-w{len(self.log)}" if self.log else "")
+        return self.base_version + (f"-w{self.writes}" if self.writes else "")
 
     @property
     def data_version(self) -> str:
         """The dataset's version from its data alone (what /health, VoID and a citation give);
         after writes, with their count."""
-        return self.meta.version + (f"-w{len(self.log)}" if self.log else "")
+        return self.meta.version + (f"-w{self.writes}" if self.writes else "")
 
     def etag(self, key) -> str:
         """A strong validator: the dataset does not change while served, so the same request
@@ -215,8 +200,6 @@ class Service:
             if hit is not None:
                 return hit
         timeout = timeout or self.config["QUERY_TIMEOUT"]
-        if self.log:
-            job = {**job, "log": tuple(self.log)}
         job.setdefault("build", self.build_key)  # a worker serving another build switches
         job.setdefault("services", tuple(self.config["SERVICE_ALLOW"]))
         job.setdefault("limit", self.config["RESULT_LIMIT"])
@@ -246,14 +229,26 @@ class Service:
             self.cache.put(cache_key, answer)
         return answer
 
-    def write(self, job: dict, op: tuple) -> Answer:
-        """Run a write and, if it succeeded, add it to the log every worker replays."""
+    def write(self, job: dict) -> Answer:
+        """Run a write on a worker; if it changed something, make the change durable (the
+        write store), hand it to the pool (every worker from now on has it) and count the
+        dataset anew, so that /health, VoID and the pages say what it holds now."""
         with self._write_lock:
             answer = self.run(job)
-            if answer.status < 300:
-                self.log.append(op)
-                self.cache.clear()
-            return answer
+            if answer.status >= 300 or answer.delta is None:
+                return answer
+            if not (answer.delta.removed or answer.delta.added):
+                return Answer(204)  # nothing changed: nothing to keep
+            try:
+                self.writable.commit(answer.delta)
+            except OSError as error:
+                return Answer(503, error=f"the write could not be kept on disk ({error}); "
+                              "nothing was changed")
+            self.pool.change(answer.delta)
+            self.writes += 1
+            self.meta = Metadata(self.meta.version, **answer.summary)
+            self.cache.clear()
+            return Answer(204)
 
     def start(self, close_fds=()) -> None:
         """Fork the worker pool, in the process that will serve, before it starts any thread;

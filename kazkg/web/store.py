@@ -14,7 +14,6 @@ from ..formats.negotiation import RDF_FORMATS, NotAcceptable, best_match
 from . import protocol
 from ..query import writes
 from .answers import not_modified, require_write, respond, service
-from ..query.jobs import Answer
 from .errors import error_response
 
 bp = Blueprint("store", __name__)
@@ -62,5 +61,4 @@ def graph_store():
         except QueryError as error:
             return error_response(400, str(error))
     op = (request.method.lower(), graph, body)
-    answer = service().write({"kind": "write", "op": op}, op)
-    return respond(answer if answer.status >= 400 else Answer(204))
+    return respond(service().write({"kind": "write", "op": op}))

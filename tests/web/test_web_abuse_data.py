@@ -28,9 +28,11 @@ UNKNOWN = ["SELECT ?x WHERE { BIND (<urn:nofunc>(1) AS ?x) }",
 
 
 @pytest.fixture(scope="module")
-def target(private_cache):
+def target(private_cache, tmp_path_factory):
     srv = Server([str(PROTOCOL_DATA), "--query-timeout", "4", "--workers", "2",
-                  "--processes", "1", "--enable-update", "--body-limit", "2000000"], env={"KAZKG_UPDATE_TOKEN": "t0k"})
+                  "--processes", "1", "--enable-update", "--body-limit", "2000000"],
+                 env={"KAZKG_UPDATE_TOKEN": "t0k",
+                      "KAZKG_UPDATE_STORE": str(tmp_path_factory.mktemp("writes"))})
     yield srv
     srv.stop()
 

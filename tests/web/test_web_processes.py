@@ -106,7 +106,8 @@ def test_fronts_exit_when_the_supervisor_is_killed(two_fronts):
 
 def test_writes_keep_one_http_process(private_cache, tmp_path):
     srv = Server([str(PROTOCOL_DATA), "--processes", "4", "--enable-update"],
-                 env={"KAZKG_UPDATE_TOKEN": "s3cret"}, log=tmp_path / "serve.log")
+                 env={"KAZKG_UPDATE_TOKEN": "s3cret", "KAZKG_UPDATE_STORE": str(tmp_path)},
+                 log=tmp_path / "serve.log")
     try:
         (zygote,) = children(srv.process.pid)  # no fronts: the server process serves itself
         assert len(children(zygote)) >= 1

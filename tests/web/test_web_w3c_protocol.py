@@ -177,8 +177,10 @@ def test_query_content_type(server, query, allowed):
 # --- updates, with --enable-update and a token ------------------------------------------------
 
 @pytest.fixture(scope="module")
-def writable(private_cache):
-    srv = Server([str(PROTOCOL_DATA), "--enable-update"], env={"KAZKG_UPDATE_TOKEN": "s3cret"})
+def writable(private_cache, tmp_path_factory):
+    srv = Server([str(PROTOCOL_DATA), "--enable-update"],
+                 env={"KAZKG_UPDATE_TOKEN": "s3cret",
+                      "KAZKG_UPDATE_STORE": str(tmp_path_factory.mktemp("writes"))})
     yield srv
     srv.stop()
 
@@ -201,7 +203,7 @@ def test_update_post_direct_and_form(writable):
     query = "SELECT ?o WHERE { GRAPH <http://example.org/g> { ?s ?p ?o } }"
     rows = request(writable.sparql, "GET", "?query=" + q(query)).json()["results"]["bindings"]
     assert rows[0]["o"]["value"] == writable.url + "test"
-    # every worker sees it (the log is replayed), not only the one that ran the update
+    # every worker sees it (forked after the change), not only the one that ran the update
     for _ in range(6):
         r = request(writable.sparql, "POST", body=f"query={q('ASK { GRAPH <http://example.org/g> { ?s ?p ?o } }')}",
                     headers=FORM)
