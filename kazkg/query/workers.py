@@ -29,7 +29,7 @@ import time
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
 
-from .zygote import COMMAND, Handler, die_with_parent, zygote_loop
+from .zygote import COMMAND, STATUS, Handler, die_with_parent, zygote_loop
 
 
 class PoolError(Exception):
@@ -59,7 +59,9 @@ class WorkerBug(PoolError):
 
 class WorkerDied(PoolError):
     def __init__(self, detail: str = ""):
-        super().__init__("the query worker stopped unexpectedly" + (f" ({detail})" if detail else ""))
+        """`detail`: why, when known (a sentence of its own when it starts "the query")."""
+        super().__init__(detail if detail.startswith("the query") else
+                         "the query worker stopped unexpectedly" + (f" ({detail})" if detail else ""))
 
 
 # --- in the main process --------------------------------------------------------------------
@@ -75,7 +77,7 @@ class Pool:
     def __init__(self, handler: Handler, size: int = 2, memory_mb: int = 0, close_fds=()):
         """`close_fds`: descriptors of this process that the zygote and the workers must not
         keep open (the HTTP listening socket: a worker that held it would hold the port)."""
-        self.size = size
+        self.size, self.memory_mb = size, memory_mb
         self._lock = threading.Lock()
         self._idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
         self._all: dict[int, Worker] = {}
@@ -109,21 +111,35 @@ class Pool:
         self._all[worker.pid] = worker
         return worker
 
-    def _kill(self, worker: Worker) -> None:
+    def _kill(self, worker: Worker) -> int:
+        """Kill a worker; its wait status (0 if unknown)."""
         self._all.pop(worker.pid, None)
         worker.conn.close()
         with self._lock:
             try:
                 self._zygote.sendall(COMMAND.pack(b"KILL", worker.pid))
-                self._zygote.recv(4)
+                reply = self._zygote.recv(STATUS.size)
             except OSError:
-                pass
+                return 0
+        return STATUS.unpack(reply)[0] if len(reply) == STATUS.size else 0
 
-    def _replace(self, worker: Worker) -> None:
-        self._kill(worker)
+    def _replace(self, worker: Worker) -> int:
+        status = self._kill(worker)
         self.replaced += 1
         if not self._closed:
             self._idle.put(self._spawn())
+        return status
+
+    def why(self, status: int) -> str:
+        """Why a worker that died by itself ended, for the client (from its wait status)."""
+        if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGABRT and self.memory_mb:
+            return (f"the query needed more memory than a worker may use ({self.memory_mb} MiB "
+                    "more than it starts with, --worker-memory-mb); ask for fewer solutions")
+        if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGSEGV, signal.SIGBUS):
+            return "the query engine crashed on this query; the worker was replaced"
+        if os.WIFSIGNALED(status):
+            return f"ended by {signal.Signals(os.WTERMSIG(status)).name}"
+        return f"exit status {os.WEXITSTATUS(status)}" if os.WIFEXITED(status) else ""
 
     def change(self, change) -> None:
         """Hand `change` to the zygote's handler (`absorb`: a write), so that every worker
@@ -205,9 +221,8 @@ class _Borrowed:
             ready = conn.poll(timeout)
             if ready:
                 status, value = conn.recv()
-        except (EOFError, OSError) as error:
-            self.pool._replace(self.worker)
-            raise WorkerDied(type(error).__name__) from None
+        except (EOFError, OSError):
+            raise WorkerDied(self.pool.why(self.pool._replace(self.worker))) from None
         if not ready:
             self.pool._replace(self.worker)
             raise JobTimeout(timeout)

@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 Handler = Callable[[Any], Any]
 COMMAND = struct.Struct("!4sQ")  # SPWN, KILL pid, CHNG payload-size
+STATUS = struct.Struct("!i")  # the zygote's answer to KILL: the worker's wait status
 
 
 def _recv_exact(sock: socket.socket, size: int) -> bytes:
@@ -104,9 +105,9 @@ def zygote_loop(sock: socket.socket, handler: Handler, memory_mb: int) -> None:
                 socket.send_fds(sock, [struct.pack("!Q", child)], [theirs.fileno()])
                 theirs.close()
             elif kind == b"KILL":
-                _kill(pid)
+                status = _kill(pid)
                 workers.discard(pid)
-                sock.sendall(b"done")
+                sock.sendall(STATUS.pack(status))  # how it ended: why, if it died by itself
             elif kind == b"CHNG":  # `pid` is the size of the pickled change
                 change = pickle.loads(_recv_exact(sock, pid))
                 try:
@@ -120,12 +121,13 @@ def zygote_loop(sock: socket.socket, handler: Handler, memory_mb: int) -> None:
             _kill(pid)
 
 
-def _kill(pid: int) -> None:
+def _kill(pid: int) -> int:
+    """Kill and reap a worker; its wait status (SIGKILL's, or how it had ended already)."""
     try:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
     try:
-        os.waitpid(pid, 0)
+        return os.waitpid(pid, 0)[1]
     except ChildProcessError:
-        pass
+        return 0

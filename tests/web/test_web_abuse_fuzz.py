@@ -4,7 +4,7 @@ methods, headers, bodies and broken framing, from four clients at once, while a 
 
 10,000 requests with `python -m pytest -m abuse`, 400 in the default run. Every answer must
 be below 500, or a 503 at the time limit (X-Time-Limit); no request may go unanswered (a
-hang), no worker may crash (it would answer 503 "stopped unexpectedly") and no HTTP process
+hang), no worker may crash (it would answer a 503 without a time limit) and no HTTP process
 may die. The figures are printed at the end of the run.
 """
 
