@@ -93,3 +93,25 @@ def test_a_server_restarted_over_a_damaged_cache_serves_the_true_data(tmp_path):
     largest.write_bytes(largest.read_bytes()[: largest.stat().st_size // 3])
     assert served_counts(tmp_path) == whole  # rebuilt, never served
     assert json.loads(meta.read_text())["triples"] == whole[1]
+
+
+def test_many_large_writes_and_timeouts_leave_every_query_answered(target, full):
+    """Before, each new worker replayed every write: a few large ones plus two timeouts made
+    every later query 503 while /health said "ok"."""
+    from tests.web.support import RUNAWAY
+
+    before = health(target)["triples"]
+    rounds = 3 if full else 1
+
+    def writer(n):
+        for r in range(rounds):
+            body = "".join(f"<urn:w{n}-{r}-{i}> <urn:p> \"{'x' * 40}\" .\n" for i in range(4000))
+            raw = post(f"/store?graph=urn:big{n}-{r}", body, "application/n-triples", "t0k")
+            assert status_of(exchange(target.port, raw, f"127.0.5.{n + 1}", timeout=60)) == 204
+        runaway = post("/sparql", RUNAWAY + " # service", "application/sparql-query")
+        assert status_of(exchange(target.port, runaway, f"127.0.5.{n + 1}", timeout=60)) == 503
+
+    under_probe(target.port, writer, 2)
+    assert health(target)["triples"] == before + 2 * rounds * 4000
+    ask = post("/sparql", "ASK { <urn:w0-0-1> ?p ?o }", "application/sparql-query")
+    assert b'"boolean": true' in exchange(target.port, ask)
