@@ -22,6 +22,7 @@ from ..formats.export import FORMATS, with_version
 from ..namespaces import BASE
 from .answers import service
 from .describe import DATASET_IRI, dump_filenames
+from .lookup import forget_stale
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -66,6 +67,7 @@ def distributions() -> dict[str, dict]:
                 cache.keep(path, json.dumps(found, indent=1).encode("utf-8"))
             except OSError:  # a read-only cache folder: count again next time
                 pass
+    forget_stale(store, svc.version)
     store[key] = found
     return found
 

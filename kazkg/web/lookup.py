@@ -65,16 +65,30 @@ def select(body: str, bindings: dict | None = None) -> list[dict]:
 
 
 def cached(key, compute):
-    """A value computed once per dataset version (the dataset is read-only while served)."""
+    """A value computed once per dataset version (only a write makes a new one)."""
     svc = service()
     store = svc.__dict__.setdefault("page_cache", {})
     full_key = (svc.version, key)
-    if full_key not in store:
-        with _computing(full_key):  # one computes, the others wait for its value
-            if full_key not in store:
+    found = store.get(full_key, _MISSING)
+    if found is _MISSING:
+        with _computing(key):  # one computes, the others wait for its value
+            found = store.get(full_key, _MISSING)
+            if found is _MISSING:
                 with ours():  # the server's own lookup: never cut short in the quick lane
-                    store[full_key] = compute()
-    return store[full_key]
+                    found = compute()
+                forget_stale(store, svc.version)
+                store[full_key] = found
+    return found
+
+
+_MISSING = object()
+
+
+def forget_stale(store: dict, version: str) -> None:
+    """Drop what was computed for an earlier version of the dataset (a write made it stale):
+    a thousand writes must not leave a thousand copies of every lookup."""
+    for old in [k for k in store if k[0] != version]:
+        store.pop(old, None)
 
 
 _locks: dict = {}

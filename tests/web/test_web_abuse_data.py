@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from tests.web.abuse import exchange, full, get, status_of, under_probe  # noqa: F401
-from tests.web.support import PROTOCOL_DATA, Server
+from tests.web.abuse import exchange, full, get, memory_mb, status_of, under_probe  # noqa: F401
+from tests.web.support import PROTOCOL_DATA, RUNAWAY, Server
 
 pytestmark = [pytest.mark.abuse, pytest.mark.slow]
 
@@ -98,8 +98,6 @@ def test_a_server_restarted_over_a_damaged_cache_serves_the_true_data(tmp_path):
 def test_many_large_writes_and_timeouts_leave_every_query_answered(target, full):
     """Before, each new worker replayed every write: a few large ones plus two timeouts made
     every later query 503 while /health said "ok"."""
-    from tests.web.support import RUNAWAY
-
     before = health(target)["triples"]
     rounds = 3 if full else 1
 
@@ -115,3 +113,21 @@ def test_many_large_writes_and_timeouts_leave_every_query_answered(target, full)
     assert health(target)["triples"] == before + 2 * rounds * 4000
     ask = post("/sparql", "ASK { <urn:w0-0-1> ?p ?o }", "application/sparql-query")
     assert b'"boolean": true' in exchange(target.port, ask)
+
+
+def test_unique_huge_queries_do_not_grow_memory_without_bound(target, full):
+    """Each query text was kept whole as an answer-cache key (not counted in cache_bytes) and
+    in the workers' memos: 1,200 unique 500 KB queries took 172 MB and more."""
+    padding = "#" + "x" * 480_000 + "\n"
+    before, statuses = memory_mb(target.pid), []
+
+    def sender(n):
+        for i in range(n, 1200 if full else 100, 4):
+            raw = post("/sparql", f"# {i}\n{padding}ASK {{ ?s ?p ?o }}", "application/sparql-query")
+            statuses.append(status_of(exchange(target.port, raw, f"127.0.6.{n + 1}", timeout=60)))
+
+    under_probe(target.port, sender, 4)
+    grown = memory_mb(target.pid) - before
+    print(f"\n{len(statuses)} unique 480 KB queries: memory grew {grown:.0f} MiB")
+    assert set(statuses) <= {200, 503} and statuses.count(200) > len(statuses) // 2, statuses
+    assert grown < 64 + 150, grown  # the answer cache's 64 MiB, and some slack
