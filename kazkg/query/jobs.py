@@ -116,11 +116,6 @@ class Handler:
             delta = writes.apply(self.served.dataset, op)
         except writes.NoSuchGraph as missing:
             return Answer(404, error=f"this dataset has no graph named <{missing}>")
-        except QueryError:
-            raise
-        except Exception as error:  # rdflib's evaluation of an update the guard let through
-            return Answer(400, error=f"the update failed: {type(error).__name__}: {error}",
-                          retire=True)
         return Answer(204, delta=delta, summary=stats.describe(self.served.dataset), retire=True)
 
     def query(self, job: dict) -> Answer:

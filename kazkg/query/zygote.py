@@ -113,7 +113,7 @@ def zygote_loop(sock: socket.socket, handler: Handler, memory_mb: int) -> None:
                 try:
                     handler.absorb(change)
                     sock.sendall(b"done")
-                except Exception:
+                except Exception:  # a bug: logged here, and a 500 for the write (PoolError)
                     traceback.print_exc(file=sys.stderr)
                     sock.sendall(b"fail")
     finally:
