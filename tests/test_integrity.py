@@ -10,7 +10,7 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from kazkg.build import cache
+from kazkg.build import cache, mirror
 from kazkg.formats.files import write_atomic
 from kazkg.query import oxengine
 
@@ -59,7 +59,7 @@ def _edit(folder) -> None:
 @pytest.mark.parametrize("damage", ["cut", "edit"])
 def test_a_damaged_oxigraph_copy_is_never_served(entry, damage):
     built, entry = entry, entry.fingerprint
-    folder = cache.beside(entry, oxengine.STORE)
+    folder = cache.beside(entry, mirror.STORE)
     first = set(oxengine.Mirror.from_cache(entry).store)
     if damage == "cut":
         _cut(folder)
@@ -87,7 +87,7 @@ def test_the_leftovers_of_a_killed_build_go_but_a_live_write_stays(entry):
     folder = cache.beside(entry, "pickle").parent
     dead = folder / f".{entry}.pickle.12345.partial"
     dead.write_bytes(b"half a pickle")
-    dead_copy = folder / f".{entry}.{oxengine.STORE}.abc.partial"
+    dead_copy = folder / f".{entry}.{mirror.STORE}.abc.partial"
     dead_copy.mkdir()
     (dead_copy / "000010.sst").write_bytes(b"half a store")
     for path in (dead_copy / "000010.sst", dead_copy, dead):

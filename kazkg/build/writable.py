@@ -26,8 +26,8 @@ from rdflib import Literal, URIRef
 from .. import settings
 from ..errors import KazkgError
 from ..formats.files import write_atomic
-from ..formats.terms import (canonical_spellings, read_spellings, to_oxigraph, to_rdflib,
-                             write_spellings)
+from ..formats.terms import to_oxigraph, to_rdflib
+from .mirror import canonical_spellings, read_spellings, write_spellings
 from .store import new_dataset
 
 BASE, WRITES, JOURNAL = "kazkg-base", "kazkg-writes", "kazkg-journal.pickle"

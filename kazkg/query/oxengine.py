@@ -137,7 +137,7 @@ class Mirror:
         """Keep the spelling of the typed literals a write added (answers keep "1.50")."""
         typed = {t for t in literals if t.datatype is not None}
         if typed:
-            self.originals = {**self.originals, **canonical_spellings(typed)}
+            self.originals = {**self.originals, **layout.canonical_spellings(typed)}
 
     def spelled(self, value):
         """`value` (a pyoxigraph term) as the dataset spells it."""
