@@ -120,7 +120,16 @@ def parse_update(text: str, base: str | None = None) -> "Update":
         if node.name == "Create" and not field(node, "silent"):
             raise QueryError("CREATE GRAPH is not supported: a graph needs no creating "
                              "(INSERT DATA { GRAPH <g> { ... } } makes it)")
-    return sparql.algebra.translateUpdate(tree, base=base)
+    import rdflib
+
+    update = sparql.algebra.translateUpdate(tree, base=base)
+    for op in update.algebra:
+        # rdflib looks a variable graph name up as a graph of that name and deletes nothing,
+        # answering success: refuse it and say what to write instead.
+        if op.name == "DeleteWhere" and any(isinstance(g, rdflib.Variable) for g in op.quads or ()):
+            raise QueryError("DELETE WHERE with GRAPH ?variable is not supported: write its "
+                             "equivalent, DELETE { GRAPH ?g { ... } } WHERE { GRAPH ?g { ... } }")
+    return update
 
 
 def undeclared_prefix(tree, known: dict, text: str) -> None:

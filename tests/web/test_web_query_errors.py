@@ -3,6 +3,8 @@ is a 500 that shows nothing of the inside."""
 
 from __future__ import annotations
 
+import pytest
+
 
 def error(response) -> dict:
     return response.get_json()["error"]
@@ -51,3 +53,15 @@ def test_describe_star_is_a_400_that_says_what_to_write(client):
     """rdflib's algebra cannot plan DESCRIBE * (the fuzzer found the 500)."""
     r = client.get("/sparql", query_string={"query": "DESCRIBE *"})
     assert r.status_code == 400 and "DESCRIBE ?s WHERE" in error(r)["message"]
+
+
+def test_delete_where_with_a_variable_graph_is_refused_not_answered_as_done():
+    """rdflib evaluates DELETE WHERE { GRAPH ?g { ... } } as deleting nothing and reports
+    success; the parse refuses it and names the equivalent form, which works."""
+    from kazkg.errors import QueryError
+    from kazkg.query.sparql import parse_update
+
+    with pytest.raises(QueryError, match=r"DELETE \{ GRAPH \?g"):
+        parse_update("DELETE WHERE { GRAPH ?g { <urn:s> ?p ?o } }")
+    parse_update("DELETE WHERE { GRAPH <urn:t> { <urn:s> ?p ?o } }")
+    parse_update("DELETE { GRAPH ?g { <urn:s> ?p ?o } } WHERE { GRAPH ?g { <urn:s> ?p ?o } }")
