@@ -66,8 +66,11 @@ def index() -> Index:
     def compute():
         nm = names()
         entries: dict[str, Entry] = {}
+        # The bundled data is browsed by its own classes (not by the rdf/owl/skos/prov types
+        # every resource also has); someone else's data, with none of them, by all of its own.
+        ours = any(t.startswith(str(KAZKG)) for types in nm.types.values() for t in types)
         for iri, types in nm.types.items():
-            kinds = {t for t in types if t.startswith(str(KAZKG))}
+            kinds = {t for t in types if t.startswith(str(KAZKG))} if ours else set(types)
             if kinds:
                 entries[iri] = Entry(iri)
                 entries[iri].values["class"] = kinds

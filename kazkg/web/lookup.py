@@ -104,9 +104,15 @@ def _computing(key) -> threading.Lock:
 
 LABELS_QUERY = """
 SELECT ?s ?p ?label WHERE {
-  VALUES ?p { rdfs:label skos:prefLabel skos:altLabel skos:hiddenLabel }
+  VALUES ?p { rdfs:label skos:prefLabel skos:altLabel skos:hiddenLabel
+              <http://purl.org/dc/terms/title> <http://purl.org/dc/elements/1.1/title>
+              <https://schema.org/name> <http://schema.org/name> <http://xmlns.com/foaf/0.1/name> }
   ?s ?p ?label . FILTER (isIRI(?s) && isLiteral(?label))
 }"""
+# Which name a page shows, in order: rdfs:label, skos:prefLabel, then the titles and names that
+# someone else's data may use instead (dcterms:title, schema:name, foaf:name).
+_NAMING_RANK = {"http://www.w3.org/2000/01/rdf-schema#label": 0,
+                "http://www.w3.org/2004/02/skos/core#prefLabel": 1}
 
 TYPES_QUERY = """
 SELECT ?s ?type ?g WHERE { GRAPH ?g { ?s a ?type } FILTER (isIRI(?s) && isIRI(?type)) }"""
@@ -120,7 +126,8 @@ class Names:
         self.alt: dict[str, list[Literal]] = defaultdict(list)
         self.types: dict[str, set[str]] = defaultdict(set)
         self.asserted_types: dict[str, set[str]] = defaultdict(set)
-        for row in sorted(label_rows, key=lambda r: (str(r["s"]), str(r["p"]), str(r["label"]))):
+        for row in sorted(label_rows, key=lambda r: (str(r["s"]), _NAMING_RANK.get(str(r["p"]), 2),
+                                                     str(r["p"]), str(r["label"]))):
             s, p, label = str(row["s"]), str(row["p"]), row["label"]
             lang = (label.language or "").lower()
             if p.endswith("altLabel") or p.endswith("hiddenLabel"):

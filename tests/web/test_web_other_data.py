@@ -115,3 +115,11 @@ def test_the_bundled_iris_redirect_to_their_own_pages(library):
     _, client = library
     response = client.get("/resource?iri=" + quote("https://w3id.org/kazkg/resource/shymkent", safe=""))
     assert response.status_code == 303 and response.headers["Location"].endswith("/resource/shymkent")
+
+
+def test_browse_lists_the_data_by_its_own_classes(library):
+    _, client = library
+    body = get(client, "/browse")
+    assert "The Orchard Keeper" in body and "Shelf A (novels)" in body
+    shelf = get(client, "/browse?class=" + quote("http://example.org/library/Shelf", safe=""))
+    assert "Shelf A (novels)" in shelf and "The Orchard Keeper" not in shelf
