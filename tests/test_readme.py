@@ -6,8 +6,8 @@ the end of the block, are its output. `kazkg` commands run in-process, on what s
 terminal (the table format is for terminals; tests/test_cli_end_to_end.py runs real
 processes); a pipeline runs in bash; `curl` commands go to one real `kazkg serve` on 127.0.0.1
 (the README's ports are replaced by its own). Compared: every shown line must be in the output,
-with numbers and hashes masked (the data grows; its counts and version change with it) and
-`...` standing for what the README leaves out. `kazkg serve` itself (it runs until stopped),
+with versions, keys and times masked but every count as shown (so the README is re-run when
+the data changes), and `...` standing for what the README leaves out. `kazkg serve` itself (it runs until stopped),
 `push` and `bench` are not run here; tests/test_push.py and the bench tests cover them.
 """
 
@@ -65,8 +65,11 @@ CASES = [e for e in examples() if runnable(e[0])]
 
 
 def mask(text: str) -> str:
+    """What may differ between two runs on the same data: versions and keys (hex), times,
+    timestamps. Counts, sizes and positions must be as shown, so the README stays true."""
     text = re.sub(r"\b[0-9a-f]{8,}\b", "<hex>", text)
-    text = re.sub(r"\d[\d,.]*", "<n>", text)
+    text = re.sub(r"\b\d{4}-\d\d-\d\dT[\d:.]+", "<when>", text)
+    text = re.sub(r"\b\d+(\.\d+)?(s|ms)\b", "<time>", text)
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
@@ -146,3 +149,41 @@ def test_readme_example_in_a_shell(command, shown, in_copy, copy_with_note, requ
                           env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     compare(shown, done.stdout, command)
+
+
+def test_what_is_in_the_graph_is_counted(built):
+    """The figures of "What is in the graph" are the data's own, counted again."""
+    import kazkg
+
+    table = README[README.index("## What is in the graph"):README.index("### The model")]
+    count = lambda where: int(next(iter(kazkg.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")))[0])
+    graphs = lambda folder: count("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                                  f'FILTER STRSTARTS(STR(?g), CONCAT(STR(kzg:), "{folder}")) }}')
+    things = lambda cls: count(f"SELECT DISTINCT ?x WHERE {{ ?x a kazkg:{cls} }}")
+    triples = lambda filter_: count(f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {filter_} }}")
+    expected = {
+        r"named graphs \| ([\d,]+):": graphs(""),
+        r"(\d+) for its sentences": graphs("text/"),
+        r"(\d+) for the mentions": graphs("mentions/"),
+        r"(\d+) in `graph/facts/`": graphs("facts/"),
+        r"(\d+) editorial in `graph/reference/`": graphs("reference/"),
+        r"triples \| ([\d,]+) distinct": triples(""),
+        r"\(([\d,]+) asserted": triples("FILTER(?g != kzg:inferred)"),
+        r"([\d,]+) inferred by OWL-RL": triples("FILTER(?g = kzg:inferred)"),
+        r"mentions \| (\d+) W3C": things("Mention"),
+        r"enterprises \| (\d+)": things("Enterprise"),
+        r"places \| (\d+)": things("Place"),
+        r"(\d+) cities": things("City"),
+        r"(\d+) dated memberships": things("AdministrativeMembership"),
+        r"events \| (\d+)": things("Event"),
+        r"statistics \| (\d+)": things("Statistic"),
+        r"policies \| (\d+)": things("Policy"),
+        r"territorial-production complexes: (\d+)": things("TerritorialProductionComplex"),
+        r"source conflicts recorded: (\d+)": things("SourceConflict"),
+        r"(\d+) identifications": things("Identification"),
+        r"(\d+) editorial statements": things("EditorialStatement"),
+    }
+    for pattern, number in expected.items():
+        shown = re.search(pattern, table)
+        assert shown, f"README's table no longer says {pattern!r}"
+        assert int(shown.group(1).replace(",", "")) == number, (pattern, number)

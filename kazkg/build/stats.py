@@ -8,7 +8,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from ..formats.graphs import named_graphs
-from ..namespaces import ONTOLOGY_GRAPH, SCHEMA
+from ..namespaces import ONTOLOGY_GRAPH, SCHEMA, bind_prefixes
 
 LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 
@@ -32,8 +32,13 @@ def by_class(dataset: Dataset) -> dict[str, int]:
     members: dict = {}
     for s, o in dataset.subject_objects(RDF.type):
         members.setdefault(o, set()).add(s)
-    namespace = dataset.namespace_manager
-    counts = {cls.n3(namespace): len(subjects) for cls, subjects in members.items()}
+    # The project's prefixes first: a dataset's own bindings may have moved one (the parsers
+    # bind GeoSPARQL as geo, which pushed it to geo1 beside WGS84's geo).
+    named = Graph(bind_namespaces="none")
+    for prefix, iri in dataset.namespace_manager.namespaces():
+        named.bind(prefix, iri)
+    bind_prefixes(named)
+    counts = {cls.n3(named.namespace_manager): len(subjects) for cls, subjects in members.items()}
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
