@@ -66,10 +66,13 @@ FORMATS = (
     Format("xml", "application/rdf+xml", "https://www.w3.org/TR/rdf-syntax-grammar/", GRAPHS,
            ("application/xml", "text/xml"), (".rdf", ".owl", ".xml"), "xml", ox.RdfFormat.RDF_XML,
            iri="RDF_XML", page=True),
-    Format("trig", "application/trig", "https://www.w3.org/TR/trig/", GRAPHS, (), (".trig",),
-           "trig", ox.RdfFormat.TRIG, named_graphs=True, iri="TriG"),
-    Format("nquads", "application/n-quads", "https://www.w3.org/TR/n-quads/", GRAPHS, (),
-           (".nq",), "nquads", ox.RdfFormat.N_QUADS, named_graphs=True, iri="N-Quads"),
+    # application/x-trig and text/x-nquads: the names before registration, still sent by Jena.
+    Format("trig", "application/trig", "https://www.w3.org/TR/trig/", GRAPHS,
+           ("application/x-trig",), (".trig",), "trig", ox.RdfFormat.TRIG, named_graphs=True,
+           iri="TriG"),
+    Format("nquads", "application/n-quads", "https://www.w3.org/TR/n-quads/", GRAPHS,
+           ("text/x-nquads",), (".nq",), "nquads", ox.RdfFormat.N_QUADS, named_graphs=True,
+           iri="N-Quads"),
     # Read only: input files may be N3 (its plain-RDF subset), kazkg never answers in it.
     Format("n3", "text/n3", "https://www.w3.org/TeamSubmission/n3/", (), (), (".n3",), "n3",
            ox.RdfFormat.N3, iri="N3"),

@@ -113,7 +113,8 @@ def read(request: Request, body_limit: int) -> Operation:
 def _operation(pairs, text: str | None, kind: str) -> Operation:
     defaults = tuple(v for k, v in pairs if k in ("default-graph-uri", "using-graph-uri"))
     named = tuple(v for k, v in pairs if k in ("named-graph-uri", "using-named-graph-uri"))
-    fmt = tuple(v for k, v in pairs if k == "format")
+    # `output=` is Fuseki's and Joseki's name for `format=` (SPARQLWrapper sends both).
+    fmt = tuple(v for k, v in pairs if k in ("format", "output"))
     if text is None:
         return Operation("none", "", defaults, named, fmt)
     if "\x00" in text:

@@ -83,6 +83,8 @@ def test_relative_iris_resolve_against_the_endpoint(client):
     (None, "text/turtle"), ("*/*", "text/turtle"), ("application/rdf+xml", "application/rdf+xml"),
     ("application/n-triples", "application/n-triples"), ("application/ld+json", "application/ld+json"),
     ("application/trig", "application/trig"), ("application/n-quads", "application/n-quads"),
+    # The names before registration, which Jena still sends.
+    ("application/x-trig", "application/trig"), ("text/x-nquads", "application/n-quads"),
 ])
 def test_construct_formats(client, accept, media_type):
     query = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <%s> { ?s ?p ?o } }" % DATA1
@@ -120,6 +122,17 @@ def test_format_parameter_and_406(client):
     r = client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Accept": "image/png"})
     assert r.status_code == 406 and r.mimetype == "application/json"
     r = client.get("/sparql", query_string={"query": "ASK {}", "format": "turtle"})
+    assert r.status_code == 406
+
+
+def test_output_is_another_name_for_format(client):
+    """Fuseki's and Joseki's `output=`; SPARQLWrapper sends it beside `format=`."""
+    r = client.get("/sparql", query_string={"query": "ASK {}", "output": "csv"})
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    r = client.get("/sparql", query_string=[("query", "ASK {}"), ("format", "tsv"),
+                                            ("output", "text/tab-separated-values")])
+    assert r.status_code == 200 and r.mimetype == "text/tab-separated-values"
+    r = client.get("/sparql", query_string=[("query", "ASK {}"), ("format", "tsv"), ("output", "xml")])
     assert r.status_code == 406
 
 
