@@ -21,7 +21,7 @@ from .tools import commands
 from .tools.report import print_build
 from .build import persist, stats
 from .build.inputs import bundled
-from .errors import KazkgError
+from .errors import KazkgError, ListenError
 from .namespaces import compact
 from .settings import SETTINGS, apply_options, check as check_settings, setting_options
 
@@ -228,7 +228,8 @@ def serve(ontology, shapes, debug, get_path, reload_builds, no_cache, store, fil
             listeners = server.listen(host, port)
         except OSError as error:
             reason = error.strerror or error  # also for a host name that does not resolve
-            raise click.ClickException(f"cannot listen on {host}:{port}: {reason}") from None
+            raise ListenError(f"cannot listen on {host}:{port} (--host, --port; KAZKG_HOST, "
+                              f"KAZKG_PORT): {reason}") from None
     click.echo(server.banner(app, built, host, port, processes, time.perf_counter() - started), err=True)
     server.run(app, listeners, host, port, threads=settings.get("threads"),
                processes=processes, debug=debug)

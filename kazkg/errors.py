@@ -11,6 +11,12 @@ class KazkgError(Exception):
     exit_code = 2
 
 
+class ListenError(KazkgError):
+    """kazkg serve cannot listen where it was told to (address in use, unknown host, ...)."""
+
+    exit_code = 1
+
+
 class OutputError(KazkgError):
     """An answer could not be written (a full disk, a closed pipe, a folder refused)."""
 

@@ -31,7 +31,7 @@ class Setting:
     name: str
     default: object
     help: str
-    kind: str = "text"  # text, path, int, float, bool, choice, list
+    kind: str = "text"  # text, host, url, path, int, float, bool, choice, list
     minimum: float | None = None
     maximum: float | None = None
     above: float | None = None  # an exclusive lower bound (seconds must be > 0)
@@ -54,7 +54,11 @@ class Setting:
         if self.kind == "choice":
             return "one of " + ", ".join(self.choices)
         if self.kind == "list":
-            return "space-separated IRIs"
+            return "space-separated http:// or https:// IRIs"
+        if self.kind == "url":
+            return "an http:// or https:// URL"
+        if self.kind == "host":
+            return "a host name or IP address"
         if self.kind == "path":
             return "a folder (created when missing)" if self.name == "cache_dir" else \
                 "a folder holding ontology/ and graph/ (empty: the bundled data)"
@@ -85,7 +89,18 @@ class Setting:
                 raise bad()
             return text.lower() in _TRUE
         if self.kind == "list":
-            return tuple(item for item in text.split() if item)
+            items = tuple(text.split())
+            if not all(_is_web_iri(item) for item in items):
+                raise bad()
+            return items
+        if self.kind == "url":
+            if not _is_web_iri(text):
+                raise bad()
+            return text if text.endswith("/") else text + "/"
+        if self.kind == "host":
+            if not text or any(c.isspace() or c in "/?#@" for c in text):
+                raise bad()
+            return text
         if self.kind == "choice":
             if text.lower() not in self.choices:
                 raise bad()
@@ -116,6 +131,14 @@ class Setting:
         return str(self.default) if self.default != "" else "(none)"
 
 
+def _is_web_iri(text: str) -> bool:
+    """An absolute http(s) IRI with a host, and nothing a SPARQL IRI may not hold."""
+    scheme, _, rest = text.partition("://")
+    host = rest.split("/", 1)[0]
+    return (scheme.lower() in ("http", "https") and bool(host)
+            and not any(c in text for c in '<>"{}|^`\\ ') and text.isprintable())
+
+
 def _default_cache_dir() -> str:
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return str(Path(base) / "kazkg")
@@ -134,7 +157,7 @@ SETTINGS = (
             "checkout kazkg runs from, else the bundled data).", "path", option=False),
     # The web server (kazkg serve). Each is also a `kazkg serve` option of the same name.
     Setting("host", "127.0.0.1", "Address kazkg serve listens on (every address it resolves to).",
-            "text"),
+            "host"),
     Setting("port", 8000, "TCP port kazkg serve listens on.", "int", minimum=1, maximum=65535),
     Setting("query_timeout", 10.0, "Seconds a query may run before its worker is stopped (answer: 503).",
             "float", above=0),
@@ -168,7 +191,7 @@ SETTINGS = (
             "by default.", "list"),
     Setting("public_url", "", "The server's own root URL as clients reach it (e.g. "
             "https://kazkg.example.org/), written into VoID and the service description; the Host "
-            "header of a request is never used.", "text", shown_default="http://localhost/"),
+            "header of a request is never used.", "url", shown_default="http://localhost/"),
     Setting("enable_update", False, "Accept SPARQL Update and Graph Store writes (needs "
             "update_token too).", "bool"),
     Setting("update_store", "", "Folder for the on-disk stores that writes go to (one per set "

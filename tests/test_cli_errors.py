@@ -34,6 +34,12 @@ def assert_clear(done, code: int, *words: str) -> None:
     ("KAZKG_THREADS", "1.5", "whole number"),
     ("KAZKG_WORKERS", "0", ">= 1"),
     ("KAZKG_PORT", "70000", "<= 65535"),
+    ("KAZKG_HOST", "", "host name or IP address"),
+    ("KAZKG_HOST", "localhost/x", "host name or IP address"),
+    ("KAZKG_PUBLIC_URL", "kazkg.example.org", "http:// or https:// URL"),
+    ("KAZKG_PUBLIC_URL", "ftp://kazkg.example.org/", "http:// or https:// URL"),
+    ("KAZKG_SERVICE_ALLOW", "https://a.example/sparql not-an-iri", "http:// or https:// IRIs"),
+    ("KAZKG_SERVICE_ALLOW", "https://a.example/<x>", "http:// or https:// IRIs"),
 ])
 def test_a_bad_setting_stops_the_command(env, value, allowed):
     done = kazkg_cli(*HEALTH, env={env: value})
@@ -46,7 +52,8 @@ def test_a_bad_setting_stops_every_command():
 
 
 @pytest.mark.parametrize("option, value", [("--query-timeout", "-5"), ("--threads", "1.5"),
-                                           ("--result-limit", "-1"), ("--query-engine", "foo")])
+                                           ("--result-limit", "-1"), ("--query-engine", "foo"),
+                                           ("--public-url", "example.org"), ("--host", "")])
 def test_a_bad_option_is_a_usage_error(option, value):
     done = kazkg_cli("serve", option, value, "--get", "/health")
     assert_clear(done, 2, option, repr(value), "must be")
@@ -116,3 +123,14 @@ def test_a_full_disk_on_output_file_keeps_the_device():
     done = kazkg_cli("export", "-o", "/dev/full")
     assert_clear(done, 1, "cannot write /dev/full", "No space left on device")
     assert stat.S_ISCHR(Path("/dev/full").stat().st_mode)  # written to, never replaced
+
+
+def test_an_address_in_use_is_named():
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = kazkg_cli("serve", "--port", str(port))
+    assert_clear(done, 1, f"error: cannot listen on 127.0.0.1:{port}", "--port", "in use")

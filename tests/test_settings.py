@@ -34,3 +34,14 @@ def test_the_readme_table_is_the_settings_table():
     for s in settings.SETTINGS:
         option = f"`{s.flag}`" if s.option else ""
         assert f"| `{s.env}` | {option} | {s.default_text()} | {s.allowed()} | {s.help} |" in readme
+
+
+def test_urls_and_iris_are_checked_and_kept():
+    url, allow = settings.by_name("public_url"), settings.by_name("service_allow")
+    assert url.parse("https://kazkg.example.org") == "https://kazkg.example.org/"
+    assert allow.parse(" http://a.example/sparql  https://b.example/q ") == (
+        "http://a.example/sparql", "https://b.example/q")
+    assert allow.parse("") == ()
+    for bad in ("a.example/sparql", "http://", "http://a.example/{x}", "mailto:x@a.example"):
+        with pytest.raises(KazkgError, match="KAZKG_SERVICE_ALLOW"):
+            allow.parse(bad)
