@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ..namespaces import KAZKG
+from . import dates
 from .lookup import cached, names, select
 
 FACETS = ("class", "sector", "place", "period", "source")
@@ -82,7 +83,10 @@ def index() -> Index:
             regions[str(row["place"])].append(Region(
                 str(row["region"]), int(row["from"]) if row.get("from") is not None else None,
                 int(row["to"]) if row.get("to") is not None else None))
-        spans, undated = _spans()
+        # The periods are the bundled data's (1956 to the 1980s); other data has no period facet.
+        spans = {iri: (s.start, s.end) for iri, s in dates.spans().items()
+                 if (s.start, s.end) != (-dates.OPEN, dates.OPEN)} if ours else {}
+        undated = dates.undated()
         for iri, (start, end) in spans.items():
             if iri in entries:
                 entries[iri].values["period"] = ({UNDATED} if iri in undated else
@@ -105,25 +109,6 @@ def index() -> Index:
                 entries[str(row["x"])].values["source"].add(value)
         return Index(entries, dict(regions))
     return cached("facets", compute)
-
-
-def _spans() -> tuple[dict[str, tuple[int, int]], set[str]]:
-    """Each dated item's first and last year; and the items the source gives no date for."""
-    rows = select("""SELECT ?x ?from ?to ?p WHERE { ?x kazkg:hasTime ?time .
-  OPTIONAL { ?time kazkg:datePrecision ?p }
-  OPTIONAL { ?time time:inXSDgYear ?exact } OPTIONAL { ?time time:hasBeginning/time:inXSDgYear ?b }
-  OPTIONAL { ?time time:hasEnd/time:inXSDgYear ?e }
-  BIND (xsd:integer(SUBSTR(STR(COALESCE(?exact, ?b)), 1, 4)) AS ?from)
-  BIND (xsd:integer(SUBSTR(STR(COALESCE(?exact, ?e)), 1, 4)) AS ?to) }""")
-    spans, undated = {}, set()
-    for row in rows:
-        start = int(row["from"]) if row.get("from") is not None else -10_000
-        end = int(row["to"]) if row.get("to") is not None else 10_000
-        if (start, end) != (-10_000, 10_000):
-            spans.setdefault(str(row["x"]), (start, end))
-        if str(row.get("p") or "").endswith("/date-undated"):
-            undated.add(str(row["x"]))
-    return spans, undated
 
 
 def matching(entries, chosen: dict[str, str], leave_out: str | None = None) -> list[Entry]:

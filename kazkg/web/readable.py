@@ -16,6 +16,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from ..namespaces import GEO, INFERRED_GRAPH, KAZKG, KZR, OA, ONTOLOGY_GRAPH
+from . import dates
 from .lookup import cached, names, select
 from .reading import ATTESTED, certainties, one_language, text
 
@@ -219,11 +220,11 @@ def summary(iri: str, rows: list[dict], asserted: dict, lang: str) -> dict:
                if nm.label(t, lang) not in {nm.label(k, lang) for k in kinds}]
     definition = next((_in_lang(out[p], lang) for p in DEFINITIONS if out.get(p)), None)
     labels = {l: nm.labels.get(iri, {}).get(l) for l in ("kk", "ru", "en")}
-    periods = [n for n in out.get(str(KAZKG.hasName), [])]
+    periods = dates.chronological(out.get(str(KAZKG.hasName), []), lambda n: nm.label(n, lang))
     where = [(p, out[p]) for p in WHERE if out.get(p)]
-    when = [(p, out[p]) for p in WHEN if out.get(p)]
-    events = sorted({s for values in inbound.values() for s in values
-                     if str(KAZKG.Event) in nm.types.get(str(s), set())}, key=lambda s: nm.label(s, lang))
+    when = [(p, dates.chronological(out[p], lambda t: nm.label(t, lang))) for p in WHEN if out.get(p)]
+    events = dates.chronological({s for values in inbound.values() for s in values
+                                  if str(KAZKG.Event) in nm.types.get(str(s), set())}, lambda s: nm.label(s, lang))
     numbers = sorted({s for values in inbound.values() for s in values
                       if str(KAZKG.Statistic) in nm.types.get(str(s), set())}, key=lambda s: nm.label(s, lang))
     own = {p: out[p][0] for p in (str(KAZKG.value), str(KAZKG.unit), str(KAZKG.valueQualifier),

@@ -87,7 +87,7 @@ def test_resource_page(page, site):
     assert css(d, "figure.minimap svg circle.here")
     assert css(d, "section.source.sentence q") and css(d, "section.mentioned mark")
     page.screenshot("resource-shymkent")
-    css(d, ".langs a[href='?lang=kk']")[0].click()
+    css(d, "nav.chrome-langs a[hreflang='kk']")[0].click()
     assert css(d, "h1")[0].text == "Шымкент"
 
 

@@ -116,4 +116,4 @@ def test_the_home_page_carries_schema_org_markup(client):
     body = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
     markup = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', body, re.S).group(1))
     assert markup["@type"] == "Dataset" and markup["@context"] == "https://schema.org/"
-    assert len(markup["distribution"]) == 6 and 'href="/.well-known/void"' in body
+    assert len(markup["distribution"]) == 6 and 'href="/.well-known/void?format=turtle"' in body

@@ -245,7 +245,7 @@ def test_void(client):
 
 
 def test_void_sends_a_browser_to_the_downloads_and_refuses_fast(client):
-    """The footer's VoID link opens the home page's downloads in a browser; an unacceptable
+    """A browser that opens the VoID address is sent to the home page's downloads; an unacceptable
     Accept is refused before any dump is sized (the first VoID checksums every dump)."""
     from tests.web.accept_headers import CHROMIUM, FIREFOX
 

@@ -181,8 +181,23 @@ def test_numbers_in_natural_form_and_certainty(site):
 
 
 def test_language_switch(site):
-    assert "<h1 lang=\"kk\">Өскемен</h1>" in page(site, "/resource/oskemen?lang=kk")
+    body = page(site, "/resource/oskemen?lang=kk")
+    assert "<h1 lang=\"kk\">Өскемен</h1>" in body
     assert "<h1 lang=\"ru\">" in page(site, "/resource/oskemen?lang=ru")
+    assert body.count('hreflang="ru"') == 1  # one language switch: the one every page has
+
+
+def test_when_is_in_the_order_of_time(site):
+    """The summary's events and names follow the years (alphabetically, 1993's renaming came
+    first), and the footer opens the downloads rather than a VoID address that sends a
+    browser back to them."""
+    body = unescape(re.sub(r"<[^>]+>", "", page(site, "/resource/shymkent")))
+    when = body[body.index("When"):]
+    assert when.index("regime of work (1966)") < when.index("renamed Shymkent (1993)")
+    names = unescape(re.sub(r"<[^>]+>", "", page(site, "/resource/almaty")))
+    assert names.index("Verny — name of Almaty, 1867") < names.index("Alma-Ata — name of Almaty, 1921")
+    footer = page(site, "/resource/almaty").split("<footer>")[1]
+    assert 'href="/#downloads"' in footer and 'href="/.well-known/void"' not in footer
 
 
 @pytest.mark.parametrize("names, slug", [
