@@ -188,9 +188,12 @@ def serve(ontology, shapes, debug, get_path, reload_builds, no_cache, store, fil
     from .build.pipeline import build as run_build
     from .build.inputs import from_files
     from .web import create_app, server
+    from .web.app import local_root
 
     apply_options(given)
     check_settings()
+    if not settings.get("public_url"):  # VoID's download URLs, the Graph Store's: where we listen
+        os.environ["KAZKG_PUBLIC_URL"] = local_root(settings.get("host"), settings.get("port"))
     enable_update = settings.get("enable_update")
     if store is not None and (files or enable_update):
         raise click.UsageError("--store serves the bundled data read-only: it takes no FILES "

@@ -191,7 +191,7 @@ SETTINGS = (
             "by default.", "list"),
     Setting("public_url", "", "The server's own root URL as clients reach it (e.g. "
             "https://kazkg.example.org/), written into VoID and the service description; the Host "
-            "header of a request is never used.", "url", shown_default="http://localhost/"),
+            "header of a request is never used.", "url", shown_default="where kazkg serve listens"),
     Setting("enable_update", False, "Accept SPARQL Update and Graph Store writes (needs "
             "update_token too).", "bool"),
     Setting("update_store", "", "Folder for the on-disk stores that writes go to (one per set "

@@ -146,3 +146,14 @@ def test_a_bug_reaches_the_caller_in_process(monkeypatch):
     monkeypatch.setattr(stats, "summary", lambda *_: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         kazkg_cli("stats")
+
+
+def test_serve_says_where_it_listens_in_void():
+    """Without --public-url, the download and Graph Store URLs are where kazkg serve listens,
+    not http://localhost/ (port 80), so that they work from this machine as printed."""
+    done = kazkg_cli("serve", "--port", "8123", "--get", "/.well-known/void")
+    assert done.returncode == 0, done.stderr
+    assert "<http://127.0.0.1:8123/download/kazkg.ttl>" in done.stdout
+    done = kazkg_cli("serve", "--port", "8123", "--public-url", "https://kazkg.example.org",
+                     "--get", "/.well-known/void")
+    assert "<https://kazkg.example.org/download/kazkg.ttl>" in done.stdout

@@ -62,6 +62,13 @@ def create_app(build=None, config: dict | None = None, start: bool = True) -> Fl
     return app
 
 
+def local_root(host: str, port: int) -> str:
+    """The root URL of a server listening on host:port, as a client on this machine reaches it
+    (an IPv6 address in brackets; every address, 0.0.0.0 or ::, as localhost)."""
+    host = "localhost" if host in ("", "0.0.0.0", "::") else host
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
 def public_root(url: str | None) -> str:
     """The server's root URL, ending in a slash (http://localhost/ for an app in-process)."""
     url = (url or "http://localhost/").strip()

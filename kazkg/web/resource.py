@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from flask import Blueprint, Response, redirect, render_template, request
+from flask import Blueprint, Response, current_app, redirect, render_template, request
 from markupsafe import Markup
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
@@ -202,11 +202,15 @@ BUILT_GRAPHS = {
 
 def graph_rows(iri: URIRef) -> list[dict]:
     """What the served dataset says of one of its named graphs besides the graph's own file:
-    its size (as VoID has it) and, for a built graph, a label; [] for other IRIs."""
+    its size (as VoID has it), where its statements can be downloaded (the Graph Store: the
+    graph IRI itself answers with this description) and, for a built graph, a label; [] for
+    other IRIs."""
     count = service().meta.graphs.get(str(iri))
     if count is None:
         return []
-    facts = [(RDF.type, SD.Graph), (VOID.triples, Literal(count, datatype=XSD.integer))]
+    dump = URIRef(current_app.config["PUBLIC_URL"] + "store?graph=" + quote(str(iri), safe=""))
+    facts = [(RDF.type, SD.Graph), (VOID.triples, Literal(count, datatype=XSD.integer)),
+             (VOID.dataDump, dump)]
     if iri in BUILT_GRAPHS:
         facts.append((RDFS.label, Literal(BUILT_GRAPHS[iri], lang="en")))
     return [{"dir": "out", "s": iri, "p": p, "o": o, "g": iri} for p, o in facts]

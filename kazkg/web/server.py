@@ -28,6 +28,8 @@ import traceback
 
 from flask import Flask
 
+from .app import local_root
+
 log = logging.getLogger("kazkg.web")
 
 
@@ -63,8 +65,8 @@ def banner(app: Flask, built, host: str, port: int, processes: int, seconds: flo
     config, workers = app.config, app.config["WORKERS"]
     return (f"kazkg serve: dataset {built.version} ({app.extensions['kazkg'].meta.triples} "
             f"triples, {'cache' if built.from_cache else 'built'}) ready in {seconds:.1f}s\n"
-            f"  web pages        http://{host}:{port}/\n"
-            f"  SPARQL endpoint  http://{host}:{port}/sparql  (query timeout "
+            f"  web pages        {local_root(host, port)}\n"
+            f"  SPARQL endpoint  {local_root(host, port)}sparql  (query timeout "
             f"{config['QUERY_TIMEOUT']:g}s, {processes} HTTP process{'es' if processes > 1 else ''}"
             f" x {workers} worker{'s' if workers > 1 else ''}, result limit "
             f"{config['RESULT_LIMIT']}, updates {'ON' if config['ENABLE_UPDATE'] else 'off'})")

@@ -192,3 +192,9 @@ def test_every_graph_iri_dereferences(site, name):
     iri = URIRef(KZG[name])
     assert (iri, RDF.type, SD.Graph) in graph
     assert int(graph.value(iri, VOID.triples)) > 0
+    # The graph IRI answers with its description; its statements are one link away.
+    dump = str(graph.value(iri, VOID.dataDump))
+    assert dump.startswith("http://localhost/store?graph=")
+    contents = site.get(dump.removeprefix("http://localhost"), headers={"Accept": "application/n-triples"})
+    assert contents.status_code == 200
+    assert len(contents.get_data(as_text=True).splitlines()) == int(graph.value(iri, VOID.triples))
