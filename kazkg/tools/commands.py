@@ -53,12 +53,17 @@ def push(url, auth, auth_scheme, token, inferred, no_cache):
               help="Then a load test of kazkg serve for this many seconds, with a runaway query.")
 @click.option("--load-clients", default=16, show_default=True, type=int)
 @click.option("--workdir", type=click.Path(file_okay=False), help="Keep the export and logs here.")
+@click.option("--wrk", "wrk_seconds", default=0.0, type=float,
+              help="Also drive kazkg and Oxigraph with wrk (a C load generator, Debian's wrk) "
+                   "for this many seconds per server, repeated and unique queries.")
+@click.option("--wrk-connections", default=8, show_default=True, type=int)
 def bench(requests, concurrency, unique_share, slow_share, only, load_seconds, load_clients,
-          workdir):
+          workdir, wrk_seconds, wrk_connections):
     """Benchmark kazkg serve against Oxigraph server and rdflib-endpoint (needs kazkg[bench])."""
     from . import bench as benchmark
 
     options = benchmark.Options(requests, concurrency, unique_share, slow_share,
                                 tuple(only) or benchmark.Options.servers, load_seconds,
-                                load_clients, Path(workdir) if workdir else None)
+                                load_clients, Path(workdir) if workdir else None, wrk_seconds,
+                                wrk_connections)
     sys.exit(0 if benchmark.run(options, click.echo) else 1)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import answers, drive, mix, servers
+from . import answers, drive, mix, servers, wrk
 
 __all__ = ["Options", "run"]
 
@@ -25,6 +25,8 @@ class Options:
     load_seconds: float = 0.0     # > 0: then a load test on kazkg serve with a runaway query
     load_clients: int = 16
     workdir: Path | None = None
+    wrk_seconds: float = 0.0      # > 0: also drive kazkg and Oxigraph with wrk, each mix this long
+    wrk_connections: int = 8
 
 
 # A query that no engine finishes within a time limit, even on the tests' 16-quad fixture: 16^8
@@ -62,6 +64,8 @@ def run(options: Options, echo: Callable[[str], None] = print) -> bool:
             echo(f"driving {name}: {len(share)} requests, {options.concurrency} clients ...")
             results[name] = drive.drive(server.sparql, share, options.concurrency)
         report(results, echo)
+        if options.wrk_seconds:
+            with_wrk(started, list(queries.values()), options, workdir, echo)
         if options.load_seconds and "kazkg" in started:
             agreed = load(started["kazkg"], requests, options, echo) and agreed
     finally:
@@ -124,6 +128,28 @@ def report(results: dict, echo) -> None:
         if name != "kazkg" and r.throughput:
             echo(f"kazkg / {name}: throughput {ours.throughput / r.throughput:.2f}x, "
                  f"p50 {r.p50 / ours.p50:.2f}x faster, p99 {r.p99 / ours.p99:.2f}x faster")
+
+
+def with_wrk(started: dict, queries: list[str], options: Options, workdir: Path, echo) -> None:
+    """Each mix of kazkg.tools.bench.wrk on each server but rdflib-endpoint (too slow to be
+    worth a C client), one after the other, and kazkg's throughput over each other's."""
+    names = [n for n in started if n != "rdflib-endpoint"]
+    echo("")
+    echo(f"wrk: {options.wrk_connections} connections, {options.wrk_seconds:g}s per server and mix")
+    echo(f"{'mix':<9} {'server':<10} {'requests':>9} {'errors':>6} {'req/s':>9} {'p50 ms':>8} "
+         f"{'p99 ms':>8}")
+    for kind in wrk.MIXES:
+        found = {}
+        for name in names:
+            found[name] = r = wrk.drive(started[name].sparql, queries, kind, options.wrk_seconds,
+                                        options.wrk_connections, workdir=workdir)
+            echo(f"{kind:<9} {name:<10} {r.requests:>9} {r.errors:>6} {r.throughput:>9.1f} "
+                 f"{r.percentiles.get('50%', 0) * 1000:>8.1f} {r.percentiles.get('99%', 0) * 1000:>8.1f}")
+        if "kazkg" in found:
+            for name in names:
+                if name != "kazkg" and found[name].throughput:
+                    echo(f"{kind:<9} kazkg / {name}: throughput "
+                         f"{found['kazkg'].throughput / found[name].throughput:.2f}x")
 
 
 def load(server, requests: list, options: Options, echo) -> bool:
