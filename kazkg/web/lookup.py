@@ -149,10 +149,25 @@ class Names:
         if found:
             return next(iter(found.values()))
         text = str(iri)
-        return text.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1] or text
+        return readable(text.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]) or text
 
     def has(self, iri) -> bool:
         return str(iri) in self.labels or str(iri) in self.types
+
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def readable(local: str) -> str:
+    """A term's local name as words, for a term no label names: numberOfPages -> number of
+    pages, hasURL -> has URL, PostalAddress -> Postal Address; other names (an identifier such
+    as book-1, an acronym such as ISBN) stay as they are."""
+    if not local.isalpha() or not _CAMEL.search(local):
+        return local
+    words = _CAMEL.sub(" ", local).split(" ")
+    if local[0].isupper():  # a class's or a resource's name keeps its capitals
+        return " ".join(words)
+    return " ".join([words[0]] + [w.lower() if w[1:].islower() else w for w in words[1:]])
 
 
 def names() -> Names:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from flask import Blueprint, render_template, request
 
 from ..namespaces import KAZKG
+from . import anydata
+from .answers import service
 from .atlas import ATTRIBUTION, Frame, neighbours_path, outline_path
 from .i18n import page_lang
 from .labels import Box, place_labels
@@ -147,6 +149,8 @@ def symbol(shape: str, x: float, y: float, r: float) -> str:
 @bp.route("/map")
 def map_page():
     nm, lang, frame = names(), page_lang(), Frame()
+    if not service().own_data:
+        return render_template("map_data.html", names=nm, **anydata.map_context(lang))
     every_marker = markers()
     sectors = sorted({m.sector for m in every_marker if m.sector}, key=lambda s: nm.label(s, "en"))
     style = {s: (COLOURS[i % len(COLOURS)], SHAPES[i % len(SHAPES)]) for i, s in enumerate(sectors)}

@@ -14,6 +14,7 @@ from ..namespaces import KAZKG, ONTOLOGY_GRAPH, ONTOLOGY_IRI, compact
 from ..formats.negotiation import PAGE, PAGE_FORMATS, NotAcceptable, best_match
 from .answers import not_modified, respond, service
 from .errors import error_response
+from . import vocabulary
 from .lookup import cached, names, select
 from .i18n import lazy_gettext as _l
 from .resource import LANGS, SUFFIXES, alternates, link_header, local
@@ -84,6 +85,8 @@ def ontology(suffix: str | None = None):
 
 
 def page() -> Response:
+    if not service().own_data:
+        return other_page()
     everything = terms()
     nm = names()
     header = everything.get(ONTOLOGY_IRI, {})
@@ -101,3 +104,14 @@ def page() -> Response:
     response = Response(body, mimetype="text/html")
     response.headers["Link"] = link_header("/ontology")
     return response
+
+
+def other_page() -> Response:
+    """Someone else's data: the classes and properties it declares or uses."""
+    found = vocabulary.terms()
+    sections = [("class", _l("Classes"), found["class"], _l("Members")),
+                ("property", _l("Properties"), found["property"], _l("Uses"))]
+    relation_names = {str(p): name for p, name in RELATIONS}
+    body = render_template("ontology_data.html", sections=sections, names=names(), comment=vocabulary.comment,
+                           anchors=vocabulary.anchors(), relation_names=relation_names)
+    return Response(body, mimetype="text/html")

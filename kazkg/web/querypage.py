@@ -1,5 +1,6 @@
 """The query page for browsers (GET /sparql with Accept: text/html): YASGUI, vendored at a
-pinned version under static/vendor/, with the queries/ catalog as one-click examples.
+pinned version under static/vendor/, with one-click examples (kazkg.web.examples: the queries/
+catalog, or queries written from someone else's data).
 
 The endpoint predeclares the project's prefixes (kazkg.web.endpoint), so the editor starts
 with a query that has no PREFIX block; the prefixes are listed, folded, under the editor.
@@ -9,29 +10,19 @@ from __future__ import annotations
 
 from flask import render_template
 
-from ..query import catalog
 from ..namespaces import PREFIXES, sparql_prologue
 from ..formats.negotiation import RDF_FORMATS, RESULT_FORMATS
 from .answers import service
+from .examples import examples, start_query
 from .i18n import _, page_lang
 
-DEFAULT_QUERY = """# The project's prefixes (kazkg:, kzr:, schema:, ...) are predeclared: see below the editor.
-SELECT ?class (COUNT(DISTINCT ?s) AS ?members) WHERE {
-  ?s a ?class .
-  FILTER (STRSTARTS(STR(?class), STR(kazkg:)))
-}
-GROUP BY ?class
-ORDER BY DESC(?members)
-"""
-
-
 def query_page(endpoint: str, update: bool) -> str:
-    examples = list(catalog.load_all().values())
+    shown = examples()
     config = {
         "endpoint": endpoint,
-        "default_query": DEFAULT_QUERY,
+        "default_query": start_query(),
         "prefix_map": PREFIXES,
-        "examples": {q.name: q.text for q in examples},
+        "examples": {q.name: q.text for q in shown},
         "ui": yasgui_words(),
         "texts": {  # what query.js writes, in the page's language
             "error": _("The query was not run:"),
@@ -42,7 +33,7 @@ def query_page(endpoint: str, update: bool) -> str:
         },
     }
     return render_template("query.html", endpoint=endpoint, version=service().data_version,
-                           update=update, examples=examples, config=config,
+                           update=update, examples=shown, config=config,
                            prefixes=sparql_prologue(), prefix_map=PREFIXES,
                            result_formats=RESULT_FORMATS, rdf_formats=RDF_FORMATS)
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, render_template, request
 
+from . import anydata
+from .answers import service
 from .i18n import lazy_gettext as _l, page_lang
 from .lookup import cached, names, select
 from .resource import local
@@ -105,6 +107,8 @@ def items() -> list[Item]:
 @bp.route("/timeline")
 def timeline():
     nm, lang = names(), page_lang()
+    if not service().own_data:
+        return render_template("timeline_data.html", names=nm, **anydata.timeline_context())
     every = items()
     sector, place = request.args.get("sector", ""), request.args.get("place", "")
     sectors = sorted({s for i in every for s in i.sectors}, key=lambda s: nm.label(s, lang))

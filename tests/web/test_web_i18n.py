@@ -120,3 +120,26 @@ def test_ontology_page_shows_the_definitions_in_the_page_language(app):
     section = section[:section.index("</section>")]
     assert "Промышленное предприятие" in section
     assert section.index('lang="ru">Промышленное') < section.index('lang="en">An industrial')
+
+
+def test_the_catalog_titles_are_in_the_page_language(app):
+    """Each catalog query has a Kazakh and a Russian title (`# title-kk:`, `# title-ru:`), shown
+    on /sparql in that language; the descriptions stay English, and say so."""
+    import json
+    import re
+    from html import unescape
+
+    from kazkg.query import catalog
+
+    queries = catalog.load_all()
+    assert all(q.meta.get("title-kk") and q.meta.get("title-ru") for q in queries.values())
+    for lang in ("kk", "ru"):
+        body = app.test_client().get(f"/sparql?lang={lang}", headers=HTML).get_data(as_text=True)
+        for q in queries.values():
+            title = unescape(q.meta[f"title-{lang}"])
+            assert f'data-name="{q.name}" lang="{lang}">{title}</button>' in unescape(body), (lang, q.name)
+        assert f'<span class="description" lang="en">' in body
+        config = json.loads(unescape(re.search(r'<script type="application/json"[^>]*>(.*?)</script>', body, re.S).group(1)))
+        assert set(config["examples"]) == set(queries)
+    english = app.test_client().get("/sparql?lang=en", headers=HTML).get_data(as_text=True)
+    assert 'lang="en">Timeline of dated events, 1956-1989</button>' in english

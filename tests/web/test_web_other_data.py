@@ -14,7 +14,7 @@ from kazkg.namespaces import KZG
 
 HTML = {"Accept": "text/html"}
 LIBRARY = __import__("pathlib").Path(__file__).resolve().parent / "fixtures" / "library"
-FILES = [LIBRARY / "catalogue.ttl", LIBRARY / "loans.trig"]
+FILES = [LIBRARY / "catalogue.ttl", LIBRARY / "loans.trig", LIBRARY / "branches.ttl"]
 TITLE = "Millbrook Village Library catalogue"
 ESCAPED = "http://example.org/library/book/war-&-peace?edition=2#copy"
 
@@ -31,7 +31,7 @@ def served(paths):
 @pytest.fixture(scope="module")
 def library(private_cache):
     built, app = served(FILES)
-    yield built, app.test_client()
+    yield built, app.test_client(use_cookies=False)  # no language kept from one test to the next
     app.extensions["kazkg"].close()
 
 
@@ -54,11 +54,16 @@ def test_graph_names_are_portable(library):
 
 
 @pytest.mark.parametrize("path", ["/", "/text", "/resource?iri=" + quote("http://example.org/library/book-1"),
-                                  "/graph/file/catalogue", "/search?q=Orchard"])
+                                  "/graph/file/catalogue", "/search?q=Orchard", "/sparql", "/ontology",
+                                  "/timeline", "/map", "/browse"])
 def test_every_page_describes_this_data(library, path):
     _, client = library
     body = get(client, path)
     assert "Kazakhstan" not in body and "Soviet" not in body and "numbered sentences" not in body
+    assert "Lenin" not in body and "Enterprise" not in body and "enterprise" not in body
+    # kazkg: only where it is true of any data: the class the reading edition reads, the
+    # prefixes the endpoint predeclares
+    assert "kazkg:" not in body or path in ("/text", "/sparql")
     assert TITLE in body  # in the footer at least
 
 
@@ -74,10 +79,17 @@ def test_the_home_page_says_what_the_data_says_of_itself(library):
 
 
 def test_file_names_when_the_data_has_no_title(private_cache):
+    """And data with no date and no coordinate: the timeline and the map say so, and send
+    the reader to /browse."""
     _, app = served([LIBRARY / "loans.trig"])
     try:
-        body = get(app.test_client(), "/")
+        client = app.test_client()
+        body = get(client, "/")
         assert "<h1>loans.trig</h1>" in body and "Kazakhstan" not in body
+        for path in ("/timeline", "/map"):
+            page = get(client, path)
+            assert "Nothing in this data" in page and 'href="/browse"' in page and "Kazakhstan" not in page
+        assert "Lenin" not in get(client, "/sparql")
     finally:
         app.extensions["kazkg"].close()
 
@@ -123,3 +135,71 @@ def test_browse_lists_the_data_by_its_own_classes(library):
     assert "The Orchard Keeper" in body and "Shelf A (novels)" in body
     shelf = get(client, "/browse?class=" + quote("http://example.org/library/Shelf", safe=""))
     assert "Shelf A (novels)" in shelf and "The Orchard Keeper" not in shelf
+
+
+def examples(client) -> dict:
+    import json
+    from html import unescape
+
+    body = get(client, "/sparql")
+    config = json.loads(unescape(re.search(r'<script type="application/json"[^>]*>(.*?)</script>', body, re.S).group(1)))
+    return config
+
+
+def test_the_query_page_offers_examples_written_from_this_data(library):
+    _, client = library
+    config = examples(client)
+    texts = config["examples"]
+    assert "kazkg:" not in config["default_query"] and not any("kazkg:" in t or "Lenin" in t for t in texts.values())
+    assert any("?item a schema:Book" in t and "schema:author" in t for t in texts.values())
+    assert any("<http://example.org/library/book-1>" in t or "<http://example.org/library/" in t for t in texts.values())
+    for name, text in texts.items():  # every one answers over this data
+        response = client.get("/sparql", query_string={"query": text},
+                              headers={"Accept": "application/sparql-results+json"})
+        assert response.status_code == 200, (name, response.get_data(as_text=True)[:300])
+        assert response.get_json()["results"]["bindings"], name
+    kk = get(client, "/sparql?lang=kk")
+    assert "Кластар және олардың мүшелері" in kk and "Classes and their members" not in kk
+
+
+def test_the_ontology_page_lists_what_this_data_declares_and_uses(library):
+    _, client = library
+    body = unescape_all(get(client, "/ontology"))
+    assert "The vocabulary of " + TITLE in body
+    assert "stands on shelf" in body and "A shelf of the library, holding books of one kind." in body
+    assert 'id="schema:numberOfPages"' in body and "number of pages" in body  # no label: its name, as words
+    assert "schema:Book" in body and 'href="#schema:Book"' in body  # the domain links to its row
+    assert "used, not declared in this data" in body
+
+
+def test_property_names_are_labels_or_words(library):
+    _, client = library
+    book = unescape_all(get(client, "/resource?iri=" + quote("http://example.org/library/book-1", safe="")))
+    assert ">stands on shelf<" in book and ">number of pages<" in book and ">copyright year<" in book
+    assert ">numberOfPages<" not in book
+
+
+def test_the_timeline_shows_what_this_data_dates(library):
+    _, client = library
+    body = unescape_all(get(client, "/timeline"))
+    assert "Timeline, 1950–2004" in body
+    rows = re.findall(r'<li class="row">.*?</li>', body, re.S)
+    text = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r)).strip() for r in rows]
+    assert [t.split(" ")[0] for t in text] == ["Ada", "The", "The"]  # in the order of time
+    assert "1950 birth date" in text[0] and "1998 copyright year" in text[1]
+    assert "2003–2004" in text[2] and "start date" in text[2]
+
+
+def test_the_map_shows_what_this_data_places(library):
+    _, client = library
+    body = unescape_all(get(client, "/map"))
+    assert body.count('class="marker place"') == 2
+    assert "Millbrook main branch</a> <span class=\"n\">51.5, -1.25" in body
+    assert "Riverside reading room</a> <span class=\"n\">51.62, -1.1" in body  # WKT: longitude first
+    assert '<path class="land" d="M' in body and "Kazakhstan" not in body
+
+
+def unescape_all(body: str) -> str:
+    from html import unescape
+
+    return unescape(body)
