@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from pathlib import Path
 
@@ -11,13 +12,16 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from tests.support import ROOT
+from kazkg.build.validate import QueryOnceGraph
 from kazkg.namespaces import SH
 
 SHAPES_NS = "https://w3id.org/kazkg/shapes#"
 EXAMPLES = ROOT / "tests" / "shapes"
 
 
+@functools.cache
 def _shapes() -> Graph:
+    """Parsed once: pyshacl only reads the shapes graph (kazkg.build.sparqlshapes.split copies)."""
     return Graph().parse(ROOT / "ontology" / "shapes.ttl")
 
 
@@ -25,6 +29,30 @@ def _shapes() -> Graph:
 def _ontology() -> Graph:
     """Parsed once; each validation gets a copy to add its example to."""
     return Graph().parse(ROOT / "ontology" / "kazkg.ttl")
+
+
+@functools.cache
+def _ontology_in_place() -> QueryOnceGraph:
+    """The ontology as the one data graph that every plain pyshacl run below adds its example
+    to (and takes it out of again, `_with_ontology`): no copy of the ontology per example, and
+    each SPARQL constraint's text parsed once for all the runs, not once per focus node
+    (test_parsing_each_sparql_text_once_changes_no_result: plain rdflib reports the same)."""
+    data = QueryOnceGraph()
+    data += _ontology()
+    return data
+
+
+@contextlib.contextmanager
+def _with_ontology(example: Path):
+    data = _ontology_in_place()
+    added = [triple for triple in Graph().parse(example) if triple not in data]
+    for triple in added:
+        data.add(triple)
+    try:
+        yield data
+    finally:
+        for triple in added:
+            data.remove(triple)
 
 
 def _shape_names() -> list[str]:
@@ -37,16 +65,48 @@ def _shape_names() -> list[str]:
     return sorted(named)
 
 
-@functools.cache  # an invalid example is validated once for the two tests that ask
-def _failing_shapes(example: Path) -> frozenset[str]:
-    """The shapes that plain pyshacl finds failing on the ontology plus `example`."""
-    data = Graph()
-    data += _ontology()
-    data.parse(example)
-    conforms, report, _ = validate(data, shacl_graph=_shapes(), inference="none")
+def _failing(report: Graph) -> frozenset[str]:
     failing = {str(s) for s in report.objects(None, SH.sourceShape)}
     # a property shape nested in a node shape reports its own IRI; count both levels
     return frozenset(f[len(SHAPES_NS):] for f in failing if f.startswith(SHAPES_NS))
+
+
+@functools.cache  # an invalid example is validated once for the two tests that ask
+def _failing_shapes(example: Path) -> frozenset[str]:
+    """The shapes that plain pyshacl finds failing on the ontology plus `example`."""
+    with _with_ontology(example) as data:
+        conforms, report, _ = validate(data, shacl_graph=_shapes(), inference="none")
+    return _failing(report)
+
+
+def _results(report: Graph) -> list[tuple]:
+    fields = (SH.focusNode, SH.resultPath, SH.value, SH.resultMessage, SH.sourceShape,
+              SH.resultSeverity)
+    return sorted(tuple(str(report.value(result, field)) for field in fields)
+                  for result in report.subjects(RDF.type, SH.ValidationResult))
+
+
+def test_parsing_each_sparql_text_once_changes_no_result():
+    """The examples above run on a QueryOnceGraph; on a plain Graph, which parses a SPARQL
+    constraint's text again for every focus node, pyshacl gives the same report: every field of
+    every result, on the examples of each shape with a SPARQL constraint, together."""
+    shapes = _shapes()
+    with_sparql = {str(shape)[len(SHAPES_NS):] for shape in shapes.subjects(SH.sparql, None)}
+    assert {"LabelShape", "SelectorTextShape"} <= with_sparql
+    plain = Graph()
+    plain += _ontology()
+    for name in sorted(with_sparql):
+        plain.parse(EXAMPLES / "invalid" / f"{name}.ttl")
+    once = QueryOnceGraph()
+    once += plain  # the very same terms, blank nodes too
+    reports = [_results(validate(data, shacl_graph=shapes, inference="none")[1])
+               for data in (plain, once)]
+    assert reports[0] == reports[1]
+    assert _failing_names(reports[0]) >= with_sparql
+
+
+def _failing_names(results: list[tuple]) -> set[str]:
+    return {shape[len(SHAPES_NS):] for *_, shape, _ in results if shape.startswith(SHAPES_NS)}
 
 
 def test_every_shape_has_a_stable_iri_and_message():
@@ -84,7 +144,8 @@ def _kazkg_results(*examples: str, on_oxigraph: bool = True) -> list:
     from kazkg.build.validate import check
 
     dataset = Dataset()
-    dataset.graph(ONTOLOGY_GRAPH).parse(ROOT / "ontology" / "kazkg.ttl")
+    ontology = dataset.graph(ONTOLOGY_GRAPH)
+    ontology += _ontology()
     for n, text in enumerate(examples):
         dataset.graph(URIRef(f"https://example.org/graph/{n}")).parse(data=text, format="turtle")
     return check(dataset, _shapes(), on_oxigraph=on_oxigraph)
