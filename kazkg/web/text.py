@@ -30,6 +30,7 @@ bp = Blueprint("text", __name__)
 class Piece:
     words: str
     mentions: list  # innermost first
+    refs: list  # the ids of those mentions' entries in the sentence's list of mentions
 
     @property
     def link(self):
@@ -45,8 +46,14 @@ def pieces(sentence: Sentence, lang: str) -> list[Piece]:
     for start, end in zip(cuts, cuts[1:]):
         covering = [m for (a, b), m in spans if a <= start and end <= b]
         covering.sort(key=lambda m: (m.spans[lang][1] - m.spans[lang][0], m.iri))
-        found.append(Piece(words[start:end], covering))
+        found.append(Piece(words[start:end], covering, [mention_id(sentence, m) for m in covering]))
     return found
+
+
+def mention_id(sentence: Sentence, mention) -> str:
+    """The id of a mention's entry in its sentence's list (p2.s7-m3): the words point to it
+    rather than repeat the mention's IRI, which the entry carries once."""
+    return f"{sentence.id}-m{sentence.mentions.index(mention) + 1}"
 
 
 @bp.app_template_filter("natural")

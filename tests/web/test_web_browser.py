@@ -98,7 +98,7 @@ def test_reading_edition_mentions_resolve_and_sentences_list_statements(page, si
     assert len(sentences) == 29
     # Every mention is a link (in the words, and in its sentence's list) that resolves.
     hrefs = d.execute_script("""
-      const links = [...document.querySelectorAll('a[data-mention], li[data-mention] a.mention-link')];
+      const links = [...document.querySelectorAll('a[data-mentions], li[data-mention] a.mention-link')];
       return [...new Set(links.map(a => a.href))];""")
     assert len(css(d, "li[data-mention]")) > 100 and len(hrefs) > 50
     statuses = d.execute_async_script("""

@@ -51,15 +51,17 @@ def test_every_mention_is_a_link_that_resolves(site, edition, built):
     mentions = set(built.dataset.subjects(RDF.type, OA.Annotation))
     assert len(mentions) > 100
     linked = {}
-    for attributes in re.findall(r"<a ([^>]*data-mention=[^>]*)>", edition):
+    entries = dict(re.findall(r'<li id="([^"]*)" data-mention="([^"]*)">', edition))
+    for attributes in re.findall(r"<a ([^>]*data-mentions=[^>]*)>", edition):
         href = re.search(r'href="([^"]*)"', attributes).group(1)
-        covering = re.search(r'data-mention="([^"]*)"', attributes).group(1).split()
+        # the words point to their mentions' entries (innermost first), which name the mentions
+        covering = [entries[ref] for ref in re.search(r'data-mentions="([^"]*)"', attributes).group(1).split()]
         # The words link to the resource of the innermost mention covering them.
         assert href == local(built.dataset.value(URIRef(covering[0]), OA.hasBody)), attributes
         for m in covering:
             linked.setdefault(m, set()).add(href)
     assert len(linked) > 100
-    listed = dict(re.findall(r'<li data-mention="([^"]*)">.*?<a class="mention-link" href="([^"]*)"',
+    listed = dict(re.findall(r'<li id="[^"]*" data-mention="([^"]*)">.*?<a class="mention-link" href="([^"]*)"',
                              edition, flags=re.S))
     assert {str(m) for m in mentions} == set(listed)  # each one in its sentence's list, a link
     for m, href in listed.items():
