@@ -76,12 +76,13 @@ def undated() -> set[str]:
 
 
 def chronological(iris, label) -> list:
-    """`iris` ordered by their first year, then their last, then `label(iri)`; undated last."""
+    """`iris` ordered by their first year, then their last, then `label(iri)`; undated last
+    (what the data dates not at all, or the source gives no date for)."""
     found = spans()
 
     def key(iri):
         span = found.get(str(iri))
-        if span is None or (span.start, span.end) == (-OPEN, OPEN):
+        if span is None or span.undated or (span.start, span.end) == (-OPEN, OPEN):
             return (1, OPEN, OPEN, label(iri).casefold())
         return (0, span.start, span.end, label(iri).casefold())
     return sorted(iris, key=key)

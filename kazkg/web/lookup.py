@@ -156,13 +156,14 @@ class Names:
 
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_RUN_ON = re.compile(r"[A-Z]{2,}[a-z][A-Z]")  # inXSDgYear: an acronym run into a name, left whole
 
 
 def readable(local: str) -> str:
     """A term's local name as words, for a term no label names: numberOfPages -> number of
     pages, hasURL -> has URL, PostalAddress -> Postal Address; other names (an identifier such
     as book-1, an acronym such as ISBN) stay as they are."""
-    if not local.isalpha() or not _CAMEL.search(local):
+    if not local.isalpha() or not _CAMEL.search(local) or _RUN_ON.search(local):
         return local
     words = _CAMEL.sub(" ", local).split(" ")
     if local[0].isupper():  # a class's or a resource's name keeps its capitals

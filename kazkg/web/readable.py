@@ -225,8 +225,8 @@ def summary(iri: str, rows: list[dict], asserted: dict, lang: str) -> dict:
     when = [(p, dates.chronological(out[p], lambda t: nm.label(t, lang))) for p in WHEN if out.get(p)]
     events = dates.chronological({s for values in inbound.values() for s in values
                                   if str(KAZKG.Event) in nm.types.get(str(s), set())}, lambda s: nm.label(s, lang))
-    numbers = sorted({s for values in inbound.values() for s in values
-                      if str(KAZKG.Statistic) in nm.types.get(str(s), set())}, key=lambda s: nm.label(s, lang))
+    numbers = dates.chronological({s for values in inbound.values() for s in values
+                                   if str(KAZKG.Statistic) in nm.types.get(str(s), set())}, lambda s: nm.label(s, lang))
     own = {p: out[p][0] for p in (str(KAZKG.value), str(KAZKG.unit), str(KAZKG.valueQualifier),
                                   str(KAZKG.measures)) if out.get(p)}
     coords = None

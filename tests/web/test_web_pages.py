@@ -196,6 +196,10 @@ def test_when_is_in_the_order_of_time(site):
     assert when.index("regime of work (1966)") < when.index("renamed Shymkent (1993)")
     names = unescape(re.sub(r"<[^>]+>", "", page(site, "/resource/almaty")))
     assert names.index("Verny — name of Almaty, 1867") < names.index("Alma-Ata — name of Almaty, 1921")
+    ssr = unescape(re.sub(r"<[^>]+>", "", page(site, "/resource/kazakh-ssr")))
+    numbers = ssr[ssr.index("Key numbers"):ssr.index("Mentioned in the text")]
+    assert numbers.index("new regime of work in 1966: 11") < numbers.index("In 1970, 70%")
+    assert numbers.rstrip().endswith("about 170")  # the source gives it no date: last
     footer = page(site, "/resource/almaty").split("<footer>")[1]
     assert 'href="/#downloads"' in footer and 'href="/.well-known/void"' not in footer
 
