@@ -29,6 +29,11 @@ POINT = re.compile(r"^\s*(?:<([^>]*)>\s*)?POINT\s*(?:Z\s*|M\s*|ZM\s*)?\(\s*(-?[\
                    re.IGNORECASE)
 # CRS whose axis order is latitude first (WKT without a CRS is CRS84: longitude first).
 LAT_FIRST = ("/EPSG/0/4326",)
+# Big data: the page draws this many rows or markers (the first by time or by name) and names
+# this many places on the map; it says how many more there are.
+ROWS_SHOWN = 500
+MARKERS_SHOWN = 2000
+NAMED = 150
 
 
 def point(wkt: str) -> tuple[float, float] | None:
@@ -84,13 +89,13 @@ def map_context(lang: str) -> dict:
         return {"markers": []}
     frame = frame_around(found.values())
     markers = sorted(((iri, *frame.xy(lon, lat)) for iri, (lat, lon) in found.items()),
-                     key=lambda m: nm.label(m[0], lang).casefold())
+                     key=lambda m: nm.label(m[0], lang).casefold())[:MARKERS_SHOWN]
     obstacles = [Box(x - 7, y - 7, 14, 14) for _iri, x, y in markers]
-    labels = place_labels([(iri, x, y, nm.label(iri, lang)) for iri, x, y in markers], obstacles,
+    labels = place_labels([(iri, x, y, nm.label(iri, lang)) for iri, x, y in markers[:NAMED]], obstacles,
                           (frame.width, frame.height))
     land = neighbours_path(frame) + outline_path(frame)
     return {"markers": markers, "labels": labels, "frame": frame, "land": land,
-            "attribution": ATTRIBUTION, "coordinates": found}
+            "attribution": ATTRIBUTION, "coordinates": found, "total": len(found)}
 
 
 @dataclass
@@ -127,7 +132,7 @@ def timeline_context() -> dict:
     years = (min(s.start for s in found.values()), max(s.end for s in found.values()))
     rows = sorted((Row(iri, s.start, s.end, sorted(s.via), years) for iri, s in found.items()),
                   key=lambda r: (r.start, r.end, names().label(r.iri).casefold()))
-    return {"rows": rows, "years": years, "ticks": ticks(years)}
+    return {"rows": rows[:ROWS_SHOWN], "total": len(rows), "years": years, "ticks": ticks(years)}
 
 
 def ticks(years: tuple) -> list[tuple[int, str, float]]:

@@ -203,3 +203,21 @@ def unescape_all(body: str) -> str:
     from html import unescape
 
     return unescape(body)
+
+
+def test_dates_coordinates_and_names_are_read_as_people_write_them():
+    from kazkg.web.anydata import frame_around, point
+    from kazkg.web.dates import year
+    from kazkg.web.lookup import readable
+
+    assert [year(v) for v in ("1998", "1998-05-01", "2003-05-01T10:00:00Z", "c. 1875", "-0500", "undated")] == \
+        [1998, 1998, 2003, 1875, -500, None]
+    assert point("POINT(-1.1 51.62)") == (51.62, -1.1)  # WKT: longitude first
+    assert point("<http://www.opengis.net/def/crs/OGC/1.3/CRS84> POINT (76.9 43.25)") == (43.25, 76.9)
+    assert point("<http://www.opengis.net/def/crs/EPSG/0/4326> POINT(43.25 76.9)") == (43.25, 76.9)
+    assert point("LINESTRING(0 0, 1 1)") is None
+    frame = frame_around([(51.5, -1.25), (51.62, -1.1)])
+    assert frame.west < -1.25 < -1.1 < frame.east and frame.south < 51.5 < 51.62 < frame.north
+    assert 0.4 * frame.width <= frame.height <= 0.76 * frame.width  # neither a sliver nor a tower
+    assert [readable(n) for n in ("numberOfPages", "hasURL", "PostalAddress", "book-1", "ISBN", "inXSDgYear")] == \
+        ["number of pages", "has URL", "Postal Address", "book-1", "ISBN", "inXSDgYear"]
