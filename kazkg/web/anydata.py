@@ -11,7 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from .atlas import ATTRIBUTION, Frame, neighbours_path, outline_path
+from .atlas import ATTRIBUTION, Frame, land_path
 from .dates import OPEN, spans
 from .labels import Box, place_labels
 from .lookup import cached, names, select
@@ -93,7 +93,7 @@ def map_context(lang: str) -> dict:
     obstacles = [Box(x - 7, y - 7, 14, 14) for _iri, x, y in markers]
     labels = place_labels([(iri, x, y, nm.label(iri, lang)) for iri, x, y in markers[:NAMED]], obstacles,
                           (frame.width, frame.height))
-    land = neighbours_path(frame) + outline_path(frame)
+    land = land_path(frame)
     return {"markers": markers, "labels": labels, "frame": frame, "land": land,
             "attribution": ATTRIBUTION, "coordinates": found, "total": len(found)}
 

@@ -141,17 +141,41 @@ def _cut_y(a, b, y):
 @functools.lru_cache(maxsize=8)
 def neighbours_path(frame: Frame = Frame()) -> str:
     """An SVG path `d` for the other countries' land within `frame` (clipped to it)."""
+    return _land(frame, skip=KAZAKHSTAN, thin=0)
+
+
+@functools.lru_cache(maxsize=8)
+def land_path(frame: Frame) -> str:
+    """Every country's land within `frame` (for someone else's data, wherever it lies), with
+    the points less than two pixels from the one before left out: a frame round the world would
+    otherwise carry every point of the 1:50m borders."""
+    return _land(frame, skip=None, thin=2.0)
+
+
+def _land(frame: Frame, skip: str | None, thin: float) -> str:
     topology = _topology()
     margin = 10
     box = (-margin, -margin, frame.width + margin, frame.height + margin)
     parts = []
     for geometry in topology["objects"]["countries"]["geometries"]:
-        if geometry.get("id") == KAZAKHSTAN:
+        if geometry.get("id") == skip:
             continue
         for ring in _rings_of(topology, geometry):
             lons, lats = [p[0] for p in ring], [p[1] for p in ring]
             if max(lons) < frame.west - 1 or min(lons) > frame.east + 1 or \
                     max(lats) < frame.south - 1 or min(lats) > frame.north + 1:
                 continue
-            parts.append(clip([frame.xy(lon, lat) for lon, lat in ring], box))
+            points = [frame.xy(lon, lat) for lon, lat in ring]
+            if thin:
+                points = _thinned(points, thin)
+            if len(points) > 2:
+                parts.append(clip(points, box))
     return _path(parts)
+
+
+def _thinned(points: list, distance: float) -> list:
+    kept = [points[0]]
+    for x, y in points[1:]:
+        if abs(x - kept[-1][0]) + abs(y - kept[-1][1]) >= distance:
+            kept.append((x, y))
+    return kept
