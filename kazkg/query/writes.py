@@ -99,12 +99,10 @@ class _Recorder:
 
 def apply(dataset: Dataset, op: tuple) -> Delta:
     """Run one write on `dataset` (guarded already); the Delta it made."""
-    from rdflib.plugins.sparql.update import evalUpdate
-
     with _Recorder(dataset.store) as delta:
         kind = op[0]
         if kind == "update":  # the text, or the update already parsed from it
-            evalUpdate(dataset, parse_update(op[1], base=op[2]) if isinstance(op[1], str) else op[1])
+            _own_default(dataset, parse_update(op[1], base=op[2]) if isinstance(op[1], str) else op[1])
             return delta
         graph, union = op[1], op[1] is None
         if kind == "delete" and not union and not _holds(dataset, graph):
@@ -117,6 +115,41 @@ def apply(dataset: Dataset, op: tuple) -> Delta:
             for t in ox.parse(input=op[2], format=ox.RdfFormat.N_TRIPLES):
                 target.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
     return delta
+
+
+class _UnionDefault(Graph):
+    """An update's default graph as kazkg's queries see it, the union of every graph: a triple
+    deleted from it goes from every graph that holds it, one inserted into it goes into
+    kazkg's own default graph (where Graph Store POST ?default puts it too). rdflib would
+    delete from and insert into a default graph of its own that no query sees, so that
+    DELETE { ?s ?p ?o } WHERE { ?s ?p ?o } answered success and deleted nothing."""
+
+    def __init__(self, dataset: Dataset):
+        super().__init__(store=dataset.store, identifier=URIRef(DEFAULT_GRAPH))
+        self._dataset = dataset
+
+    def __isub__(self, triples):
+        for s, p, o in list(triples):
+            self._dataset.remove((s, p, o, None))
+        return self
+
+
+def _own_default(dataset: Dataset, update):
+    """`update` run on `dataset` with the default graph above. INSERT DATA's triples are moved
+    into kazkg's own default graph first: rdflib adds them to the union itself, which fails
+    inside rdflib (a 500)."""
+    from rdflib.plugins.sparql.update import evalUpdate
+
+    for op in update.algebra:
+        if op.name == "InsertData" and op.triples:
+            op.quads.setdefault(URIRef(DEFAULT_GRAPH), []).extend(op.triples)
+            op.triples = []
+    # rdflib's evalModify reads the default graph as default_context, the old name of default_graph
+    kept, dataset.default_graph = dataset.default_graph, _UnionDefault(dataset)
+    try:
+        evalUpdate(dataset, update)
+    finally:
+        dataset.default_graph = kept
 
 
 def _holds(dataset: Dataset, graph: str) -> bool:
