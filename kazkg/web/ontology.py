@@ -73,6 +73,9 @@ def ontology(suffix: str | None = None):
         return error_response(406, str(error))
     if fmt is PAGE:
         return page()
+    if not service().own_data:
+        return error_response(404, "this data has no kazkg ontology: /ontology lists the classes and "
+                                   "properties it declares or uses, and /sparql can CONSTRUCT their descriptions")
     etag = service().etag(("ontology", fmt.name))
     cached_answer = not_modified(etag)
     if cached_answer is not None:

@@ -170,6 +170,8 @@ def test_the_ontology_page_lists_what_this_data_declares_and_uses(library):
     assert 'id="schema:numberOfPages"' in body and "number of pages" in body  # no label: its name, as words
     assert "schema:Book" in body and 'href="#schema:Book"' in body  # the domain links to its row
     assert "used, not declared in this data" in body
+    turtle = client.get("/ontology.ttl")
+    assert turtle.status_code == 404 and "/ontology lists the classes" in turtle.get_data(as_text=True)
 
 
 def test_property_names_are_labels_or_words(library):
