@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..namespaces import PREFIXES
 from .answers import service
 from .lookup import cached, select
 
@@ -37,8 +38,17 @@ COMMON = (
     ("time:inXSDgYear", "at"), ("time:inXSDDate", "at"), ("time:inXSDDateTime", "at"),
     ("time:inXSDDateTimeStamp", "at"),
 )
+DC = "http://purl.org/dc/elements/1.1/"
+
+
+def common_properties() -> list[str]:
+    """The full IRIs of COMMON's properties, in its order."""
+    spaces = {**PREFIXES, "dc": DC}
+    return [spaces[p.split(":")[0]] + p.split(":")[1] for p, _role in COMMON]
+
+
 INSTANTS = "time:inXSDgYear|time:inXSDDate|time:inXSDDateTime|time:inXSDDateTimeStamp"
-COMMON_QUERY = """PREFIX dc: <http://purl.org/dc/elements/1.1/>
+COMMON_QUERY = f"PREFIX dc: <{DC}>\n" + """
 SELECT ?x ?p ?role ?v WHERE {
   { VALUES (?p ?role) { %s } ?x ?p ?v }
   UNION { ?x time:hasTime/(%s) ?v BIND (time:hasTime AS ?p) BIND ("at" AS ?role) }

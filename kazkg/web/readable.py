@@ -16,7 +16,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from ..namespaces import GEO, INFERRED_GRAPH, KAZKG, KZR, OA, ONTOLOGY_GRAPH
-from . import dates
+from . import anydata, dates
+from .answers import service
 from .lookup import cached, names, select
 from .reading import ATTESTED, certainties, one_language, text
 
@@ -222,7 +223,9 @@ def summary(iri: str, rows: list[dict], asserted: dict, lang: str) -> dict:
     labels = {l: nm.labels.get(iri, {}).get(l) for l in ("kk", "ru", "en")}
     periods = dates.chronological(out.get(str(KAZKG.hasName), []), lambda n: nm.label(n, lang))
     where = [(p, out[p]) for p in WHERE if out.get(p)]
-    when = [(p, dates.chronological(out[p], lambda t: nm.label(t, lang))) for p in WHEN if out.get(p)]
+    own_data = service().own_data  # someone else's data is dated and placed by common vocabularies
+    when = [(p, dates.chronological(out[p], lambda t: nm.label(t, lang)))
+            for p in WHEN + (() if own_data else tuple(dates.common_properties())) if out.get(p)]
     events = dates.chronological({s for values in inbound.values() for s in values
                                   if str(KAZKG.Event) in nm.types.get(str(s), set())}, lambda s: nm.label(s, lang))
     numbers = dates.chronological({s for values in inbound.values() for s in values
@@ -232,6 +235,8 @@ def summary(iri: str, rows: list[dict], asserted: dict, lang: str) -> dict:
     coords = None
     if out.get(str(GEO.lat)) and out.get(str(GEO.long)):
         coords = (out[str(GEO.lat)][0], out[str(GEO.long)][0])
+    elif not own_data and iri in anydata.coordinates():
+        coords = anydata.coordinates()[iri]
     mentioned = text().mentioned.get(iri, [])
     return dict(kinds=kinds, broader=broader, definition=definition, labels=labels,
                 alt=sorted({(str(a), a.language or "") for a in nm.alt.get(iri, [])}), periods=periods,

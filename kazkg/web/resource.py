@@ -35,7 +35,7 @@ from .describe import SD, VOID
 from .errors import error_response
 from .lookup import is_iri, names, resource_rows
 from .readable import readable
-from . import atlas
+from . import anydata, atlas
 from .i18n import LANGS, page_lang  # noqa: F401  (LANGS: used by the ontology page too)
 
 bp = Blueprint("resource", __name__)
@@ -220,17 +220,19 @@ def page(iri: URIRef, rows: list[dict]) -> dict:
     """What resource.html shows, from the same rows as the RDF answer (kazkg.web.readable)."""
     nm = names()
     shown = readable(str(iri), rows, page_lang())
-    coords = None
+    coords, frame, land = None, atlas.Frame(), None
     found = shown["summary"]["coords"]
     if found:
         try:
             lat, lon = float(found[0]), float(found[1])
-            coords = {"lat": found[0], "lon": found[1], "xy": atlas.Frame().xy(lon, lat)}
-            frame = atlas.Frame()
+            if not service().own_data:  # someone else's data: a map around the place, wherever it is
+                frame = anydata.frame_around([(lat - 2, lon - 3), (lat + 2, lon + 3)])
+                land = atlas.land_path(frame)
+            coords = {"lat": found[0], "lon": found[1], "xy": frame.xy(lon, lat)}
             if not (0 <= coords["xy"][0] <= frame.width and 0 <= coords["xy"][1] <= frame.height):
                 coords = None  # a place off the map of Kazakhstan gets no map
         except ValueError:
             coords = None
-    return dict(iri=str(iri), **shown, coords=coords, frame=atlas.Frame(),
-                outline=atlas.outline_path(), attribution=atlas.ATTRIBUTION, names=nm, local=local,
+    return dict(iri=str(iri), **shown, coords=coords, frame=frame,
+                outline=land or atlas.outline_path(), attribution=atlas.ATTRIBUTION, names=nm, local=local,
                 compact=compact, langs=LANGS)

@@ -223,3 +223,12 @@ def test_dates_coordinates_and_names_are_read_as_people_write_them():
     assert 0.4 * frame.width <= frame.height <= 0.76 * frame.width  # neither a sliver nor a tower
     assert [readable(n) for n in ("numberOfPages", "hasURL", "PostalAddress", "book-1", "ISBN", "inXSDgYear")] == \
         ["number of pages", "has URL", "Postal Address", "book-1", "ISBN", "inXSDgYear"]
+
+
+def test_a_resource_summary_says_when_and_where_by_common_vocabularies(library):
+    _, client = library
+    week = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", get(client, "/resource?iri=" + quote("http://example.org/library/reading-week", safe=""))))
+    assert "When start date : 2003-05-01 end date : 2004-05-07" in week
+    room = get(client, "/resource?iri=" + quote("http://example.org/library/river-branch", safe=""))
+    assert "coordinates: 51.62, -1.1" in room  # a GeoSPARQL point
+    assert '<circle class="here"' in room and 'aria-label="Location on a map"' in room

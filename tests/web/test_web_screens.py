@@ -39,7 +39,8 @@ PAGES = {  # a name for the screenshot: the path
 WIDTHS = (400, 1400)
 # The same pages over someone else's data (tests/web/fixtures/library/): written from it.
 OTHER_PAGES = {"other-home": "/", "other-query": "/sparql", "other-ontology": "/ontology",
-               "other-timeline": "/timeline", "other-map": "/map"}
+               "other-timeline": "/timeline", "other-map": "/map",
+               "other-resource": "/resource?iri=" + quote("http://example.org/library/river-branch", safe="")}
 
 
 def ready(browser, path):
