@@ -42,6 +42,8 @@ class StoreLocation(click.ParamType):
         path = Path(value[len(self.SCHEME):]).expanduser().resolve()
         if path.exists() and not path.is_dir():
             self.fail(f"{value!r}: {path} is a file, not a folder", param, ctx)
+        if not path.parent.is_dir():  # the store is made when missing; a typo'd folder is not
+            self.fail(f"{value!r}: the folder {path.parent} does not exist", param, ctx)
         return path
 
 
@@ -136,7 +138,7 @@ def export_command(fmt, inferred, output, no_cache, store):
                if store else api.load(use_cache=not no_cache))
     version = bundled().data_version()
     payload = export.with_version(export.serialize(dataset, fmt, inferred=inferred), fmt, version)
-    if output is None:
+    if output is None or output == "-":  # `-o -`: standard output, as for most tools
         write_stdout(payload)
         return
     write_output(Path(output), payload)
@@ -273,9 +275,9 @@ def main(argv=None):
         sys.exit(error.exit_code)
     except OSError as error:  # the system refused (a full disk, a closed pipe): not a bug
         silence_stdout()
-        where = error.filename or ("standard output" if error.errno in _WRITE_ERRORS else None)
-        click.echo(f"error: {f'cannot write to {where}: ' if where else ''}"
-                   f"{error.strerror or error}", err=True)
+        where = (f"{error.filename}: " if error.filename else "cannot write to standard output: "
+                 if error.errno in _WRITE_ERRORS else "")  # a file is named, read or written
+        click.echo(f"error: {where}{error.strerror or error}", err=True)
         sys.exit(1)
 
 

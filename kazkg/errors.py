@@ -17,6 +17,13 @@ class ListenError(KazkgError):
     exit_code = 1
 
 
+class ToolError(KazkgError):
+    """A tool (push, bench, scale) could not do its work: a server that does not answer, a
+    program that is not installed. Not a usage error, so exit 1."""
+
+    exit_code = 1
+
+
 class OutputError(KazkgError):
     """An answer could not be written (a full disk, a closed pipe, a folder refused)."""
 

@@ -60,8 +60,8 @@ class Setting:
         if self.kind == "host":
             return "a host name or IP address"
         if self.kind == "path":
-            return "a folder (created when missing)" if self.name == "cache_dir" else \
-                "a folder holding ontology/ and graph/ (empty: the bundled data)"
+            return "a folder holding ontology/ and graph/ (empty: the bundled data)" \
+                if self.name == "data_dir" else "a folder (created when missing)"
         if self.kind == "text":
             return "any text"
         number = "a whole number" if self.kind == "int" else "a number"
@@ -195,7 +195,7 @@ SETTINGS = (
     Setting("enable_update", False, "Accept SPARQL Update and Graph Store writes (needs "
             "update_token too).", "bool"),
     Setting("update_store", "", "Folder for the on-disk stores that writes go to (one per set "
-            "of input files); writes survive a restart there.", "text",
+            "of input files); writes survive a restart there.", "path",
             shown_default="writes/ in the cache folder"),
     Setting("update_token", "", "Bearer token that writes must present (Authorization: Bearer ...).",
             "text", option=False),
@@ -235,6 +235,14 @@ def check_update(enabled: bool, token: str, where: str = "KAZKG_ENABLE_UPDATE") 
     if enabled and not token.strip():
         raise SettingError(f"{where} turns writes on, but KAZKG_UPDATE_TOKEN is empty: set the "
                            "bearer token that writes must present")
+    store = get("update_store")
+    if enabled and store:
+        folder = Path(store).expanduser()
+        usable = next((p for p in (folder, *folder.parents) if p.exists()), None)
+        if folder.exists() and not folder.is_dir() or usable is None or not usable.is_dir() \
+                or not os.access(usable, os.W_OK):
+            raise SettingError(f"KAZKG_UPDATE_STORE={store!r} is not a folder that can be "
+                               f"written: update_store must be {by_name('update_store').allowed()}")
 
 
 # --- command line options made from the table (kazkg serve) -----------------------------------

@@ -99,10 +99,10 @@ def test_a_data_folder_without_data(tmp_path):
 def test_an_output_path_the_system_refuses(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    for target in (blocker / "out.ttl",):  # a missing folder is made (formats.files.write_atomic)
+    for target in (blocker / "out.ttl", tmp_path / "typo" / "out.ttl"):
         done = kazkg_cli("export", "-o", str(target))
-        assert_clear(done, 1, "cannot write", str(target))
-        assert not target.parent.is_dir() or not list(target.parent.glob("*.partial"))
+        assert_clear(done, 1, "cannot write", str(target), "does not exist")
+        assert not target.parent.exists() or target.parent.is_file()  # never made
     if Path("/sys/kernel").is_dir():  # read-only even for root, unlike a chmod-ed folder
         done = kazkg_cli("export", "-o", "/sys/kazkg-test.ttl")
         assert_clear(done, 1, "cannot write /sys/kazkg-test.ttl")
@@ -134,3 +134,60 @@ def test_an_address_in_use_is_named():
         port = taken.getsockname()[1]
         done = kazkg_cli("serve", "--port", str(port))
     assert_clear(done, 1, f"error: cannot listen on 127.0.0.1:{port}", "--port", "in use")
+
+
+def test_an_export_file_gets_the_mode_a_plain_write_would_give(tmp_path):
+    import os
+
+    kept = tmp_path / "kept.ttl"
+    kept.write_text("old")
+    kept.chmod(0o644)
+    assert kazkg_cli("export", "-o", str(kept)).returncode == 0
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o644  # as it was (mkstemp alone gives 0600)
+    old = os.umask(0o027)
+    try:
+        fresh = tmp_path / "fresh.ttl"
+        assert kazkg_cli("export", "-o", str(fresh)).returncode == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o640
+
+
+def test_dash_is_standard_output(tmp_path):
+    done = kazkg_cli("export", "--format", "nt", "-o", "-", cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout.startswith("# kazkg dataset version")
+    assert not (tmp_path / "-").exists()
+
+
+def test_a_folder_is_not_a_query(tmp_path):
+    done = kazkg_cli("query", str(tmp_path))
+    assert_clear(done, 2, str(tmp_path), "a folder, not a query")
+
+
+def test_a_store_in_a_missing_folder(tmp_path):
+    done = kazkg_cli("serve", "--store", f"oxigraph:{tmp_path}/typo/store", "--get", "/health")
+    assert_clear(done, 2, "--store", "does not exist")
+    assert not (tmp_path / "typo").exists()
+
+
+def test_an_update_store_that_is_a_file(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    done = kazkg_cli(*HEALTH, env={"KAZKG_ENABLE_UPDATE": "1", "KAZKG_UPDATE_TOKEN": "t",
+                                   "KAZKG_UPDATE_STORE": str(blocker)})
+    assert_clear(done, 2, "KAZKG_UPDATE_STORE", "not a folder that can be written")
+
+
+def test_bench_without_its_servers_starts_nothing(monkeypatch):
+    from kazkg.errors import ToolError
+    from kazkg.tools.bench import servers
+
+    def missing(name):
+        raise ToolError(f"{name} is not installed: pip install 'kazkg[bench]'")
+
+    started = []
+    monkeypatch.setattr(servers, "tool", missing)
+    monkeypatch.setattr(servers, "kazkg", lambda *a, **k: started.append("kazkg"))
+    done = kazkg_cli("bench", "--requests", "10")
+    assert_clear(done, 1, "is not installed", "kazkg[bench]")
+    assert started == []

@@ -172,7 +172,7 @@ def test_a_refusal_is_an_error_not_a_traceback(oxigraph, dataset):
     with pytest.raises(PushError, match="HTTP 4"):
         push(dataset, oxigraph + "/no-such-endpoint")
     done = kazkg_cli("push", f"http://127.0.0.1:{servers.free_port()}/store")
-    assert done.returncode == 2 and "cannot reach" in done.stderr
+    assert done.returncode == 1 and "cannot reach" in done.stderr
 
 
 def test_the_password_goes_only_as_the_server_asks(protected, dataset):
@@ -246,7 +246,7 @@ def test_the_cli_answers_digest_and_reports_a_wrong_password(digest, built):
     assert theirs == ours and f"pushed {len(ours)} graphs" in done.stdout
     server.graphs.clear()
     done = kazkg_cli("push", url, "--auth", f"{USER}:nope", "--no-inferred")
-    assert done.returncode == 2 and server.graphs == {}
+    assert done.returncode == 1 and server.graphs == {}
     assert done.stderr.startswith(f"error: {url} refused <") and "HTTP 401" in done.stderr
     assert "Traceback" not in done.stderr
 

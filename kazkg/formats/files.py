@@ -27,6 +27,8 @@ def write_atomic(path: Path, payload: bytes | Callable[[BinaryIO], object]) -> N
     clean(path.parent, f".{path.name}.*.partial")  # what a killed writer of it left
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
     try:
+        # mkstemp makes it 0600: give it the mode of the file it replaces, or what open() would
+        os.chmod(fd, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)  # alive: clean() leaves it alone
             if callable(payload):
@@ -40,11 +42,24 @@ def write_atomic(path: Path, payload: bytes | Callable[[BinaryIO], object]) -> N
         raise
 
 
+def _umask() -> int:
+    """This process's umask, read without setting it (os.umask would, for every thread)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
+
+
 def write_output(target: Path, payload: bytes) -> None:
     """`kazkg export -o`: a regular file through write_atomic; a device or a pipe
     (/dev/stdout, /dev/full) written to as it is, never replaced by a rename. OutputError
     (exit 1) names the file and what the system said."""
     target = Path(target)
+    if not target.parent.is_dir():  # a typo'd folder is an error, never made
+        raise OutputError(f"cannot write {target}: the folder {target.parent} does not exist")
     try:
         if target.exists() and not target.is_file():
             with target.open("wb") as handle:

@@ -87,6 +87,9 @@ def resolve(argument: str, files: bool = False) -> str:
     path = Path(argument)
     if files and (path.suffix == ".rq" or os.sep in argument) and path.is_file():
         return path.read_text(encoding="utf-8")
+    if files and os.sep in argument and path.is_dir():
+        raise InputError(argument, "a folder, not a query: give a query file (.rq), a query "
+                         "name or the query text")
     if is_query_text(argument) or not argument.strip():
         return argument
     if files and path.is_file():

@@ -22,7 +22,7 @@ from rdflib import Dataset
 
 from ..formats import export
 from ..formats.graphs import named_graphs
-from ..errors import KazkgError
+from ..errors import ToolError
 from ..namespaces import INFERRED_GRAPH
 
 MEDIA_TYPE = "application/n-triples"
@@ -31,7 +31,7 @@ MEDIA_TYPE = "application/n-triples"
 SCHEMES = ("auto", "basic", "digest")
 
 
-class PushError(KazkgError):
+class PushError(ToolError):
     """The server refused a graph, or could not be reached."""
 
 

@@ -41,8 +41,8 @@ def _installed() -> bool:
 if not _installed():
     if os.environ.get("CI"):
         raise RuntimeError("Comunica is not installed in .ci/npm: .ci/run must install it")
-    pytest.skip("Comunica and Node 22 are not installed: run `npm ci --prefix .ci/npm`",
-                allow_module_level=True)
+    pytest.skip("Comunica is not installed: run `npm ci --prefix .ci/npm` (with any npm: it "
+                "installs Node 22 itself, as the npm package `node`)", allow_module_level=True)
 
 pytestmark = pytest.mark.slow
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from ...errors import ToolError
 from . import answers, drive, mix, servers, wrk
 
 __all__ = ["Options", "run"]
@@ -42,6 +43,10 @@ def run(options: Options, echo: Callable[[str], None] = print) -> bool:
     from ...formats import export
     from ...formats.files import write_atomic
 
+    for name in {"oxigraph", "rdflib-endpoint"} & set(options.servers):
+        servers.tool(name)  # ToolError before anything starts: nothing is left running
+    if options.wrk_seconds and not wrk.available():
+        raise ToolError("wrk is not installed (Debian: apt-get install wrk); run without --wrk")
     workdir = options.workdir or Path(tempfile.mkdtemp(prefix="kazkg-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     built = api.build()

@@ -12,6 +12,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from ...errors import ToolError
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -24,7 +26,7 @@ def tool(name: str) -> str:
     beside = Path(sys.executable).with_name(name)
     found = str(beside) if beside.exists() else shutil.which(name)
     if not found:
-        raise RuntimeError(f"{name} is not installed: pip install 'kazkg[bench]'")
+        raise ToolError(f"{name} is not installed: pip install 'kazkg[bench]'")
     return found
 
 
@@ -37,6 +39,7 @@ class Server:
         self.sparql = f"http://127.0.0.1:{port}/{path}"
         self.started = time.perf_counter()
         self._log = open(log, "wb") if log else subprocess.DEVNULL
+        self._log_path = log or "none kept"
         self.process = subprocess.Popen(command, stdout=self._log, stderr=self._log,
                                         env={**os.environ, **(env or {})})
         self.ready_seconds = self._wait(timeout)
@@ -54,7 +57,7 @@ class Server:
             except OSError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     self.stop()
-                    raise RuntimeError(f"{self.name} did not start") from None
+                    raise ToolError(f"{self.name} did not start (its log: {self._log_path})") from None
                 time.sleep(0.05)
 
     @property

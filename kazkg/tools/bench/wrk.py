@@ -16,6 +16,8 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ...errors import ToolError
+
 MIXES = ("repeated", "unique")
 
 _SCRIPT = """-- written by kazkg.tools.bench.wrk
@@ -68,7 +70,7 @@ def drive(url: str, queries: list[str], mix: str, seconds: float, connections: i
     """Run wrk for `seconds` on `url` with `connections` keep-alive connections."""
     found = available()
     if not found:
-        raise RuntimeError("wrk is not installed (Debian: apt-get install wrk)")
+        raise ToolError("wrk is not installed (Debian: apt-get install wrk)")
     lua = (workdir or Path(".")) / f"wrk-{mix}.lua"
     lua.write_text(script(url, queries, mix), encoding="utf-8")
     root = "{0.scheme}://{0.netloc}".format(urllib.parse.urlsplit(url))
@@ -76,7 +78,7 @@ def drive(url: str, queries: list[str], mix: str, seconds: float, connections: i
                            "--latency", "--timeout", "30s", "-s", str(lua), root],
                           capture_output=True, text=True, timeout=seconds + 120)
     if done.returncode != 0:
-        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr.strip()[:500]}")
+        raise ToolError(f"wrk failed ({done.returncode}): {done.stderr.strip()[:500]}")
     return parse(done.stdout)
 
 
