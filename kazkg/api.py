@@ -14,6 +14,7 @@ from .query.engines import rdflib_result
 from .query.served import Served
 from .build.inputs import Inputs, bundled
 from .formats.graphs import named_graphs
+from .errors import display_path
 from .namespaces import INFERRED_GRAPH, bind_prefixes
 from .build.store import load as parse_inputs
 
@@ -138,5 +139,5 @@ def validate(inputs: Inputs | None = None) -> list:
     shapes = pipeline.load_shapes(inputs)
     if shapes is None:
         return []
-    names = {str(s.graph): pipeline.display_path(s.path) for s in inputs.sources}
+    names = {str(s.graph): display_path(s.path) for s in inputs.sources}
     return check(parse_inputs(inputs), shapes, names)

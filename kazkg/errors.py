@@ -4,6 +4,17 @@ Each carries a message meant for a person; the CLI prints it and the web app map
 a status code. Anything else that escapes is a bug.
 """
 
+from pathlib import Path
+
+
+def display_path(path) -> str:
+    """A file's path as a person would type it: relative to the working folder if inside it
+    (every message naming a file of the data uses it, so they all read alike)."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except (ValueError, OSError):
+        return str(path)
+
 
 class KazkgError(Exception):
     """Base class: a problem in the input or the request, explained in `str(error)`."""
@@ -35,7 +46,7 @@ class InputError(KazkgError):
 
     def __init__(self, path, message, line=None, column=None):
         self.path, self.line, self.column = str(path), line, column
-        where = self.path
+        where = display_path(path)
         if line is not None:
             where += f", line {line}" + (f", column {column}" if column is not None else "")
         super().__init__(f"{where}: {message}")

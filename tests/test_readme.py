@@ -100,6 +100,11 @@ def compare(shown: list[str], output: str, command: str) -> None:
         if text.startswith("data from "):  # the folder the README was run in
             text = text.split(" (", 1)[1]
         assert mask(text) in masked, (command, text, output[:3000])
+    if shown and not any(line.rstrip().endswith("...") or line.lstrip().startswith("{")
+                         for line in shown):
+        # shown whole: nothing more was printed (a query's extra row would pass otherwise)
+        printed = [line for line in output.splitlines() if line.strip()]
+        assert len(printed) == len([line for line in shown if line.strip()]), (command, output[:3000])
 
 
 def in_process(command: str) -> bool:

@@ -15,6 +15,7 @@ from rdflib import Dataset, Graph
 from . import cache, mirror, stats, store
 from .inputs import Inputs, bundled
 from ..formats.graphs import union_triples
+from ..errors import display_path
 from ..namespaces import INFERRED_GRAPH, bind_prefixes
 from .store import read_quads
 
@@ -138,11 +139,3 @@ def cached(inputs: Inputs, key: str) -> Build | None:
         return hit[0]
 
     return Build(load, inputs, key, True, summary.get("seconds", {}), counts=summary.get("counts", {}))
-
-
-def display_path(path) -> str:
-    """A file's path as a person would type it: relative to the working folder if inside it."""
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
