@@ -27,6 +27,7 @@ from rdflib import Dataset
 from .. import settings
 from ..formats.files import clean, write_atomic
 from ..namespaces import bind_prefixes
+from . import mirror
 
 log = logging.getLogger("kazkg")
 
@@ -51,6 +52,9 @@ def summary(key: str) -> dict | None:
     clean(_directory())  # what a killed build left
     try:
         found = json.loads(meta.read_text(encoding="utf-8"))
+        if found.get("pickle") is False:  # the dataset is in the Oxigraph copy alone
+            whole = (beside(key, mirror.STORE) / mirror.COMPLETE).is_file()
+            return found if found.get("key") == key and whole else None
         size = data.stat().st_size
     except (OSError, ValueError):
         return None
@@ -64,7 +68,11 @@ def load(key: str) -> tuple[Dataset, dict] | None:
         summary = json.loads(meta.read_text(encoding="utf-8"))
         if summary.get("key") != key:
             return None
-        dataset = Dataset(store=pickle.loads(read_bytes(data, summary)), default_union=True)
+        if summary.get("pickle") is False:  # an incremental build's: read from its store
+            folder = check(beside(key, mirror.STORE), summary)
+            dataset = mirror.read_dataset(folder, Dataset(default_union=True))
+        else:
+            dataset = Dataset(store=pickle.loads(read_bytes(data, summary)), default_union=True)
     except Damaged as error:
         log.warning("kazkg: %s; building it again", error)
         return None
@@ -95,6 +103,25 @@ def save(key: str, dataset: Dataset, summary: dict) -> None:
     except OSError as error:  # a folder the system refuses costs the next run a rebuild, not this one its result
         log.warning("kazkg: cannot keep the build in the cache folder %s (KAZKG_CACHE_DIR): %s; "
                     "the next run builds again (point KAZKG_CACHE_DIR at a writable folder)",
+                    _directory(), error.strerror or error)
+
+
+def save_summary(key: str, summary: dict) -> None:
+    """Start the entry `key` with its manifest alone, for a build whose dataset is kept in its
+    Oxigraph copy (written next, `beside` it) and not pickled: an incremental build."""
+    data, meta = _paths(key)
+    try:
+        meta.parent.mkdir(parents=True, exist_ok=True)
+        with _locked(key):
+            for derived in meta.parent.glob(f"{key}.*"):
+                if derived.is_dir():
+                    shutil.rmtree(derived, ignore_errors=True)
+                elif derived != meta and derived.suffix != ".lock":
+                    derived.unlink(missing_ok=True)
+            write_atomic(meta, json.dumps({**summary, "key": key, "pickle": False, "files": {}},
+                                          indent=2).encode("utf-8"))
+    except OSError as error:
+        log.warning("kazkg: cannot keep the build in the cache folder %s (KAZKG_CACHE_DIR): %s",
                     _directory(), error.strerror or error)
 
 

@@ -21,7 +21,8 @@ SHAPES_FILE = "shapes.ttl"
 PIPELINE_LIBRARIES = ("kazkg", "rdflib", "owlrl", "pyshacl", "pyoxigraph")
 PIPELINE_MODULES = ("build/inputs.py", "build/store.py", "build/validate.py", "build/reason.py",
                     "build/closure/*.py", "build/sparqlshapes.py", "build/mirror.py",
-                    "build/pipeline.py", "build/cache.py", "formats/export.py", "namespaces.py")
+                    "build/pipeline.py", "build/cache.py", "build/state.py", "build/incremental.py",
+                    "build/localshapes.py", "formats/export.py", "namespaces.py")
 
 
 def data_root() -> Path:
@@ -81,8 +82,9 @@ class Inputs:
     def sources(self) -> tuple[Source, ...]:
         return self.ontology + self.data
 
-    def fingerprint(self) -> str:
-        """A hash of every input byte, every graph name and the pipeline's library versions."""
+    def fingerprint(self, digests: list | None = None) -> str:
+        """A hash of every input byte, every graph name and the pipeline's library versions;
+        `digests`: the files' digests as `digest_list` gave them, if read already."""
         digest = hashlib.sha256()
         for name in PIPELINE_LIBRARIES:
             digest.update(f"{name}={_version(name)}\n".encode())
@@ -90,13 +92,34 @@ class Inputs:
         for pattern in PIPELINE_MODULES:
             for module in sorted(package.glob(pattern)):
                 digest.update(hashlib.sha256(module.read_bytes()).digest())
-        files = [(s.path, str(s.graph)) for s in self.sources]
-        if self.shapes is not None:
-            files.append((self.shapes, "shapes"))
-        for path, graph in files:
+        for graph, hexdigest in digests or self.digest_list():
             digest.update(f"{graph}\n".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            digest.update(bytes.fromhex(hexdigest))
         return digest.hexdigest()
+
+    def code_digest(self) -> str:
+        """A hash of what the fingerprint covers besides the input files: the pipeline's
+        code and library versions (an incremental build needs the same)."""
+        digest = hashlib.sha256()
+        for name in PIPELINE_LIBRARIES:
+            digest.update(f"{name}={_version(name)}\n".encode())
+        package = Path(__file__).resolve().parent.parent  # kazkg/
+        for pattern in PIPELINE_MODULES:
+            for module in sorted(package.glob(pattern)):
+                digest.update(hashlib.sha256(module.read_bytes()).digest())
+        return digest.hexdigest()
+
+    def file_digests(self) -> dict[str, str]:
+        """The SHA-256 of each input file, by its graph's IRI ("shapes" for the shapes)."""
+        return dict(self.digest_list())
+
+    def digest_list(self) -> list[tuple[str, str]]:
+        """(graph IRI or "shapes", SHA-256) of each input file, in order (read now: a file
+        may have changed since the last call)."""
+        files = [(str(s.graph), s.path) for s in self.sources]
+        if self.shapes is not None:
+            files.append(("shapes", self.shapes))
+        return [(name, hashlib.sha256(path.read_bytes()).hexdigest()) for name, path in files]
 
     def identity(self) -> str:
         """A short name for where these inputs are, not what they hold (the ontology file,

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from rdflib import Literal
 
 from ..formats.files import held
-from ..formats.terms import is_named_graph, to_oxigraph
+from ..formats.terms import is_named_graph, to_oxigraph, to_rdflib
 
 # The folder beside the cached build, and the file in it that says it is whole (and holds the
 # spellings); a change to what they hold needs a new name.
@@ -44,16 +44,22 @@ def dataset_quads(dataset, literals: set) -> Iterable[ox.Quad]:
         yield ox.Quad(*triple, default)
 
 
-def write(folder: Path, fill, spellings: dict | None = None) -> bool:
+def write(folder: Path, fill, spellings: dict | None = None, start: Path | None = None) -> bool:
     """Make the store at `folder`, whole or not at all: `fill(store)` adds the quads and may
-    return the {canonical: original} spellings (else `spellings`). False when the folder
-    cannot be written (a read-only cache, or another process was first)."""
+    return the {canonical: original} spellings (else `spellings`). `start`: an earlier store
+    to begin from (a backup: its files are hard links, so this costs no copy). False when the
+    folder cannot be written (a read-only cache, or another process was first)."""
     partial = lock = None
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
         partial = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.",
                                         suffix=".partial"))
         lock = held(partial)  # a killed writer's folder is removed by the next run
+        if start is not None:  # the backup makes its folder itself; a fresh one is not cleaned
+            partial.rmdir()
+            ox.Store.read_only(str(start)).backup(str(partial))
+            os.close(lock)
+            lock = held(partial)
         store = ox.Store(str(partial))
         found = fill(store)
         store.flush()
@@ -82,6 +88,46 @@ def write_dataset(folder: Path, dataset) -> bool:
             store.bulk_extend(batch)
         return canonical_spellings(literals)
     return write(folder, fill)
+
+
+def update(folder: Path, start: Path, removed, added, spellings: dict) -> bool:
+    """The store at `start` with the quads `removed` taken out and `added` put in, as a new
+    store at `folder` (rdflib terms (s, p, o, graph); graph None is the default graph, the
+    union): what an incremental build changed (kazkg.build.incremental)."""
+    def term(value):
+        return to_oxigraph(value) if value is not None else ox.DefaultGraph()
+
+    def fill(store: ox.Store) -> None:
+        for quad in removed:
+            store.remove(ox.Quad(*(term(t) for t in quad)))
+        quads = [ox.Quad(*(term(t) for t in quad)) for quad in added]
+        # bulk loading writes files of its own, a quarter of a second even for one quad
+        (store.extend if len(quads) < _BATCH else store.bulk_extend)(quads)
+    return write(folder, fill, spellings, start=start)
+
+
+def read_dataset(folder: Path, dataset):
+    """Fill an rdflib Dataset with the named graphs of the store at `folder`, in the data's
+    own spellings: the dataset of a build that kept no pickle (an incremental build)."""
+    originals = read_spellings(folder / COMPLETE)
+    store, converted = ox.Store.read_only(str(folder)), {}
+
+    def term(value):
+        found = converted.get(value)
+        if found is None:
+            found = converted[value] = to_rdflib(originals.get(value, value))
+        return found
+
+    graphs: dict = {}
+    for quad in store.quads_for_pattern(None, None, None, None):
+        name = quad.graph_name
+        if isinstance(name, ox.DefaultGraph):
+            continue
+        target = graphs.get(name)
+        if target is None:
+            target = graphs[name] = dataset.graph(term(name))
+        target.add((term(quad.subject), term(quad.predicate), term(quad.object)))
+    return dataset
 
 
 def union_count(folder: Path) -> int:

@@ -12,7 +12,7 @@ from typing import Callable
 
 from rdflib import Dataset, Graph
 
-from . import cache, mirror, stats, store
+from . import cache, mirror, state, stats, store
 from .inputs import Inputs, bundled
 from ..formats.graphs import union_triples
 from ..errors import display_path
@@ -83,12 +83,23 @@ def build(inputs: Inputs | None = None, *, use_cache: bool = True, infer: bool =
     bundled data). A build always refreshes the cache."""
     inputs = inputs or bundled()
     started = time.perf_counter()
-    key = inputs.fingerprint() + ("" if infer else "-asserted")
+    digests = inputs.digest_list()  # read once: the key, and what an incremental build compares
+    key = inputs.fingerprint(digests) + ("" if infer else "-asserted")
     if use_cache:
         found = cached(inputs, key)
         if found is not None:
             cache.mark_latest(inputs.identity(), key)
             return found
+    shapes = load_shapes(inputs)
+    names = SourceNames(inputs)
+    if use_cache and infer:  # from the latest build of the same inputs, where that is sound
+        from . import incremental
+
+        made = incremental.rebuild(inputs, key, shapes, names, dict(digests))
+        if made is not None:
+            cache.mark_latest(inputs.identity(), key)
+            return Build(lambda: _load(inputs, key), inputs, key, False, made["seconds"],
+                         counts=made["counts"])
     seconds: dict[str, float] = {}
 
     def timed(step, fn, *args):
@@ -102,12 +113,11 @@ def build(inputs: Inputs | None = None, *, use_cache: bool = True, infer: bool =
     from .validate import ensure_valid
 
     dataset = timed("load", store.load, inputs)
-    shapes = load_shapes(inputs)
+    results, closed = [], []  # SHACL's results and kazkg's closure, kept for the next build
     if shapes is not None:
-        names = {str(s.graph): display_path(s.path) for s in inputs.sources}
-        timed("validate", ensure_valid, dataset, shapes, names)
+        timed("validate", ensure_valid, dataset, shapes, names, results)
     if infer:
-        inferred = timed("infer", run_owl_rl, dataset)
+        inferred = timed("infer", run_owl_rl, dataset, None, closed)
         target = dataset.graph(INFERRED_GRAPH)
         for triple in inferred:
             target.add(triple)
@@ -121,6 +131,14 @@ def build(inputs: Inputs | None = None, *, use_cache: bool = True, infer: bool =
         cache.note_digest(cache.beside(key, mirror.STORE))
         counts["union"] = mirror.union_count(cache.beside(key, mirror.STORE))
     cache.note(key, {"counts": counts})
+    if closed:
+        from . import localshapes  # rdflib's SPARQL parser: a third of a second
+
+        reach = localshapes.analyse(shapes) if shapes is not None else None
+        kept = state.of_build(inputs, dict(digests), dataset, closed[0], results, INFERRED_GRAPH,
+                              reach)
+        if kept is not None:
+            state.save(key, kept)
     cache.mark_latest(inputs.identity(), key)
     return Build(dataset, inputs, key, False, seconds, counts=counts)
 
@@ -131,11 +149,24 @@ def cached(inputs: Inputs, key: str) -> Build | None:
     summary = cache.summary(key)
     if summary is None:
         return None
+    return Build(lambda: _load(inputs, key), inputs, key, True, summary.get("seconds", {}),
+                 counts=summary.get("counts", {}))
 
-    def load() -> Dataset:
-        hit = cache.load(key)
-        if hit is None:  # damaged since: built again
-            return build(inputs, use_cache=False, infer=not key.endswith("-asserted")).dataset
-        return hit[0]
 
-    return Build(load, inputs, key, True, summary.get("seconds", {}), counts=summary.get("counts", {}))
+def _load(inputs: Inputs, key: str) -> Dataset:
+    hit = cache.load(key)
+    if hit is None:  # damaged since: built again
+        return build(inputs, use_cache=False, infer=not key.endswith("-asserted")).dataset
+    return hit[0]
+
+
+class SourceNames:
+    """Graph IRI -> its file as a person would type it, worked out when asked (for messages:
+    resolving 15,600 paths at 100x took seconds)."""
+
+    def __init__(self, inputs: Inputs):
+        self._paths = {str(s.graph): s.path for s in inputs.sources}
+
+    def get(self, name: str, default=None):
+        path = self._paths.get(name)
+        return default if path is None else display_path(path)

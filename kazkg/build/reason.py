@@ -185,22 +185,37 @@ def _namespaces() -> Graph:
     return graph
 
 
-def infer(dataset: Dataset, semantics=None) -> set:
+def infer(dataset: Dataset, semantics=None, keep: list | None = None) -> set:
     """Run OWL-RL over every graph of the dataset but the inferred one; return the new,
     meaningful triples (a set: the caller adds them where they belong, no Graph in between).
     Raise Inconsistent when the closure finds a contradiction.
 
     `semantics`: None for the `reasoner` setting (kazkg's semi-naive closure, or owlrl's own
-    rules), or an owlrl semantics class (LeanSemantics, owlrl.OWLRL_Semantics) to run owlrl."""
+    rules), or an owlrl semantics class (LeanSemantics, owlrl.OWLRL_Semantics) to run owlrl.
+    `keep`: a list given gets kazkg's closure (when it ran), for an incremental build."""
     if semantics is None and settings.get("reasoner") == "kazkg":
         fast = fast_closure.compute(union_triples(dataset, without=(INFERRED_GRAPH,)))
         if fast.fallback is None:
-            return _published(fast.view(asserted_only=True), fast.view(), fast.inferred(),
-                              fast.errors)
+            if keep is not None:
+                keep.append(fast)
+            return published(fast)
         semantics = owlrl.OWLRL_Semantics  # what owlrl would do here is owlrl's to say
     base = union(dataset, without=(INFERRED_GRAPH,))
     closed = closure(base, semantics or owlrl.OWLRL_Semantics)
     return _published(base, closed, (t for t in closed if t not in base), None)
+
+
+def published(fast: fast_closure.Closure) -> set:
+    """What kazkg's closure adds to the published inferred graph; Inconsistent when it found
+    a contradiction."""
+    return _published(fast.view(asserted_only=True), fast.view(), fast.inferred(), fast.errors)
+
+
+def ensure_consistent(fast: fast_closure.Closure) -> None:
+    """Raise Inconsistent when kazkg's closure found a contradiction."""
+    contradictions = problems(fast.view(asserted_only=True), fast.view(), fast.errors)
+    if contradictions:
+        raise Inconsistent(contradictions)
 
 
 def _published(base, closed, new_triples, errors) -> set:

@@ -106,14 +106,30 @@ def data_graph(dataset: Dataset) -> Graph:
 
 
 def check(dataset: Dataset, shapes: Graph, sources: dict[str, str] | None = None,
-          on_oxigraph: bool = True) -> list[Violation]:
+          on_oxigraph: bool = True, raw: list | None = None) -> list[Violation]:
     """Validate the dataset; return every result (violations, warnings and infos).
 
     `sources` maps a named graph IRI to a name a person knows (its file), for the messages.
     `on_oxigraph`: the SPARQL-based constraints pyshacl would run once per focus node run once
     each on Oxigraph (kazkg.build.sparqlshapes; False: all on pyshacl, the reference).
+    `raw`: a list given gets the results as `results` gives them.
     """
-    data = data_graph(dataset)
+    found = results(data_graph(dataset), shapes, on_oxigraph)
+    if raw is not None:
+        raw.extend(found)
+    if not found:
+        return []
+
+    def graphs_of(node) -> set[str]:
+        return {str(g.identifier) for g in dataset.graphs()
+                if g.identifier not in (ONTOLOGY_GRAPH, INFERRED_GRAPH) and (node, None, None) in g}
+
+    return violations(found, dataset.namespace_manager, graphs_of, sources)
+
+
+def results(data: Graph, shapes: Graph, on_oxigraph: bool = True) -> list[tuple]:
+    """SHACL's results on the data graph `data` (read in place, not changed), each as
+    (focus, path, message, shape, severity) in rdflib terms."""
     lifted, shapes = sparqlshapes.split(shapes) if on_oxigraph else ([], shapes)
     # inplace: the union graph is built for this call only, so pyshacl need not copy it first
     # (advanced mode otherwise does, in case sh:rule adds triples); the copy would also be a
@@ -134,9 +150,11 @@ def check(dataset: Dataset, shapes: Graph, sources: dict[str, str] | None = None
         for result in report.subjects(RDF.type, SH.ValidationResult)]
     if lifted:
         found += sparqlshapes.evaluate(lifted, sparqlshapes.DataStore(data))
-    if not found:
-        return []
-    namespace = dataset.namespace_manager
+    return found
+
+
+def violations(found, namespace, graphs_of, sources: dict[str, str] | None = None) -> list[Violation]:
+    """The results as Violations, in order; `graphs_of(node)` names the graphs describing it."""
     sources = sources or {}
 
     def short(term) -> str:
@@ -144,18 +162,11 @@ def check(dataset: Dataset, shapes: Graph, sources: dict[str, str] | None = None
             return ""
         return term.n3(namespace) if isinstance(term, URIRef) else str(term)
 
-    def graphs_of(node) -> tuple[str, ...]:
-        names = {
-            str(g.identifier)
-            for g in dataset.graphs()
-            if g.identifier not in (ONTOLOGY_GRAPH, INFERRED_GRAPH) and (node, None, None) in g
-        }
-        return tuple(sorted(sources.get(n, n) for n in names))
-
     results = [
         Violation(focus=short(focus), path=short(path),
                   message=str(message or "constraint not met"), shape=short(shape),
-                  severity=str(severity).rpartition("#")[2], graphs=graphs_of(focus))
+                  severity=str(severity).rpartition("#")[2],
+                  graphs=tuple(sorted(sources.get(n, n) for n in graphs_of(focus))))
         for focus, path, message, shape, severity in found
     ]
     return sorted(results, key=lambda v: (v.graphs, v.focus, v.path, v.message))
@@ -174,10 +185,13 @@ def _without_text_report():
         ConstraintComponent.make_v_result_description = saved
 
 
-def ensure_valid(dataset: Dataset, shapes: Graph, sources=None) -> list[Violation]:
+def ensure_valid(dataset: Dataset, shapes: Graph, sources=None, raw=None) -> list[Violation]:
     """Raise ValidationFailed when there is any sh:Violation; return the lesser results."""
-    results = check(dataset, shapes, sources)
-    violations = [r for r in results if r.severity == "Violation"]
-    if violations:
-        raise ValidationFailed(violations)
-    return results
+    return refuse_violations(check(dataset, shapes, sources, raw=raw))
+
+
+def refuse_violations(found: list[Violation]) -> list[Violation]:
+    wrong = [r for r in found if r.severity == "Violation"]
+    if wrong:
+        raise ValidationFailed(wrong)
+    return found

@@ -47,13 +47,32 @@ class Closure:
 
 def compute(triples) -> Closure:
     """The closure of `triples` (rdflib (s, p, o) tuples; duplicates are harmless)."""
-    terms, store = Terms(), Store()
-    code, add = terms.code, store.add
+    terms = Terms()
+    code = terms.code
+    return compute_coded(terms, ((code(s), code(p), code(o)) for s, p, o in triples))
+
+
+def compute_coded(terms: Terms, triples) -> Closure:
+    """The closure of coded triples; `terms` may know more terms than they use (an earlier
+    closure's), only the literals they hold count."""
+    store, literals, used = Store(), terms.literals, set()
+    add = store.add
     for s, p, o in triples:
-        add(code(s), code(p), code(o))
+        add(s, p, o)
+        if o in literals:
+            used.add(o)
+        if s in literals:
+            used.add(s)
+    terms.literals = used
     engine = Engine(terms, store)
-    errors = schema.once(engine)
+    engine.once_errors = schema.once(engine)
     engine.queue = list(store.triples())
+    run(engine)
+    return finish(engine)
+
+
+def run(engine: Engine) -> None:
+    """Fire what is queued, with the schema's rules and prp-key, until nothing new comes."""
     while True:
         before = len(engine.derived)
         schema.saturate(engine)
@@ -62,6 +81,12 @@ def compute(triples) -> Closure:
         schema.keys(engine)
         if len(engine.derived) == before and not engine.queue:
             break
+
+
+def finish(engine: Engine) -> Closure:
+    """The closure of what the engine holds: the one-time rules' errors, then the
+    contradictions checked on the whole closed store."""
+    errors = list(engine.once_errors)
     for message in checks.contradictions(engine):
         if message not in errors:
             errors.append(message)

@@ -24,6 +24,11 @@ class Engine:
         self.property_plans: dict = {}
         self.class_plans: dict = {}
         self.derived_lists = False  # a rule made rdf:first/rest triples: owlrl's lists would differ
+        # what the one-time rules (kazkg.closure.schema.once) found: their errors, and the
+        # datatypes in use (an addition that uses another must be closed from scratch)
+        self.once_errors: list[str] = []
+        self.datatypes_used: set[int] = set()
+        self.first_new = 0  # derived[first_new:] came from the last additions (closure.delta)
 
     def lists(self, head: int) -> list[int]:
         found = self._lists.get(head)

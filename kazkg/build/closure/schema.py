@@ -76,6 +76,7 @@ def once(engine) -> list[str]:
     for left, _, right in OWLRL_Datatypes_Disjointness:
         if code(left) in used and code(right) in used:
             derive(code(left), DISJ, code(right))
+    engine.datatypes_used = used
     return errors
 
 
