@@ -35,6 +35,11 @@ def rebuild(inputs, key: str, shapes: Graph | None, names, digests: dict) -> dic
     old, before = state.load(previous), cache.summary(previous)
     if old is None or before is None or old.code != inputs.code_digest():
         return None
+    start = cache.beside(previous, mirror.STORE)
+    try:
+        cache.check(start)  # the copy to start from is the one that was kept
+    except (OSError, ValueError):  # missing (a cache that refused it) or damaged
+        return None
     if len(digests) != len(inputs.sources) + (inputs.shapes is not None):
         return None  # two files of one graph
     touched = {g for g, d in digests.items() if old.files.get(g) != d} | (set(old.files) - set(digests))
@@ -89,7 +94,7 @@ def rebuild(inputs, key: str, shapes: Graph | None, names, digests: dict) -> dic
                "incremental": {"from": previous, "graphs": len(touched), "closure": how,
                                "validated": len(foci)}}
     cache.save_summary(key, summary)
-    folder, start = cache.beside(key, mirror.STORE), cache.beside(previous, mirror.STORE)
+    folder = cache.beside(key, mirror.STORE)
     quads = _quads(old, changes, changed, earlier_published)
     spellings = _spellings(old, quads, start)
     if mirror.update(folder, start, *quads, spellings):
@@ -115,12 +120,14 @@ def _parse(inputs, graphs: set, terms) -> dict | None:
 def _close(old, added, removed):
     """(the published inferred graph after the change, coded; the closure if its rules ran),
     or None when owlrl must compute it; the state's closure follows the change."""
-    if not removed and all(old.free(t) for t in added):
-        if old._engine is not None:  # read for SHACL: the triples join its store
+    if all(old.free(t) for t in added) and all(old.free(t, removed=True) for t in removed):
+        if old._engine is not None:  # read for SHACL: the store follows
+            for t in removed:
+                old._engine.store.discard(*t)
             for t in added:
                 old._engine.store.add(*t)
-        old.pending += sorted(added)
-        return old.published - added, None, "kept"
+        old.pending += [(*t, 0) for t in sorted(removed)] + [(*t, 1) for t in sorted(added)]
+        return old.published, None, "kept"
     from .reason import is_meaningful  # owlrl: imported when needed
 
     terms, fast, how = old.terms, None, "extended"
@@ -148,8 +155,7 @@ def _validate(old, foci, shapes, names, inputs) -> list:
         from . import validate  # pyshacl: imported when needed
 
         st = old.engine().store
-        always = {t for g in ontology for t in old.graph(g)}
-        always |= {(s, SUB, o) for s, o in st.pairs(SUB) if (s, SUB, o) in old}
+        always = {(s, SUB, o) for s, o in st.pairs(SUB) if (s, SUB, o) in old}  # the hierarchy
         local = localshapes.local_graph(old.reach, foci, terms, st, old, always)
         found += [r for r in validate.results(local, shapes) if terms.known(r[0]) in foci]
     if found:

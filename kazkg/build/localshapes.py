@@ -14,7 +14,8 @@ from the local graph, replace their old ones; every other focus node's are uncha
 What is not modelled makes `analyse` say None (the caller validates everything): a path
 with `*`, `+`, `?` or alternatives, sh:closed, custom components, shapes nested in a
 circle, a SPARQL constraint that uses the shapes graph, a variable predicate, GRAPH,
-SERVICE or a subquery (a SPARQL constraint is read from its triple patterns, both ways each).
+SERVICE, a subquery or a pattern not joined to $this (a SPARQL constraint is read from its
+triple patterns, each walked from the side nearer to $this).
 """
 
 from __future__ import annotations
@@ -127,12 +128,33 @@ def _sparql(shapes: Graph, constraint, path, steps: set) -> int:
         if not isinstance(path, URIRef):
             raise _Unmodelled("$PATH without a property as sh:path")
         text = re.sub(r"\$PATH\b", f"<{path}>", text)
-    patterns = 0
+    edges, fresh = [], iter(range(1 << 30))
     for s, p, o in _triples(prepareQuery(text).algebra):
-        for predicate in _predicates(p):
-            steps.update({(predicate, True), (predicate, False)})
-            patterns += 1
-    return patterns
+        nodes = [s] + [("step", next(fresh)) for _ in _predicates(p)[1:]] + [o]
+        edges += [(nodes[i], q, nodes[i + 1]) for i, q in enumerate(_predicates(p))]
+    # each pattern read from the side nearer to $this (a breadth-first walk of the patterns)
+    distance, frontier = {Variable("this"): 0}, [Variable("this")]
+    while frontier:
+        later = []
+        for a, _, b in edges:
+            for here, there in ((a, b), (b, a)):
+                if here in frontier and there not in distance:
+                    distance[there] = distance[here] + 1
+                    later.append(there)
+        frontier = later
+    depth = 0
+    for a, q, b in edges:
+        if a not in distance:
+            raise _Unmodelled("a SPARQL pattern not joined to $this")
+        forward = distance[a] <= distance[b]
+        steps.add((q, forward) if not isinstance(q, _Inverse) else (q.p, not forward))
+        depth = max(depth, min(distance[a], distance[b]) + 1)
+    return depth
+
+
+class _Inverse:
+    def __init__(self, p):
+        self.p = p
 
 
 def _triples(node):
@@ -152,8 +174,8 @@ def _triples(node):
 def _predicates(p):
     if isinstance(p, URIRef):
         return [p]
-    if isinstance(p, InvPath):
-        return _predicates(p.arg)
+    if isinstance(p, InvPath) and isinstance(p.arg, URIRef):
+        return [_Inverse(p.arg)]
     if isinstance(p, SequencePath):
         return [q for arg in p.args for q in _predicates(arg)]
     if isinstance(p, Variable):

@@ -118,7 +118,7 @@ class State:
     bound: set = field(default_factory=set)  # terms the closure's schema rules name
     has_same: bool = False       # the closure holds owl:sameAs triples
     typed: set = field(default_factory=set)  # typed literals the closure has typed
-    pending: list = field(default_factory=list)  # asserted triples the closure file lacks
+    pending: list = field(default_factory=list)  # (s, p, o, added?) the closure file lacks
     union: set = field(default_factory=set)    # key() of each triple of the union of the graphs
     shared: dict = field(default_factory=dict)  # key() -> graphs, of those in more than one
     closure_file: object = None  # where the engine is kept, until `engine` is read
@@ -162,8 +162,8 @@ class State:
             engine = Engine(self.terms, store)
             engine.derived = list(zip(*[iter(found["derived"])] * 3))
             engine.once_errors, engine.datatypes_used = found["once_errors"], found["datatypes_used"]
-            for t in self.pending:  # kept pending until the engine is written again
-                store.add(*t)
+            for s, p, o, present in self.pending:  # kept pending until it is written again
+                (store.add if present else store.discard)(s, p, o)
             self._engine = engine
         return self._engine
 
@@ -184,15 +184,17 @@ class State:
                     self.bound.update((s, q, o))
         self.typed = {s for s, p, o in engine.derived if p == TYPE and s in self.terms.literals}
 
-    def free(self, triple) -> bool:
-        """Whether no rule of the closure can read this asserted triple: firing it would derive
-        nothing and contradict nothing (its predicate is named by no schema triple but its
-        own declarations, there is no owl:sameAs, and a typed literal in it is typed already)."""
+    def free(self, triple, removed: bool = False) -> bool:
+        """Whether no rule of the closure can read this asserted triple: adding or removing it
+        derives nothing and contradicts nothing (its predicate is named by no schema triple but
+        its own declarations, there is no owl:sameAs, and a typed literal in it is typed
+        already; one `removed` may hold no typed literal, whose type would stay)."""
         s, p, o = triple
         if self.has_same or p in self.bound or p in (TYPE, SAME, DIFF) or is_schema(triple, frozenset()):
             return False
         term = self.terms.term(o)
-        return not (isinstance(term, Literal) and term.datatype is not None and o not in self.typed)
+        return not (isinstance(term, Literal) and term.datatype is not None
+                    and (removed or o not in self.typed))
 
 
 def of_build(inputs, digests, dataset, fast: Closure, results, inferred_graph, reach) -> State | None:
@@ -244,7 +246,7 @@ def save(key: str, state: State) -> None:
                  "terms": term_keys(state.terms), "published": encode(state.published),
                  "results": state.results, "reach": state.reach, "bound": state.bound,
                  "has_same": state.has_same, "typed": state.typed,
-                 "pending": encode(state.pending), "union": state.union, "shared": state.shared}
+                 "pending": array("q", [c for t in state.pending for c in t]), "union": state.union, "shared": state.shared}
         cache.keep(cache.beside(key, FILE),
                    lambda out: pickle.dump(small, out, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:  # a read-only cache: the next change is built in full
@@ -262,5 +264,5 @@ def load(key: str) -> State | None:
     terms = StoredTerms(found["terms"])
     return State(found["code"], found["files"], found["graphs"], terms, decode(found["published"]),
                  found["results"], found["reach"], found["bound"], found["has_same"],
-                 found["typed"], sorted(decode(found["pending"])), found["union"], found["shared"],
+                 found["typed"], list(zip(*[iter(found["pending"])] * 4)), found["union"], found["shared"],
                  closure)
