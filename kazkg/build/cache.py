@@ -99,7 +99,7 @@ def save(key: str, dataset: Dataset, summary: dict) -> None:
                                                        protocol=pickle.HIGHEST_PROTOCOL))
             entry = {**summary, "key": key, "bytes": data.stat().st_size,
                      "files": {data.name: digest(data)}}
-            write_atomic(meta, json.dumps(entry, indent=2).encode("utf-8"))
+            write_atomic(meta, json.dumps(entry).encode("utf-8"))
     except OSError as error:  # a folder the system refuses costs the next run a rebuild, not this one its result
         log.warning("kazkg: cannot keep the build in the cache folder %s (KAZKG_CACHE_DIR): %s; "
                     "the next run builds again (point KAZKG_CACHE_DIR at a writable folder)",
@@ -118,8 +118,8 @@ def save_summary(key: str, summary: dict) -> None:
                     shutil.rmtree(derived, ignore_errors=True)
                 elif derived != meta and derived.suffix != ".lock":
                     derived.unlink(missing_ok=True)
-            write_atomic(meta, json.dumps({**summary, "key": key, "pickle": False, "files": {}},
-                                          indent=2).encode("utf-8"))
+            write_atomic(meta, json.dumps({**summary, "key": key, "pickle": False,
+                                           "files": {}}).encode("utf-8"))
     except OSError as error:
         log.warning("kazkg: cannot keep the build in the cache folder %s (KAZKG_CACHE_DIR): %s",
                     _directory(), error.strerror or error)
@@ -131,7 +131,7 @@ def note(key: str, more: dict) -> None:
     try:
         with _locked(key):
             found = json.loads(meta.read_text(encoding="utf-8"))
-            write_atomic(meta, json.dumps({**found, **more}, indent=2).encode("utf-8"))
+            write_atomic(meta, json.dumps({**found, **more}).encode("utf-8"))
     except (OSError, ValueError):
         pass  # a cache folder the system refuses: save() has said so already
 
@@ -181,7 +181,7 @@ def note_digest(path: Path) -> None:
         except (OSError, ValueError):
             return
         entry.setdefault("files", {})[path.name] = digest(path)
-        write_atomic(meta, json.dumps(entry, indent=2).encode("utf-8"))
+        write_atomic(meta, json.dumps(entry).encode("utf-8"))
 
 
 def check(path: Path, summary: dict | None = None) -> Path:
@@ -221,12 +221,27 @@ def digest(path: Path) -> str:
         for member in sorted(path.rglob("*")):
             if member.is_file() and not member.name.startswith(_NOT_DATA):
                 found.update(str(member.relative_to(path)).encode("utf-8") + b"\0")
-                found.update(bytes.fromhex(digest(member)))
+                found.update(bytes.fromhex(_member_digest(member)))
         return found.hexdigest()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             found.update(block)
     return found.hexdigest()
+
+
+# A store's files are written once and never changed (RocksDB's tables): an incremental
+# build's copy shares most of them with the one before, as hard links. Their digests are
+# kept for the life of the process, by inode, size and time of last write.
+_MEMBERS: dict = {}
+
+
+def _member_digest(member: Path) -> str:
+    status = member.stat()
+    known = (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+    found = _MEMBERS.get(known)
+    if found is None:
+        found = _MEMBERS[known] = digest(member)
+    return found
 
 
 def _remove(path: Path) -> None:

@@ -27,8 +27,6 @@ from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 from rdflib.paths import InvPath, SequencePath
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Variable
 
 from ..namespaces import SH
@@ -128,6 +126,8 @@ def _sparql(shapes: Graph, constraint, path, steps: set) -> int:
         if not isinstance(path, URIRef):
             raise _Unmodelled("$PATH without a property as sh:path")
         text = re.sub(r"\$PATH\b", f"<{path}>", text)
+    from rdflib.plugins.sparql import prepareQuery  # its grammar takes a second to import
+
     edges, fresh = [], iter(range(1 << 30))
     for s, p, o in _triples(prepareQuery(text).algebra):
         nodes = [s] + [("step", next(fresh)) for _ in _predicates(p)[1:]] + [o]
@@ -158,7 +158,7 @@ class _Inverse:
 
 
 def _triples(node):
-    if isinstance(node, CompValue):
+    if isinstance(node, dict) and hasattr(node, "name"):  # rdflib's CompValue
         if node.name in _FORBIDDEN:
             raise _Unmodelled(f"{node.name} in a SPARQL constraint")
         for key, value in node.items():

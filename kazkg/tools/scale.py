@@ -235,8 +235,11 @@ def _run(args, env, timeout, module: str = "kazkg") -> dict:
     import threading
 
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        # with compiled bytecode, as an installed kazkg has it (not in the source tree)
+        compiled = {"PYTHONDONTWRITEBYTECODE": "",
+                    "PYTHONPYCACHEPREFIX": os.path.join(tempfile.gettempdir(), "kazkg-scale-pycache")}
         process = subprocess.Popen([sys.executable, "-m", module, *args], stdout=out,
-                                   stderr=err, env={**os.environ, **env})
+                                   stderr=err, env={**os.environ, **compiled, **env})
         watchdog = threading.Timer(timeout, process.kill)
         watchdog.start()
         try:
