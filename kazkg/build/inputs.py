@@ -85,13 +85,7 @@ class Inputs:
     def fingerprint(self, digests: list | None = None) -> str:
         """A hash of every input byte, every graph name and the pipeline's library versions;
         `digests`: the files' digests as `digest_list` gave them, if read already."""
-        digest = hashlib.sha256()
-        for name in PIPELINE_LIBRARIES:
-            digest.update(f"{name}={_version(name)}\n".encode())
-        package = Path(__file__).resolve().parent.parent  # kazkg/
-        for pattern in PIPELINE_MODULES:
-            for module in sorted(package.glob(pattern)):
-                digest.update(hashlib.sha256(module.read_bytes()).digest())
+        digest = hashlib.sha256(bytes.fromhex(self.code_digest()))
         for graph, hexdigest in digests or self.digest_list():
             digest.update(f"{graph}\n".encode())
             digest.update(bytes.fromhex(hexdigest))
