@@ -23,6 +23,7 @@ from ..namespaces import INFERRED_GRAPH, bind_prefixes
 from . import cache, closure, localshapes, mirror, state, store
 from .closure.delta import extend
 from .closure.vocabulary import SUB
+from .copyview import CopyView
 
 
 def rebuild(inputs, key: str, shapes: Graph | None, names, digests: dict) -> dict | None:
@@ -69,9 +70,10 @@ def rebuild(inputs, key: str, shapes: Graph | None, names, digests: dict) -> dic
         if old.reach is None or any(t[1] == SUB for t in changed):
             return None
     t0 = time.perf_counter()
-    foci = set()
+    foci, view = set(), None
     if shapes is not None and localshapes.reads(old.reach, changed, old.terms):
-        foci = localshapes.affected(old.reach, changed, old.terms, old.engine().store, changed)
+        view = CopyView(start, old.terms, added)  # the data before, and what was added
+        foci = localshapes.affected(old.reach, changed, old.terms, view, changed)
     t1 = time.perf_counter()
     closed = _close(old, added, removed)
     if closed is None:
@@ -79,7 +81,7 @@ def rebuild(inputs, key: str, shapes: Graph | None, names, digests: dict) -> dic
     published, fast, how = closed
     t2 = time.perf_counter()
     if shapes is not None:
-        old.results = _validate(old, foci, shapes, names, inputs)
+        old.results = _validate(old, foci, view, shapes, names, inputs)
     t3 = time.perf_counter()
     if fast is not None:  # the rules ran: their contradictions, once SHACL had its say
         from .reason import ensure_consistent  # owlrl: imported when needed
@@ -147,16 +149,15 @@ def _close(old, added, removed):
     return published, fast, how
 
 
-def _validate(old, foci, shapes, names, inputs) -> list:
+def _validate(old, foci, view, shapes, names, inputs) -> list:
     terms = old.terms
     found = [r for r in old.results if terms.known(r[0]) not in foci]
     ontology = {str(s.graph) for s in inputs.ontology}
     if foci:
         from . import validate  # pyshacl: imported when needed
 
-        st = old.engine().store
-        always = {(s, SUB, o) for s, o in st.pairs(SUB) if (s, SUB, o) in old}  # the hierarchy
-        local = localshapes.local_graph(old.reach, foci, terms, st, old, always)
+        always = {(s, SUB, o) for s, o in view.pairs(SUB) if (s, SUB, o) in old}  # the hierarchy
+        local = localshapes.local_graph(old.reach, foci, terms, view, old, always)
         found += [r for r in validate.results(local, shapes) if terms.known(r[0]) in foci]
     if found:
         from . import validate

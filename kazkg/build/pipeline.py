@@ -34,6 +34,7 @@ class Build:
     seconds: dict[str, float] = field(default_factory=dict)
     stored: Path | None = None  # an on-disk Oxigraph store holds the dataset (kazkg.build.persist)
     counts: dict = field(default_factory=dict)  # counted when built: a cached build reads them
+    incremental: dict | None = None  # built from the build before: what it started from
 
     @property
     def dataset(self) -> Dataset:
@@ -99,7 +100,7 @@ def build(inputs: Inputs | None = None, *, use_cache: bool = True, infer: bool =
         if made is not None:
             cache.mark_latest(inputs.identity(), key)
             return Build(lambda: _load(inputs, key), inputs, key, False, made["seconds"],
-                         counts=made["counts"])
+                         counts=made["counts"], incremental=made["incremental"])
     seconds: dict[str, float] = {}
 
     def timed(step, fn, *args):

@@ -20,8 +20,11 @@ def print_build(result, elapsed: float, store, no_cache: bool) -> None:
              ("of which inferred", result.inferred_count)]
     width = max(len(label) for label, _ in rows)
     root, why = data_source()
-    click.echo(f"dataset version {result.version} ({'from cache' if result.from_cache else 'built'};"
-               f" cache key {result.build_id})")
+    how = "from cache" if result.from_cache else "built"
+    if result.incremental:
+        changed = result.incremental["graphs"]
+        how = f"built from the build before, {changed} changed file{'s' * (changed != 1)}"
+    click.echo(f"dataset version {result.version} ({how}; cache key {result.build_id})")
     click.echo(f"data from {root} ({why}; KAZKG_DATA_DIR chooses another folder)")
     for label, count in rows:
         click.echo(f"  {label.ljust(width)}  {count:>7,}")
