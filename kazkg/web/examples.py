@@ -16,7 +16,7 @@ from ..query import catalog
 from .about import about
 from .answers import service
 from .i18n import _, page_lang
-from .lookup import cached, names, select
+from .lookup import LookupFailed, cached, is_iri, names, select
 
 OWN_START = """# The project's prefixes (kazkg:, kzr:, schema:, ...) are predeclared: see below the editor.
 SELECT ?class (COUNT(DISTINCT ?s) AS ?members) WHERE {
@@ -44,9 +44,9 @@ GRAPHS = """SELECT ?graph (COUNT(*) AS ?triples) WHERE {
 GROUP BY ?graph
 ORDER BY DESC(?triples)
 """
-SHAPE_QUERY = """SELECT ?class ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {
-  ?s a ?class ; ?p ?o . FILTER (isIRI(?class) && ?p != rdf:type)
-} GROUP BY ?class ?p"""
+SHAPE_QUERY = """SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {
+  ?s a ?class ; ?p ?o . FILTER (?p != rdf:type)
+} GROUP BY ?p"""
 CLASSES_SHOWN = 3  # the largest classes, each with an example of its own
 COLUMNS = 4  # the properties shown for a class's members: those most of them have
 
@@ -87,14 +87,20 @@ def _safe_local(prefixed: str) -> bool:
 
 
 def written() -> list[Example]:
-    """Examples for someone else's data, in the page's language."""
+    """Examples for someone else's data, in the page's language. The properties of its largest
+    classes are looked up class by class; data too big to look them up in time still gets the
+    examples that need no lookup."""
     lang, nm = page_lang(), names()
-    shape = cached("example-shape", lambda: [(str(r["class"]), str(r["p"]), int(r["n"]))
-                                            for r in select(SHAPE_QUERY)])
-    uses: dict[str, list] = {}
-    for cls, p, n in shape:
-        uses.setdefault(cls, []).append((n, p))
     members = dict(about().classes)  # the largest classes, with their members
+    uses: dict[str, list] = {}
+    try:
+        for cls in sorted(members, key=lambda c: (-members[c], c))[:CLASSES_SHOWN]:
+            if is_iri(cls):
+                uses[cls] = cached(("example-shape", cls), lambda cls=cls: sorted(
+                    ((int(r["n"]), str(r["p"])) for r in select(SHAPE_QUERY, {"class": cls})),
+                    key=lambda np: (-np[0], np[1])))
+    except LookupFailed:
+        uses = {}
 
     def example(name, title, description, text):
         return Example(name, title, description, text, lang, lang)
@@ -102,14 +108,15 @@ def written() -> list[Example]:
                      _("Each class the data uses, with how many resources it has."), CLASSES),
              example("properties", _("Properties and their uses"),
                      _("Each property the data uses, with how many statements use it."), PROPERTIES)]
-    largest = [c for c in sorted(members, key=lambda c: (-members[c], c)) if c in uses][:CLASSES_SHOWN]
+    largest = [c for c in sorted(members, key=lambda c: (-members[c], c)) if uses.get(c)]
     for cls in largest:
-        columns = [p for _n, p in sorted(uses[cls], key=lambda np: (-np[0], np[1]))][:COLUMNS]
+        columns = [p for _n, p in uses[cls] if is_iri(p)][:COLUMNS]
         label = nm.label(cls, lang)
         found.append(example(f"every-{len(found) - 1}", _("Every %(kind)s", kind=label),
                              _("The members of %(kind)s (%(n)s), with the properties most of them have.",
                                kind=label, n=members[cls]), _members(cls, columns)))
-    sample = min((s for s, types in nm.types.items() if largest[0] in types), default=None) if largest else None
+    sample = min((s for s, types in nm.types.items() if largest[0] in types and is_iri(s)),
+                 default=None) if largest else None
     if sample is not None:
         found.append(example("one-resource", _("Everything about %(name)s", name=nm.label(sample, lang)),
                              _("Every statement with this resource as its subject, with the graph that holds it."),

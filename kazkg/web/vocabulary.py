@@ -21,7 +21,10 @@ DECLARED = """SELECT ?term ?kind WHERE {
 ABOUT = """SELECT ?term ?p ?o WHERE {
   VALUES ?p { rdfs:comment skos:definition dcterms:description rdfs:subClassOf rdfs:subPropertyOf
               rdfs:domain rdfs:range }
-  ?term ?p ?o . FILTER (isIRI(?term) && (isLiteral(?o) || isIRI(?o))) }"""
+  ?term ?p ?o . FILTER (isIRI(?term) && (isLiteral(?o) || isIRI(?o)))
+  FILTER EXISTS { { [] a ?term } UNION { [] ?term [] } UNION { ?term a ?declared
+    VALUES ?declared { owl:Class rdfs:Class rdf:Property owl:ObjectProperty owl:DatatypeProperty
+                       owl:AnnotationProperty } } } }"""
 DESCRIBING = ("http://www.w3.org/2004/02/skos/core#definition", "http://www.w3.org/2000/01/rdf-schema#comment",
               "http://purl.org/dc/terms/description")
 RELATIONS = ("http://www.w3.org/2000/01/rdf-schema#subClassOf", "http://www.w3.org/2000/01/rdf-schema#subPropertyOf",
