@@ -30,7 +30,9 @@ def sparql():
 
 
 def endpoint_url() -> str:
-    return request.host_url + "sparql"
+    """The endpoint's own URL (the base IRI of queries): from PUBLIC_URL, never the Host
+    header, which any client may forge."""
+    return current_app.config["PUBLIC_URL"] + "sparql"
 
 
 def query(operation: protocol.Operation):
@@ -59,6 +61,6 @@ def update(operation: protocol.Operation):
 
 def describe():
     """The service description (RDF), or the query page for a browser."""
-    graph = service_description(service().meta, current_app.config["PUBLIC_URL"] + "sparql", current_app.config["ENABLE_UPDATE"])
+    graph = service_description(service().meta, endpoint_url(), current_app.config["ENABLE_UPDATE"])
     return rdf_response(graph, ("sd", endpoint_url()), page=lambda: query_page(
         endpoint_url(), current_app.config["ENABLE_UPDATE"]))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, redirect, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request
 from werkzeug.exceptions import BadRequest
 
 from ..namespaces import KAZKG, compact
@@ -45,10 +45,10 @@ def home():
     meta, described = service().meta, about()
     if not described.own:
         by_class = described.classes
+    root = current_app.config["PUBLIC_URL"]  # never the Host header: a client could forge it
     body = render_template("home.html", by_class=by_class, names=nm, meta=meta,
                            downloads=sorted(dump_filenames()), local=local,
-                           markup=dcat.schema_org(request.host_url, meta, service().data_version,
-                                                  described))
+                           markup=dcat.schema_org(root, meta, service().data_version, described))
     links = ['</.well-known/void>; rel="alternate"; type="text/turtle"']
     links += [f'</download/{name}>; rel="alternate"' for name in sorted(dump_filenames())]
     return body, 200, {"Link": ", ".join(links)}

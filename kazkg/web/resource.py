@@ -193,10 +193,15 @@ def answer(iri: URIRef, path: str, fmt_name: str | None, space: str):
     return response
 
 
-# The two graphs the build makes rather than a file of graph/ describes.
+# The two graphs the build makes rather than a file of graph/ describes, labelled in the
+# three languages every resource has.
 BUILT_GRAPHS = {
-    ONTOLOGY_GRAPH: "The ontology: its classes and properties (ontology/kazkg.ttl)",
-    INFERRED_GRAPH: "Statements inferred by OWL 2 RL from all the other graphs",
+    ONTOLOGY_GRAPH: {"kk": "Онтология: оның кластары мен қасиеттері (ontology/kazkg.ttl)",
+                     "ru": "Онтология: её классы и свойства (ontology/kazkg.ttl)",
+                     "en": "The ontology: its classes and properties (ontology/kazkg.ttl)"},
+    INFERRED_GRAPH: {"kk": "Басқа барлық графтардан OWL 2 RL қорытындысымен шығарылған тұжырымдар",
+                     "ru": "Утверждения, выведенные рассуждением OWL 2 RL из всех остальных графов",
+                     "en": "Statements inferred by OWL 2 RL from all the other graphs"},
 }
 
 
@@ -212,7 +217,8 @@ def graph_rows(iri: URIRef) -> list[dict]:
     facts = [(RDF.type, SD.Graph), (VOID.triples, Literal(count, datatype=XSD.integer)),
              (VOID.dataDump, dump)]
     if iri in BUILT_GRAPHS:
-        facts.append((RDFS.label, Literal(BUILT_GRAPHS[iri], lang="en")))
+        facts += [(RDFS.label, Literal(text, lang=lang))
+                  for lang, text in BUILT_GRAPHS[iri].items()]
     return [{"dir": "out", "s": iri, "p": p, "o": o, "g": iri} for p, o in facts]
 
 

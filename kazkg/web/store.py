@@ -57,7 +57,7 @@ def graph_store():
                 f"send the graph as one of {', '.join(writes.BODY_FORMATS)}, not {media_type or 'nothing'}")
         data = protocol._body(request, current_app.config["BODY_LIMIT"])
         try:
-            body = writes.parse_body(data, media_type, graph or request.base_url)
+            body = writes.parse_body(data, media_type, graph or current_app.config["PUBLIC_URL"] + "store")
         except QueryError as error:
             return error_response(400, str(error))
     op = (request.method.lower(), graph, body)

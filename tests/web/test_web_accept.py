@@ -192,6 +192,11 @@ def test_every_graph_iri_dereferences(site, name):
     iri = URIRef(KZG[name])
     assert (iri, RDF.type, SD.Graph) in graph
     assert int(graph.value(iri, VOID.triples)) > 0
+    if name != "sources":  # a built graph, described here: labelled in kk, ru and en
+        from rdflib.namespace import RDFS
+
+        labels = {label.language: str(label) for label in graph.objects(iri, RDFS.label)}
+        assert set(labels) == {"kk", "ru", "en"} and len(set(labels.values())) == 3
     # The graph IRI answers with its description; its statements are one link away.
     dump = str(graph.value(iri, VOID.dataDump))
     assert dump.startswith("http://localhost/store?graph=")
