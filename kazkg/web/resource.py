@@ -164,16 +164,19 @@ def answer(iri: URIRef, path: str, fmt_name: str | None, space: str):
         fmt = best_match(request.headers.get("Accept"), PAGE_FORMATS,
                          fmt_name or tuple(request.args.getlist("format")), page=fmt_name is None)
     except NotAcceptable as error:
-        return error_response(406, str(error), headers={"Link": link_header(path)})
-    html = fmt is PAGE
-    etag = service().etag(("resource", str(iri),
-                          (page_lang(), request.args.get("mark", "")) if html else fmt.name))
-    cached = not_modified(etag)
-    if cached is not None:
-        return cached
+        fmt, refused = None, error
+    if fmt is not None:
+        html = fmt is PAGE
+        etag = service().etag(("resource", str(iri),
+                              (page_lang(), request.args.get("mark", "")) if html else fmt.name))
+        cached = not_modified(etag)
+        if cached is not None:
+            return cached
     rows = resource_rows(str(iri)) + (graph_rows(iri) if space == "graph/" else [])
-    if not rows:
+    if not rows:  # existence first: an absent resource is 404 whatever the Accept header
         raise NotFound(f"this dataset says nothing about <{iri}>")
+    if fmt is None:
+        return error_response(406, str(refused), headers={"Link": link_header(path)})
     cached = not_modified(etag, exists=True)  # If-None-Match: * only now that it exists
     if cached is not None:
         return cached

@@ -33,6 +33,8 @@ def get_graph():
     try:
         fmt = best_match(request.headers.get("Accept"), RDF_FORMATS, tuple(request.args.getlist("format")))
     except NotAcceptable as error:
+        if graph is not None and graph not in service().meta.graphs:
+            return error_response(404, f"this dataset has no graph named <{graph}>")  # existence first
         return error_response(406, str(error))
     key = ("graph", graph, fmt.name)
     etag = service().etag(key)

@@ -203,3 +203,25 @@ def test_every_graph_iri_dereferences(site, name):
     contents = site.get(dump.removeprefix("http://localhost"), headers={"Accept": "application/n-triples"})
     assert contents.status_code == 200
     assert len(contents.get_data(as_text=True).splitlines()) == int(graph.value(iri, VOID.triples))
+
+
+ABSENT = ["/resource/sector-energy", "/resource/sector-energy.ttl", "/graph/absent",
+          "/resource?iri=" + quote("http://example.org/absent"),
+          "/store?graph=" + quote("http://example.org/absent"),
+          "/sparql?graph=" + quote("http://example.org/absent"), "/download/absent.ttl"]
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+@pytest.mark.parametrize("path", ABSENT)
+@pytest.mark.parametrize("accept", ["application/trig", "image/png"])
+def test_existence_is_decided_before_negotiation(client, method, path, accept):
+    response = client.open(path, method=method, headers={"Accept": accept})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/resource?iri=", "/store?graph="])
+def test_what_exists_in_no_acceptable_format_is_406(client, path):
+    from tests.web.support import DATA1
+
+    response = client.get(path + quote(DATA1), headers={"Accept": "image/png"})
+    assert response.status_code == 406
