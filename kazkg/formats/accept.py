@@ -6,8 +6,10 @@ prefers. Pure functions, no tables: kazkg.formats.negotiation names the offers.
   it are accept-extensions and ignored). A malformed element is skipped, not fatal.
 - An offer's quality is the q of the most specific range that matches it: a range with
   parameters beats the bare type, which beats `type/*`, which beats `*/*`. A range's
-  parameters must all be the offer's (charset is ignored: every answer is UTF-8; `profile` is
-  a space-separated set of IRIs).
+  parameters must all be the offer's (charset is ignored: every answer is UTF-8). An offer's
+  `profile` and `version` are sets (space-separated): a range's must be among them, so
+  `text/turtle;version=1.1` (RDF 1.2's version announcement) matches an offer that is valid
+  as every version it lists.
 - The best offer has the highest quality above 0; a tie goes to the earlier offer (the
   server's preference). An offer's aliases (application/json for SPARQL JSON results) count
   only when a range names them exactly: `text/*` must not pick an answer in application/...
@@ -24,6 +26,7 @@ _TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
 _PARAM = re.compile(rf"\s*;\s*({_TOKEN})\s*=\s*(\"(?:[^\"\\]|\\.)*\"|{_TOKEN})?\s*")
 _RANGE = re.compile(rf"\s*({_TOKEN})(?:\s*/\s*({_TOKEN}))?")
 IGNORED_PARAMS = ("charset",)
+SET_PARAMS = ("profile", "version")  # an offer's value lists every value it satisfies
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ class MediaRange:
             return False
         offered = dict(params)
         for name, value in self.params:
-            if name == "profile":
+            if name in SET_PARAMS:
                 if not set(value.split()) <= set(offered.get(name, "").split()):
                     return False
             elif offered.get(name) != value:

@@ -15,6 +15,10 @@ import pyoxigraph as ox
 SOLUTIONS = ("SELECT", "ASK")  # the query forms answered with a results format
 GRAPHS = ("CONSTRUCT", "DESCRIBE")  # the forms answered with an RDF format (and dumps, GETs)
 W3C_FORMATS = "http://www.w3.org/ns/formats/"
+# RDF 1.2's `version` media-type parameter (RDF 1.2 Concepts, "version labels"). kazkg writes
+# no triple terms nor base directions, so its N-Triples, N-Quads, Turtle and TriG are valid as
+# RDF 1.1, as RDF 1.2 and as RDF 1.2 Basic: a client announcing any of them gets them.
+VERSIONS = (("version", "1.1 1.2 1.2-basic"),)
 
 
 @dataclass(frozen=True)
@@ -56,9 +60,10 @@ FORMATS = (
     # default: a client that says nothing expects triples).
     Format("turtle", "text/turtle", "https://www.w3.org/TR/turtle/", GRAPHS,
            ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3"), (".ttl",),
-           "turtle", ox.RdfFormat.TURTLE, iri="Turtle", page=True),
+           "turtle", ox.RdfFormat.TURTLE, iri="Turtle", page=True, params=VERSIONS),
     Format("nt", "application/n-triples", "https://www.w3.org/TR/n-triples/", GRAPHS,
-           ("text/plain",), (".nt",), "nt", ox.RdfFormat.N_TRIPLES, iri="N-Triples", page=True),
+           ("text/plain",), (".nt",), "nt", ox.RdfFormat.N_TRIPLES, iri="N-Triples", page=True,
+           params=VERSIONS),
     Format("jsonld", "application/ld+json", "https://www.w3.org/TR/json-ld11/", GRAPHS,
            ("application/json", "application/x-json+ld"), (".jsonld", ".json"), "json-ld",
            ox.RdfFormat.JSON_LD, named_graphs=True, iri="JSON-LD", page=True,
@@ -69,10 +74,10 @@ FORMATS = (
     # application/x-trig and text/x-nquads: the names before registration, still sent by Jena.
     Format("trig", "application/trig", "https://www.w3.org/TR/trig/", GRAPHS,
            ("application/x-trig",), (".trig",), "trig", ox.RdfFormat.TRIG, named_graphs=True,
-           iri="TriG"),
+           iri="TriG", params=VERSIONS),
     Format("nquads", "application/n-quads", "https://www.w3.org/TR/n-quads/", GRAPHS,
            ("text/x-nquads",), (".nq",), "nquads", ox.RdfFormat.N_QUADS, named_graphs=True,
-           iri="N-Quads"),
+           iri="N-Quads", params=VERSIONS),
     # Read only: input files may be N3 (its plain-RDF subset), kazkg never answers in it.
     Format("n3", "text/n3", "https://www.w3.org/TeamSubmission/n3/", (), (), (".n3",), "n3",
            ox.RdfFormat.N3, iri="N3"),

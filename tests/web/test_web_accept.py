@@ -225,3 +225,28 @@ def test_what_exists_in_no_acceptable_format_is_406(client, path):
 
     response = client.get(path + quote(DATA1), headers={"Accept": "image/png"})
     assert response.status_code == 406
+
+
+@pytest.mark.parametrize("accept, expected", [
+    ("text/turtle;version=1.1", "text/turtle"),
+    ("text/turtle; version=\"1.2\"", "text/turtle"),          # RDF 1.2: our output is valid 1.2
+    ("application/n-triples;version=1.2-basic", "application/n-triples"),
+    ("text/turtle;version=1.1;charset=utf-8", "text/turtle"),
+    ("text/turtle;version=9.9, application/n-triples;q=0.5", "application/n-triples"),
+    ("text/turtle;version=1.1, */*;q=0.1", "text/turtle"),
+    ("text/turtle;q=0.1, */*", "application/n-triples"),      # the README's example
+])
+def test_rdf_1_2_version_parameter(accept, expected):
+    from kazkg.formats.negotiation import RDF_FORMATS, best_match
+
+    assert best_match(accept, RDF_FORMATS).media_type == expected
+
+
+@pytest.mark.parametrize("path", ["/resource/shymkent", "/graph/inferred", "/ontology",
+                                  "/.well-known/void", "/store?default"])
+def test_a_version_announcement_is_served_everywhere(site, client, path):
+    on = site if path.startswith(PAGE_KINDS + ("/graph/",)) else client
+    response = on.get(path, headers={"Accept": "text/turtle;version=1.1"})
+    assert response.status_code == 200 and response.mimetype == "text/turtle"
+    unknown = on.get(path, headers={"Accept": "text/turtle;version=9.9"})
+    assert unknown.status_code == 406
