@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 from rdflib import Graph, Literal, URIRef
+from rdflib.plugins.sparql.results.jsonresults import termToJSON
 
 from ..errors import QueryError
 from .export import serialize_graph
@@ -32,12 +35,26 @@ def render(result, fmt: str) -> str:
             return ask_table(result.askAnswer, fmt)
         if fmt == "tsv":
             return tsv(result)
+        if fmt == "json":
+            return sparql_json(result) + "\n"
         text = result.serialize(format=named(fmt, RESULT_FORMATS).rdflib).decode("utf-8")
         return text if text.endswith("\n") else text + "\n"
     if fmt not in GRAPH:
         raise QueryError(f"--format {fmt} does not suit a {result.type} query; "
                          f"choose one of {', '.join(GRAPH)}")
     return serialize_graph(result.graph, fmt).decode("utf-8")
+
+
+def sparql_json(result) -> str:
+    """SPARQL 1.1 Query Results JSON with "head" first, as kazkg.query.oxengine writes it:
+    rdflib's writer puts "results" first, which streaming parsers that need the variables
+    before the rows cannot read."""
+    if result.type == "ASK":
+        return json.dumps({"head": {}, "boolean": bool(result.askAnswer)})
+    names = [str(v) for v in result.vars]
+    rows = [{str(name): json_term(term) for name, term in row.items() if term is not None}
+            for row in result.bindings]
+    return json.dumps({"head": {"vars": names}, "results": {"bindings": rows}}, ensure_ascii=False)
 
 
 def ask_table(answer: bool, fmt: str) -> str:
@@ -95,3 +112,7 @@ def table(result) -> str:
     out = [line(header), line(["-" * w for w in widths])] + [line(r) for r in rows]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
+
+
+def json_term(term) -> dict:
+    return termToJSON(None, term)  # rdflib's own spelling of a term (its writer's)
