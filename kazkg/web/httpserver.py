@@ -17,7 +17,6 @@ arrived whole. What waitress lacked is set here:
 from __future__ import annotations
 
 import functools
-import json
 import resource
 import socket
 import threading
@@ -30,6 +29,8 @@ from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
 from waitress.task import ErrorTask
 
+from .wire import Utf8RequestParser, error_body, refusal
+
 HEADER_LIMIT = 64 * 1024  # request line and headers: a GET query up to about 60 KB
 CONNECTIONS = 4000  # per HTTP process
 CONNECTIONS_PER_CLIENT = 500
@@ -40,18 +41,13 @@ RETRY_SECONDS = 1
 LINGER_SECONDS = 2  # after a 413, the body still on its way is read and dropped this long
 
 
-def error_body(status: int, title: str, message: str) -> bytes:
-    """The JSON error document of kazkg.web.errors, for answers given outside Flask."""
-    payload = {"error": {"status": status, "title": title, "message": message}}
-    return (json.dumps(payload, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-
 class _Adjustments(Adjustments):
     listen = []  # the sockets are given: no default address to resolve (0.0.0.0:8080)
 
 
 class _ErrorTask(ErrorTask):
-    """waitress's own refusals (413, 431, 400 on a malformed request) as kazkg's JSON."""
+    """waitress's own refusals (413, 431, 400 on a malformed request) as kazkg's error page
+    for a browser, its JSON for other clients."""
 
     def execute(self):
         error = self.request.error
@@ -65,11 +61,11 @@ class _ErrorTask(ErrorTask):
         elif code == 431:
             message = (f"the request line and headers are larger than this server's limit of "
                        f"{HEADER_LIMIT} bytes (send a long query with POST)")
-        body = error_body(code, reason, message)
+        media_type, body = refusal(getattr(self.channel.server, "pages", None), code, reason,
+                                   message, self.request.headers)
         self.channel.linger = True  # the rest of the request may still be on its way
         self.status = f"{code} {reason}"
-        self.response_headers.extend([("Content-Type", "application/json"),
-                                      ("Cache-Control", "no-store")])
+        self.response_headers.extend([("Content-Type", media_type), ("Cache-Control", "no-store")])
         self.set_close_on_finish()
         self.content_length = len(body)
         self.write(body)
@@ -79,6 +75,7 @@ class _Channel(HTTPChannel):
     """One connection: counted per client address, and no 100 Continue for a refused body."""
 
     error_task_class = _ErrorTask
+    parser_class = Utf8RequestParser  # raw UTF-8 in a URL read as percent-encoded
     _open: dict[str, int] = {}
     _lock = threading.Lock()
 
@@ -286,6 +283,7 @@ def serve(app, sockets, threads: int, body_limit: int, ready=None) -> None:
     for dispatcher in list(dispatchers.values()):
         if isinstance(dispatcher, BaseWSGIServer):
             dispatcher.channel_class = _Channel
+            dispatcher.pages = app  # for waitress's own refusals as the app's error page
             dispatcher.handle_accept = functools.partial(_accept_many, dispatcher)
     if ready is not None:
         ready()

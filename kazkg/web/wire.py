@@ -1,0 +1,61 @@
+"""What waitress reads and answers before Flask sees a request: request lines with raw UTF-8,
+and its own refusals (400, 413, 431) in kazkg's words, a page for a browser, JSON otherwise.
+
+curl and some other clients send a URL as it was typed (`/search?q=Өскемен`, not
+`?q=%D3%A8...`); waitress refuses any byte over 127 in the request line with a bare
+"Bad URI". Such a line is read as its percent-encoded form would be: the same path and the
+same query (a byte sequence that is not UTF-8 is then refused by the app, saying so).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+from waitress.parser import HTTPRequestParser
+
+log = logging.getLogger("kazkg.web")
+_RAW = re.compile(rb"[\x80-\xff]")
+
+
+def percent_encoded(line: bytes) -> bytes:
+    """A request line with each byte over 127 percent-encoded (RFC 3986 section 2.1)."""
+    return _RAW.sub(lambda found: b"%%%02X" % found.group()[0], line)
+
+
+class Utf8RequestParser(HTTPRequestParser):
+    """waitress's request parser, reading raw UTF-8 in the request line as percent-encoded."""
+
+    def parse_header(self, header_plus):
+        end = header_plus.find(b"\r\n")
+        if end > 0 and _RAW.search(header_plus, 0, end):
+            header_plus = percent_encoded(header_plus[:end]) + header_plus[end:]
+        return super().parse_header(header_plus)
+
+
+def error_body(status: int, title: str, message: str) -> bytes:
+    """The JSON error document of kazkg.web.errors, for answers given outside Flask."""
+    payload = {"error": {"status": status, "title": title, "message": message}}
+    return (json.dumps(payload, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def refusal(app, status: int, title: str, message: str, headers: dict) -> tuple[str, bytes]:
+    """(Content-Type, body) of an error answered outside Flask: the app's error page when the
+    request's Accept prefers HTML (a browser), kazkg's JSON error otherwise. `headers` are
+    waitress's (ACCEPT, ACCEPT_LANGUAGE, COOKIE); `app` the Flask app, None if unknown."""
+    from ..formats.negotiation import prefers_html
+
+    accept = headers.get("ACCEPT")
+    if app is not None and prefers_html(accept):
+        asked = {"Accept": accept, "Accept-Language": headers.get("ACCEPT_LANGUAGE", ""),
+                 "Cookie": headers.get("COOKIE", "")}  # the page's language, as Flask picks it
+        try:
+            from .errors import error_response
+
+            with app.test_request_context("/", headers=asked):
+                page = error_response(status, message)
+                return page.headers["Content-Type"], page.get_data()
+        except Exception:  # the last resort must answer: the JSON error, and the bug logged
+            log.exception("the error page for a %d refused by waitress could not be made", status)
+    return "application/json", error_body(status, title, message)
