@@ -21,7 +21,9 @@ def void():
     root = current_app.config["PUBLIC_URL"]  # never the Host header: a client could forge it
 
     def description():
-        graph = void_description(svc.meta, root, about().title)
+        described = about()  # kazkg's own data is titled in kk, ru and en
+        titles = dcat.TITLES if described.own else {"en": described.title}
+        graph = void_description(svc.meta, root, titles)
         dcat.describe(graph, root, svc.meta, svc.data_version)
         return graph
 

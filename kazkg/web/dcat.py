@@ -27,6 +27,14 @@ from .lookup import forget_stale
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 TITLE = "kazkg: Kazakhstan's industrial development in the Soviet era (1956-1985)"
+# The dataset's and the endpoint's titles in the three languages of the data (the dataset's
+# as the pages' translations have it).
+TITLES = {"kk": "kazkg: Кеңес дәуіріндегі Қазақстанның өнеркәсіптік дамуы (1956–1985)",
+          "ru": "kazkg: индустриальное развитие Казахстана в советское время (1956–1985)",
+          "en": TITLE}
+ENDPOINT_TITLES = {"kk": "kazkg SPARQL 1.1 сұраныс нүктесі",
+                   "ru": "SPARQL 1.1-точка доступа kazkg",
+                   "en": "kazkg SPARQL 1.1 endpoint"}
 FILE = "distributions-1.json"  # beside the cached build
 
 
@@ -100,7 +108,8 @@ def describe(graph: Graph, root: str, meta, version: str) -> None:
             graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
             graph.add((checksum, SPDX.checksumValue, Literal(entry["sha256"], datatype=XSD.hexBinary)))
     graph.add((endpoint, RDF.type, DCAT.DataService))
-    graph.add((endpoint, DCTERMS.title, Literal("kazkg SPARQL 1.1 endpoint", lang="en")))
+    for lang, title in ENDPOINT_TITLES.items():
+        graph.add((endpoint, DCTERMS.title, Literal(title, lang=lang)))
     graph.add((endpoint, DCAT.endpointURL, endpoint))
     graph.add((endpoint, DCAT.endpointDescription, endpoint))  # its service description
     graph.add((endpoint, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))

@@ -73,12 +73,13 @@ def service_description(meta: Metadata, endpoint: str, update: bool) -> Graph:
     return graph
 
 
-def void_description(meta: Metadata, root: str, title: str) -> Graph:
-    """`root` is the server's URL, ending in a slash; `title` the dataset's."""
+def void_description(meta: Metadata, root: str, titles: dict[str, str]) -> Graph:
+    """`root` is the server's URL, ending in a slash; `titles` the dataset's, by language."""
     graph = _graph()
     ds = DATASET_IRI
     graph.add((ds, RDF.type, VOID.Dataset))
-    graph.add((ds, DCTERMS.title, Literal(title, lang="en")))
+    for lang, title in titles.items():
+        graph.add((ds, DCTERMS.title, Literal(title, lang=lang)))
     graph.add((ds, DCTERMS.identifier, Literal(meta.version)))
     graph.add((ds, DCTERMS.hasVersion, Literal(meta.version)))
     if meta.license:

@@ -117,3 +117,18 @@ def test_the_home_page_carries_schema_org_markup(client):
     markup = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', body, re.S).group(1))
     assert markup["@type"] == "Dataset" and markup["@context"] == "https://schema.org/"
     assert len(markup["distribution"]) == 6 and 'href="/.well-known/void?format=turtle"' in body
+
+
+def test_kazkgs_own_dataset_and_endpoint_are_titled_in_three_languages(app, monkeypatch):
+    from rdflib import Graph, Namespace
+    from rdflib.namespace import DCTERMS, RDF
+
+    from kazkg.web.describe import DATASET_IRI
+
+    monkeypatch.setattr(app.extensions["kazkg"], "own_data", True)  # as for the bundled data
+    void = Graph().parse(data=app.test_client().get(
+        "/.well-known/void", headers={"Accept": "text/turtle"}).get_data(as_text=True), format="turtle")
+    endpoint = next(void.subjects(RDF.type, Namespace("http://www.w3.org/ns/dcat#").DataService))
+    for subject in (DATASET_IRI, endpoint):
+        titles = {t.language: str(t) for t in void.objects(subject, DCTERMS.title)}
+        assert set(titles) == {"kk", "ru", "en"} and len(set(titles.values())) == 3
