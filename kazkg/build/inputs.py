@@ -122,19 +122,19 @@ class Inputs:
         anchor = [str(s.path) for s in self.ontology] or sorted(str(s.path) for s in self.data)
         return hashlib.sha256("\n".join(anchor).encode("utf-8")).hexdigest()[:16]
 
-    def data_version(self) -> str:
+    def data_version(self, digests: list | None = None) -> str:
         """The version to cite: a hash of the data alone (each graph's name and bytes, the
         shapes, the catalog queries), so the same data keeps its version across kazkg and
-        library upgrades; the cache key (fingerprint) also covers the code."""
+        library upgrades; the cache key (fingerprint) also covers the code. `digests`: the
+        files' digests as `digest_list` gave them, if read already."""
         digest = hashlib.sha256()
-        files = [(str(s.graph), s.path) for s in self.sources]
-        if self.shapes is not None:
-            files.append(("shapes", self.shapes))
+        found = list(digests or self.digest_list())
         if self.queries is not None and self.queries.is_dir():
-            files += [("queries/" + q.name, q) for q in sorted(self.queries.glob("*.rq"))]
-        for name, path in files:
+            found += [("queries/" + q.name, hashlib.sha256(q.read_bytes()).hexdigest())
+                      for q in sorted(self.queries.glob("*.rq"))]
+        for name, hexdigest in found:
             digest.update(f"{name}\n".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            digest.update(bytes.fromhex(hexdigest))
         return digest.hexdigest()[:12]
 
 

@@ -35,6 +35,7 @@ class Build:
     stored: Path | None = None  # an on-disk Oxigraph store holds the dataset (kazkg.build.persist)
     counts: dict = field(default_factory=dict)  # counted when built: a cached build reads them
     incremental: dict | None = None  # built from the build before: what it started from
+    digests: list | None = None  # the files' digests as the build read them (digest_list)
 
     @property
     def dataset(self) -> Dataset:
@@ -46,7 +47,7 @@ class Build:
     def version(self) -> str:
         """The dataset's version, from its data alone: what a citation gives
         (kazkg.build.inputs.Inputs.data_version)."""
-        return self.inputs.data_version()
+        return self.inputs.data_version(self.digests)
 
     @property
     def build_id(self) -> str:
@@ -87,7 +88,7 @@ def build(inputs: Inputs | None = None, *, use_cache: bool = True, infer: bool =
     digests = inputs.digest_list()  # read once: the key, and what an incremental build compares
     key = inputs.fingerprint(digests) + ("" if infer else "-asserted")
     if use_cache:
-        found = cached(inputs, key)
+        found = cached(inputs, key, digests)
         if found is not None:
             cache.mark_latest(inputs.identity(), key)
             return found
@@ -100,7 +101,7 @@ def build(inputs: Inputs | None = None, *, use_cache: bool = True, infer: bool =
         if made is not None:
             cache.mark_latest(inputs.identity(), key)
             return Build(lambda: _load(inputs, key), inputs, key, False, made["seconds"],
-                         counts=made["counts"], incremental=made["incremental"])
+                         counts=made["counts"], incremental=made["incremental"], digests=digests)
     seconds: dict[str, float] = {}
 
     def timed(step, fn, *args):
@@ -141,17 +142,17 @@ def build(inputs: Inputs | None = None, *, use_cache: bool = True, infer: bool =
         if kept is not None:
             state.save(key, kept)
     cache.mark_latest(inputs.identity(), key)
-    return Build(dataset, inputs, key, False, seconds, counts=counts)
+    return Build(dataset, inputs, key, False, seconds, counts=counts, digests=digests)
 
 
-def cached(inputs: Inputs, key: str) -> Build | None:
+def cached(inputs: Inputs, key: str, digests: list | None = None) -> Build | None:
     """The cached build `key` of `inputs`, its dataset loaded when first asked for; None when
     the cache holds no such entry."""
     summary = cache.summary(key)
     if summary is None:
         return None
     return Build(lambda: _load(inputs, key), inputs, key, True, summary.get("seconds", {}),
-                 counts=summary.get("counts", {}))
+                 counts=summary.get("counts", {}), digests=digests)
 
 
 def _load(inputs: Inputs, key: str) -> Dataset:
