@@ -178,7 +178,7 @@ SETTINGS = (
             shown_default="cores / processes, at least 2"),
     Setting("worker_memory_mb", 2048, "Extra memory (MiB) one query worker may use before its "
             "query fails; 0: no cap.", "int", minimum=0),
-    Setting("threads", 16, "HTTP threads of each HTTP process (one client address may use "
+    Setting("threads", 32, "HTTP threads of each HTTP process (one client address may use "
             "half of them at once).", "int", minimum=2, maximum=1024),
     Setting("query_engine", "oxigraph", "Engine for read queries: oxigraph (Oxigraph's, in-process, "
             "for every query it answers as rdflib does) or rdflib (always the reference engine).",

@@ -1,33 +1,55 @@
-"""Who gets the next free query worker, and for how long: fairness between clients.
+"""Who gets the next free slot (a query worker, or the HTTP process's turn to search), who
+waits, and who is refused at once: fairness between clients.
 
-A runaway query holds its worker until the time limit, so a few clients sending runaways
-could otherwise keep every worker busy and every other client waiting. Two rules keep a
-cheap query from anyone answered within about LANE_SECONDS:
-- a lane kept free: at most `workers - 1` jobs run with the full time limit at once; a job
-  that starts while they are all taken runs in the lane, stopped after LANE_SECONDS (503 with
-  Retry-After), so the lane is free again within that time whatever the other jobs do;
-- the waiting jobs of a client with the fewest jobs running go first, so a client that
-  already holds workers cannot crowd out one that holds none.
-A job that cannot start within `wait` seconds gets a fast 503 (Busy), not a long wait.
+Slots are few (two query workers per HTTP process by default) and so are HTTP threads (32):
+a job waiting for a slot holds a thread, so few may wait and not for long. Forty-eight
+addresses each sending one slow query used to hold every thread for five seconds, and a
+cached answer for anyone else waited behind them. The rules:
+- a short queue: at most `queue` jobs wait, each at most `wait` seconds, so a gate holds at
+  most `slots + queue` HTTP threads and the others stay free for cached answers and pages;
+- the waiting job of the client that used least goes first: fewest jobs running, then its
+  use lately (seconds of work; per refusal REQUEST_COST and the seconds it waited for
+  nothing; halving every HALF_LIFE seconds) plus what its jobs typically take, so a client
+  of cheap queries passes one of runaways; among equals the newest (under overload the
+  oldest waiter is the nearest to giving up);
+- a job that finds the queue full takes the place of the worst waiter if it ranks before it
+  (that one gets a fast 503), else gets the fast 503 itself; either way with Retry-After;
+- for the query workers, a lane kept free: at most `slots - 1` jobs run with the full time
+  limit at once; a job that starts while they are all taken runs in the lane, stopped after
+  LANE_SECONDS (503 with Retry-After), so the lane is free again within that time.
+So a client new to the server, or one that asked little lately, is answered within about a
+second whatever the others do; the clients that keep every slot busy get fast 503s.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import mmap
+import os
 import threading
 import time
+from array import array
 from contextlib import contextmanager
 
 from ..query.workers import Busy
 
 LANE_SECONDS = 1.0
+HALF_LIFE = 10.0  # seconds after which a client's past use counts half
+REQUEST_COST = 0.05  # seconds of use charged per refusal: a flood of refusals counts
+UNKNOWN_COST = LANE_SECONDS / 2  # what the next job of a client never run is assumed to take
+# Scores this close are equal (the newest job first): a client refused once is not kept
+# waiting behind a stream of new addresses, nor is a new one behind those refused once.
+EQUAL = 2 * REQUEST_COST
+RETRY_SECONDS = 2
 _own = threading.local()
 
 
 @contextmanager
 def ours():
     """Jobs started in this block are the server's own (the pages' shared lookups, computed
-    once per dataset): they may take the last worker at the full time limit."""
+    once per dataset): they go first, are never refused for a full queue and may take the last
+    worker at the full time limit."""
     _own.active = True
     try:
         yield
@@ -35,47 +57,141 @@ def ours():
         _own.active = False
 
 
+class Refused(Busy):
+    """No slot for this job: the queue was full of jobs of clients that used less."""
+
+    def __init__(self, what: str):
+        self.seconds = 0.0
+        Exception.__init__(self, f"every {what} is busy and the jobs waiting for one are of "
+                                 f"clients that asked less lately; try again in {RETRY_SECONDS} s")
+
+
+class Usage:
+    """What each client used lately (seconds, halving every HALF_LIFE seconds) and how long
+    its jobs take (a moving average of their run time; UNKNOWN_COST for a new client).
+
+    Kept in memory shared by every HTTP process forked after it is made: a client's
+    connections reach any of them, and a client charged in one must not be new in another.
+    A client is a slot found by a keyed hash of its address; two clients share a slot rarely
+    (SLOTS of them), and no client can choose to share the slot of another."""
+
+    SLOTS = 1 << 16
+
+    def __init__(self):
+        self._memory = mmap.mmap(-1, self.SLOTS * 3 * 8)  # anonymous and shared: kept by a fork
+        self._cells = memoryview(self._memory).cast("d")
+        self._key = os.urandom(16)
+
+    def _slot(self, client) -> int:
+        digest = hashlib.blake2b(str(client).encode("utf-8", "replace"), key=self._key,
+                                 digest_size=8).digest()
+        return int.from_bytes(digest, "little") % self.SLOTS * 3
+
+    def _read(self, slot: int, now: float) -> tuple[float, float]:
+        amount, when, typical = self._cells[slot:slot + 3]
+        if when == 0.0:  # never charged
+            return 0.0, UNKNOWN_COST
+        return amount * 0.5 ** (max(0.0, now - when) / HALF_LIFE), typical
+
+    def score(self, client, now: float) -> float:
+        """Use so far plus the likely cost of the next job: lower goes first."""
+        amount, typical = self._read(self._slot(client), now)
+        return amount + typical
+
+    def charge(self, client, now: float, ran: float | None = None, waited: float = 0.0) -> None:
+        """One job of `client` ended: refused after waiting `waited` seconds (`ran` None), or
+        after running `ran` seconds. (Two processes charging one slot at the same moment may
+        lose one of the charges: a small error, and no lock between processes.)"""
+        slot = self._slot(client)
+        amount, typical = self._read(slot, now)
+        if ran is None:
+            amount += REQUEST_COST + waited
+        else:
+            amount += ran
+            typical = (typical + ran) / 2
+        self._cells[slot:slot + 3] = array("d", (amount, now, typical))
+
+
 class Admission:
-    def __init__(self, workers: int):
-        self.workers = workers
-        self.full = workers - 1 if workers > 1 else 1  # one worker: no lane to keep
+    def __init__(self, slots: int, queue: int, lane: bool = True, what: str = "query worker",
+                 usage: Usage | None = None):
+        self.slots, self.queue, self.what = slots, max(1, queue), what
+        self.full = slots - 1 if lane and slots > 1 else slots  # one slot: no lane to keep
         self._running: dict = {}  # client -> jobs running
         self._busy = self._busy_full = 0
         self._waiting: dict = {}  # ticket -> client
+        self._own: set = set()  # tickets of the server's own jobs
+        self._evicted: set = set()  # tickets whose place a better job took
+        self._usage = usage or Usage()
         self._tickets = itertools.count()
         self._changed = threading.Condition()
 
-    def _first(self):
-        """The waiting ticket to start next: its client runs fewest jobs, then first come."""
-        return min(self._waiting, key=lambda t: (self._running.get(self._waiting[t], 0), t))
+    def _rank(self, ticket, now: float) -> tuple:
+        client = self._waiting[ticket]
+        return (ticket not in self._own, self._running.get(client, 0),
+                int(self._usage.score(client, now) / EQUAL), -ticket)
+
+    def _first(self, now: float):
+        return min((t for t in self._waiting if t not in self._evicted),
+                   key=lambda t: self._rank(t, now))
+
+    def _make_room(self, ticket, now: float) -> None:
+        """With more jobs waiting than the queue holds, the worst of them is refused: the new
+        one (Refused raised here) or one already waiting (it raises when it wakes)."""
+        waiting = [t for t in self._waiting if t not in self._own and t not in self._evicted]
+        if len(waiting) <= self.queue + max(0, self.slots - self._busy):
+            return
+        worst = max(waiting, key=lambda t: self._rank(t, now))
+        if worst == ticket:
+            raise Refused(self.what)
+        self._evicted.add(worst)
+        self._changed.notify_all()  # it is told at once, not at the end of its wait
 
     @contextmanager
     def enter(self, client, wait: float):
         """A slot for one job of `client` for the `with` block; it yields True when the job
-        runs in the lane (the caller shortens its time limit to LANE_SECONDS)."""
-        deadline = time.monotonic() + wait
+        runs in the lane (the caller shortens its time limit to LANE_SECONDS). Busy (or its
+        Refused) when there is none for it."""
+        own = getattr(_own, "active", False)
         with self._changed:
+            now = time.monotonic()
+            deadline = now + wait
             ticket = next(self._tickets)
             self._waiting[ticket] = client
+            if own:
+                self._own.add(ticket)
             try:
-                while self._busy >= self.workers or self._first() != ticket:
+                if not own:
+                    self._make_room(ticket, now)
+                while True:
+                    if ticket in self._evicted:
+                        raise Refused(self.what)
+                    if self._busy < self.slots and self._first(time.monotonic()) == ticket:
+                        break
                     left = deadline - time.monotonic()
                     if left <= 0:
                         raise Busy(wait)
                     self._changed.wait(left)
+            except Busy:  # it held a place in the queue for nothing: that is use too
+                self._usage.charge(client, time.monotonic(), waited=time.monotonic() - now)
+                raise
             finally:
                 del self._waiting[ticket]
+                self._own.discard(ticket)
+                self._evicted.discard(ticket)
                 self._changed.notify_all()  # the next in line may be able to start now
-            own = getattr(_own, "active", False)
             lane = self._busy_full >= self.full and not own
             counted = not lane and not own  # the server's own jobs take no client's slot
             self._busy += 1
             self._busy_full += counted
             self._running[client] = self._running.get(client, 0) + 1
+        started = time.monotonic()
         try:
             yield lane
         finally:
             with self._changed:
+                now = time.monotonic()
+                self._usage.charge(client, now, ran=now - started)
                 self._busy -= 1
                 self._busy_full -= counted
                 left = self._running[client] - 1

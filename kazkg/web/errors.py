@@ -46,6 +46,9 @@ def init_app(app: Flask) -> None:
             headers["Allow"] = ", ".join(sorted(error.valid_methods))
         if error.code == 401:
             headers["WWW-Authenticate"] = 'Bearer realm="kazkg"'
+        if getattr(error, "retry_after", None) is not None:  # a 503 or 429 says when to retry
+            headers["Retry-After"] = str(error.retry_after)
+        headers.update(getattr(error, "extra_headers", {}))
         return error_response(error.code or 500, error.description or "", headers=headers)
 
     @app.errorhandler(Exception)

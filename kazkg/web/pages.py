@@ -62,7 +62,10 @@ def search():
         raise BadRequest(refused)
     nm = names()
     labels = cached("search-index", lambda: finder.index(nm))
-    hits = finder.search(query, labels, nm.types) if query else []
+    hits = []
+    if query:
+        with service().searching():
+            hits = finder.search(query, labels, nm.types)
     if hits and request.args.get("go") and (len(hits) == 1 or hits[0].score > hits[1].score):
         target = own_page(hits[0].iri)  # only ever to a page of this site
         if target is not None:

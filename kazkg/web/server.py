@@ -77,6 +77,7 @@ def run(app: Flask, listeners: list[socket.socket], host: str, port: int, *, thr
     """Serve `app` on `listeners` until SIGINT or SIGTERM. The app's worker pool must not have
     been started: each HTTP process starts its own."""
     configure_logging()
+    app.config["THREADS"] = threads  # the worker queue's length is taken from it
     service = app.extensions["kazkg"]
     if debug:
         # The reloader would fork a second copy of the server and its worker pool.

@@ -13,12 +13,13 @@ import hashlib
 import json
 import logging
 import threading
-from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import has_request_context, request
 from rdflib import Dataset
 from rdflib.namespace import DCTERMS, OWL, RDF
+from werkzeug.exceptions import ServiceUnavailable
 
 from ..build import cache, pipeline, stats, writable
 from ..build.inputs import bundled
@@ -28,60 +29,13 @@ from ..query import oxengine
 from ..query.jobs import Answer, Handler
 from ..query.served import Served
 from ..query.workers import Busy, JobTimeout, Pool, WorkerDied
-from .admission import LANE_SECONDS, Admission
+from .admission import LANE_SECONDS, RETRY_SECONDS, Admission, Usage
+from .answercache import AnswerCache
 
-QUEUE_SECONDS = 5.0  # longest wait for a free worker before a fast 503
+QUEUE_SECONDS = 2.0  # longest wait for a free worker (or a turn to search) before a fast 503
+FREE_THREADS = 4
 RELOAD_SECONDS = 1.0  # how often --reload looks for a new build
 log = logging.getLogger("kazkg.web")
-
-
-class AnswerCache:
-    """A bounded LRU of successful answers, by entries and by bytes; the bytes count each
-    key too (a key holds the query text: 1,000 unique 500 KB queries are 500 MB of keys)."""
-
-    def __init__(self, entries: int, max_bytes: int):
-        self.entries, self.max_bytes = entries, max_bytes
-        self._items: OrderedDict = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-        self.hits = self.misses = 0
-
-    def get(self, key):
-        with self._lock:
-            found = self._items.get(key)
-            if found is None:
-                self.misses += 1
-                return None
-            self._items.move_to_end(key)
-            self.hits += 1
-            return found[0]
-
-    def put(self, key, answer: Answer) -> None:
-        size = len(answer.body) + weight(key)
-        if self.entries <= 0 or size > self.max_bytes:
-            return
-        with self._lock:
-            if key in self._items:
-                return
-            self._items[key] = (answer, size)
-            self._bytes += size
-            while len(self._items) > self.entries or self._bytes > self.max_bytes:
-                _, (_, old) = self._items.popitem(last=False)
-                self._bytes -= old
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._bytes = 0
-
-
-def weight(key) -> int:
-    """About the bytes a cache key holds: its texts, and a word for anything else."""
-    if isinstance(key, (str, bytes)):
-        return len(key) + 64
-    if isinstance(key, (tuple, list)):
-        return 64 + sum(weight(part) for part in key)
-    return 32
 
 
 @dataclass(frozen=True)
@@ -143,6 +97,11 @@ class Metadata:
                    tuple(sorted(v for v in vocabularies if v)), license_iri)
 
 
+def _client():
+    """The client address of the request being answered (None for the server's own jobs)."""
+    return request.remote_addr if has_request_context() else None
+
+
 class Service:
     def __init__(self, build, config: dict, start: bool = True):
         """`build`: the kazkg.build.pipeline.Build to serve; with config["RELOAD"], each newer
@@ -170,6 +129,8 @@ class Service:
         if config["ENABLE_UPDATE"]:  # writes run on rdflib's dataset: loaded once, before the
             served.dataset           # fork, not by each worker within its time limit
         self.handler = Handler(served)
+        # Made before the HTTP processes fork, so that all of them share what clients used.
+        self.usage, self.search_usage = Usage(), Usage()
         self.pool: Pool | None = None
         if start:
             self.start()
@@ -204,10 +165,9 @@ class Service:
         job.setdefault("services", tuple(self.config["SERVICE_ALLOW"]))
         job.setdefault("limit", self.config["RESULT_LIMIT"])
         job.setdefault("max_bytes", self.config["ANSWER_LIMIT"])
-        client = request.remote_addr if has_request_context() else None
         lane = False
         try:
-            with self.admission.enter(client, wait=min(timeout, QUEUE_SECONDS)) as lane:
+            with self.admission.enter(_client(), wait=min(timeout, QUEUE_SECONDS)) as lane:
                 limit = min(timeout, LANE_SECONDS) if lane else timeout
                 with self.pool.borrow(wait=QUEUE_SECONDS) as worker:
                     answer = worker.call(job, limit)
@@ -218,16 +178,28 @@ class Service:
                 return Answer(503, error=f"{error}: every other query worker is busy with a "
                               "long query, and the last one is kept for quick queries; try "
                               "again when the server is less busy",
-                              headers={"X-Time-Limit": f"{error.seconds:g}", "Retry-After": "2"})
+                              headers={"X-Time-Limit": f"{error.seconds:g}",
+                                       "Retry-After": str(RETRY_SECONDS)})
             return Answer(503, error=f"{error} (the server's per-query limit; see --query-timeout)",
                           headers={"X-Time-Limit": f"{error.seconds:g}"})
         except Busy as error:
-            return Answer(503, error=str(error), headers={"Retry-After": "2"})
+            return Answer(503, error=str(error), headers={"Retry-After": str(RETRY_SECONDS)})
         except WorkerDied as error:
             return Answer(503, error=str(error))
         if cache_key is not None and answer.status == 200:
             self.cache.put(cache_key, answer)
         return answer
+
+    @contextmanager
+    def searching(self):
+        """This process's turn to search (Python over every label, up to a few tenths of a
+        second), shared between clients as the workers are: many searches at once would take
+        the whole process (its one core) from every other request. 503 when none comes."""
+        try:
+            with self.search_gate.enter(_client(), wait=QUEUE_SECONDS):
+                yield
+        except Busy as error:
+            raise ServiceUnavailable(str(error), retry_after=RETRY_SECONDS) from None
 
     def write(self, job: dict) -> Answer:
         """Run a write on a worker; if it changed something, make the change durable (the
@@ -255,7 +227,13 @@ class Service:
         `close_fds` (the listening socket) stay out of the pool's processes."""
         self.pool = Pool(self.handler, size=self.config["WORKERS"],
                          memory_mb=self.config["WORKER_MEMORY_MB"], close_fds=close_fds)
-        self.admission = Admission(self.pool.size)
+        # Queries waiting for or holding a worker leave FREE_THREADS of the HTTP threads to
+        # cached answers, refusals and pages; one search at a time (it is Python in this process).
+        threads, workers = self.config.get("THREADS", 32), self.pool.size
+        self.admission = Admission(workers, queue=threads - workers - FREE_THREADS,
+                                   usage=self.usage)
+        self.search_gate = Admission(1, queue=2, lane=False, what="turn to search",
+                                     usage=self.search_usage)
         self._closed = threading.Event()
         if self.config.get("RELOAD"):  # after the fork: the pool's processes run no thread
             threading.Thread(target=self._poll, daemon=True).start()

@@ -80,7 +80,7 @@ def test_group_concat_over_iris_is_never_silently_unbound(hostile, pattern):
 
 def test_the_answer_cache_counts_its_keys_in_its_byte_budget():
     from kazkg.query.jobs import Answer
-    from kazkg.web.service import AnswerCache
+    from kazkg.web.answercache import AnswerCache
 
     answers = AnswerCache(entries=10_000, max_bytes=2_000_000)
     for i in range(100):  # 100 unique 100 KB queries with tiny answers: 10 MB of keys

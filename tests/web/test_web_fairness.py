@@ -1,0 +1,83 @@
+"""Many client addresses against a real `kazkg serve` (two HTTP processes, two workers each):
+forty-eight addresses (127.0.3.x) each sending one unique runaway query after another must not
+keep a cheap query of another client (127.0.0.2), cached or not, from its answer; the flood gets
+fast 503s with Retry-After, never a hang. (Admission's rules one by one: test_web_admission.py.)
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from tests.web.abuse import PROBE_SOURCE, exchange, get, query_path, status_of
+from tests.web.support import PROTOCOL_DATA, RUNAWAY, Server
+
+pytestmark = [pytest.mark.abuse, pytest.mark.slow]  # a real server
+
+ADDRESSES = 48
+TIME_LIMIT = 3
+PROBE_BOUND = 3.0  # generous: the rule is about 1 s (the quick lane's limit and a cheap query)
+
+
+@pytest.fixture(scope="module")
+def target(private_cache):
+    srv = Server([str(PROTOCOL_DATA), "--query-timeout", str(TIME_LIMIT), "--workers", "2",
+                  "--processes", "2"])
+    yield srv
+    srv.stop()
+
+
+def flood(port: int, seconds: float) -> tuple[list, list]:
+    """ADDRESSES threads, each from its own address, sending unique runaway queries one after
+    another for `seconds`: the threads, and the (status, has Retry-After, seconds) they got."""
+    stop = time.monotonic() + seconds
+    got: list = []
+
+    def attacker(n):
+        source = f"127.0.3.{n + 3}"
+        while time.monotonic() < stop:
+            started = time.monotonic()
+            try:
+                reply = exchange(port, get(query_path(f"{RUNAWAY} # {n} {started}")), source,
+                                 timeout=TIME_LIMIT + 10)
+            except OSError:
+                got.append((0, False, time.monotonic() - started))
+                continue
+            head = reply.split(b"\r\n\r\n", 1)[0]
+            got.append((status_of(reply), b"\r\nRetry-After:" in head, time.monotonic() - started))
+
+    threads = [threading.Thread(target=attacker, args=(n,)) for n in range(ADDRESSES)]
+    for thread in threads:
+        thread.start()
+    return threads, got
+
+
+def test_many_addresses_of_runaway_queries_do_not_hold_up_a_cheap_one(target):
+    threads, got = flood(target.port, 5)
+    probes = []
+    time.sleep(1)  # the flood has taken every worker and filled the queues
+    try:
+        for n in range(10):
+            # the same ASK (cached after its first answer in each HTTP process) and a unique one
+            text = "ASK { ?s ?p ?o }" if n % 2 else f"ASK {{ ?s ?p ?o }} # probe {n} {time.time()}"
+            started = time.monotonic()
+            reply = exchange(target.port, get(query_path(text)), PROBE_SOURCE, timeout=10)
+            probes.append((status_of(reply), round(time.monotonic() - started, 2),
+                           b'"boolean": true' in reply or b'"boolean":true' in reply))
+            time.sleep(0.2)
+    finally:
+        for thread in threads:
+            thread.join(TIME_LIMIT + 15)
+    late = [p for p in probes if p[0] != 200 or p[1] > PROBE_BOUND or not p[2]]
+    assert not late, f"probes not answered in time: {late} of {probes}"
+    assert got and not any(thread.is_alive() for thread in threads)
+    statuses = {status for status, _, _ in got}
+    assert statuses == {503}, statuses  # stopped or refused, never run on
+    # Refused or cut short in the quick lane: fast, and told when to come back; only a query
+    # that had a worker with the full time limit ran until that limit.
+    slow = [g for g in got if not g[1]]
+    assert all(took < TIME_LIMIT + 3 for _, _, took in slow), slow
+    assert len(slow) <= 2 * 2 * (5 / TIME_LIMIT + 1), slow  # per process, one worker at a time
+    assert all(took < 4 for _, with_retry, took in got if with_retry)
