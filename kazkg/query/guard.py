@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 
+from rdflib import Variable
+
 from ..errors import QueryError
 from .syntax import memo, walk
 
@@ -37,6 +39,10 @@ def may_reach_out(text: str) -> bool:
 def check(algebra, allowed_services: tuple[str, ...] = ()) -> None:
     """Refuse what could reach outside the dataset: SERVICE (unless allowed) and LOAD."""
     for node in walk(algebra):
+        if node.name == "ServiceGraphPattern" and isinstance(node.term, Variable):
+            raise QueryError(f"SERVICE ?{node.term} is not allowed: federation is off, and kazkg "
+                             "never calls an endpoint that a query's data chooses (name one "
+                             "endpoint of the allow-list, --service-allow, instead)")
         if node.name == "ServiceGraphPattern" and str(node.term) not in allowed_services:
             raise QueryError(f"SERVICE <{node.term}> is not allowed: kazkg calls no endpoint "
                              "that is not on its allow-list")

@@ -112,11 +112,17 @@ class Handler:
     def write(self, op: tuple) -> Answer:
         """Run a write here and hand back its net change and the counts after it (this worker
         is replaced after it: the pool's zygote absorbs the change, and forks from there)."""
+        dataset = self.served.dataset
+        # The Graph Store protocol: 201 Created when a PUT made a new graph, 204 otherwise.
+        created = op[0] == "put" and op[1] is not None and not writes.holds(dataset, op[1])
         try:
-            delta = writes.apply(self.served.dataset, op)
+            delta = writes.apply(dataset, op)
         except writes.NoSuchGraph as missing:
             return Answer(404, error=f"this dataset has no graph named <{missing}>")
-        return Answer(204, delta=delta, summary=stats.describe(self.served.dataset), retire=True)
+        except writes.Protected as refused:
+            return Answer(403, error=str(refused), retire=True)
+        return Answer(201 if created else 204, delta=delta, summary=stats.describe(dataset),
+                      retire=True)
 
     def query(self, job: dict) -> Answer:
         evaluation = path.start(self.served, job["text"], base=job.get("base"),
@@ -140,7 +146,8 @@ class Handler:
         return Answer(200, media_type, body, headers, form=evaluation.form)
 
     def update(self, job: dict) -> Answer:
-        update = parse_update(job["text"], base=job.get("base"))
+        update = parse_update(job["text"], base=job.get("base"),
+                              project_prefixes=job.get("project_prefixes", False))
         check(update.algebra, tuple(job.get("services", ())))
         return self.write(("update", update, job.get("base")))
 

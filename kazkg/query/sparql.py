@@ -102,8 +102,9 @@ def parse(text: str, project_prefixes: bool = False, base: str | None = None) ->
     return sparql.algebra.translateQuery(tree, base=base, initNs=known)
 
 
-def parse_update(text: str, base: str | None = None) -> "Update":
-    """rdflib's parse of a SPARQL Update, guarded: QueryError as for queries."""
+def parse_update(text: str, base: str | None = None, project_prefixes: bool = False) -> "Update":
+    """rdflib's parse of a SPARQL Update, guarded: QueryError as for queries; with
+    `project_prefixes`, the project's prefixes need no PREFIX line, as in queries."""
     from pyparsing import ParseException
 
     guard.check_shape(text, update=True)
@@ -115,14 +116,15 @@ def parse_update(text: str, base: str | None = None) -> "Update":
                          text) from None
     except ValueError as error:
         raise QueryError(f"SPARQL Update syntax error: {error}") from None
-    undeclared_prefix(tree, {}, text)
+    known = PREFIXES if project_prefixes else {}
+    undeclared_prefix(tree, known, text)
     for node in walk(tree):
         if node.name == "Create" and not field(node, "silent"):
             raise QueryError("CREATE GRAPH is not supported: a graph needs no creating "
                              "(INSERT DATA { GRAPH <g> { ... } } makes it)")
     import rdflib
 
-    update = sparql.algebra.translateUpdate(tree, base=base)
+    update = sparql.algebra.translateUpdate(tree, base=base, initNs=known)
     for op in update.algebra:
         # rdflib looks a variable graph name up as a graph of that name and deletes nothing,
         # answering success: refuse it and say what to write instead.

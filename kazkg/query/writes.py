@@ -29,6 +29,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from ..errors import QueryError
 from ..formats.table import RDF_FORMATS
 from ..formats.terms import is_named_graph, to_oxigraph, to_rdflib
+from ..namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from .sparql import parse_update
 
 # Graph Store bodies are one graph, parsed by pyoxigraph: strict, and it never fetches a remote
@@ -47,6 +48,26 @@ class Delta:
 
 class NoSuchGraph(Exception):
     """DELETE of a graph the dataset does not hold (the protocol's 404)."""
+
+
+# The build makes these from the sources: a write may not change them (the ontology would no
+# longer be the one the data was checked and reasoned with, the closure no longer its closure).
+PROTECTED = {str(ONTOLOGY_GRAPH): "the ontology", str(INFERRED_GRAPH): "the OWL-RL closure"}
+
+
+class Protected(Exception):
+    """A write that would change a graph of PROTECTED (the answer: 403)."""
+
+    def __init__(self, graph: str):
+        self.graph = graph
+        super().__init__(f"writes may not change the graph <{graph}>: it is "
+                         f"{PROTECTED[graph]}, which kazkg's build makes from the sources "
+                         "(edit them and rebuild); nothing was changed")
+
+
+def holds(dataset: Dataset, graph: str) -> bool:
+    """Whether `dataset` has the named `graph` (with at least one triple)."""
+    return next(iter(Graph(store=dataset.store, identifier=URIRef(graph))), None) is not None
 
 
 def parse_body(body: bytes, media_type: str, base: str) -> bytes:
@@ -98,14 +119,26 @@ class _Recorder:
 
 
 def apply(dataset: Dataset, op: tuple) -> Delta:
-    """Run one write on `dataset` (guarded already); the Delta it made."""
+    """Run one write on `dataset` (guarded already); the Delta it made. Protected when it
+    changed a graph of PROTECTED (the dataset is then changed all the same: the worker that
+    ran it is replaced, and the change goes nowhere)."""
+    if op[0] != "update" and op[1] is not None and str(op[1]) in PROTECTED:
+        raise Protected(str(op[1]))
+    delta = _apply(dataset, op)
+    for _, _, _, graph in delta.removed | delta.added:
+        if str(graph) in PROTECTED:
+            raise Protected(str(graph))
+    return delta
+
+
+def _apply(dataset: Dataset, op: tuple) -> Delta:
     with _Recorder(dataset.store) as delta:
         kind = op[0]
         if kind == "update":  # the text, or the update already parsed from it
             _own_default(dataset, parse_update(op[1], base=op[2]) if isinstance(op[1], str) else op[1])
             return delta
         graph, union = op[1], op[1] is None
-        if kind == "delete" and not union and not _holds(dataset, graph):
+        if kind == "delete" and not union and not holds(dataset, graph):
             raise NoSuchGraph(graph)
         if kind in ("put", "delete"):
             for name in ([g.identifier for g in dataset.graphs()] if union else [graph]):
@@ -150,10 +183,6 @@ def _own_default(dataset: Dataset, update):
         evalUpdate(dataset, update)
     finally:
         dataset.default_graph = kept
-
-
-def _holds(dataset: Dataset, graph: str) -> bool:
-    return next(iter(Graph(store=dataset.store, identifier=URIRef(graph))), None) is not None
 
 
 def absorb(dataset: Dataset, mirror, delta: Delta) -> None:

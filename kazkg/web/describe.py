@@ -43,10 +43,10 @@ def service_description(meta: Metadata, endpoint: str, update: bool) -> Graph:
     if update:
         graph.add((service, SD.supportedLanguage, SD.SPARQL11Update))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
-    # The prefixes a query may use without declaring them, as SHACL declares prefixes.
+    # The prefixes a query or update may use without declaring them, as SHACL declares them.
     graph.add((service, DCTERMS.description, Literal(
-        "Queries may use the prefixes given by sh:declare without PREFIX lines; a PREFIX line in "
-        "the query takes precedence.", lang="en")))
+        "Queries and updates may use the prefixes given by sh:declare without PREFIX lines; a "
+        "PREFIX line of their own takes precedence.", lang="en")))
     for prefix, namespace in PREFIXES.items():
         declaration = BNode(f"prefix-{prefix}")
         graph.add((service, SH.declare, declaration))

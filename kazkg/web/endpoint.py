@@ -55,7 +55,8 @@ def update(operation: protocol.Operation):
     if operation.default_graphs or operation.named_graphs:
         raise BadRequest("using-graph-uri and using-named-graph-uri are not supported; "
                          "write USING or WITH in the update instead")
-    job = {"kind": "update", "text": operation.text, "base": endpoint_url()}
+    job = {"kind": "update", "text": operation.text, "base": endpoint_url(),
+           "project_prefixes": True}  # the same predeclared prefixes as queries
     return respond(service().write(job))
 
 

@@ -220,7 +220,7 @@ class Service:
             self.writes += 1
             self.meta = Metadata(self.meta.version, **answer.summary)
             self.cache.clear()
-            return Answer(204)
+            return Answer(answer.status)  # 201 for a graph a PUT made, else 204
 
     def start(self, close_fds=()) -> None:
         """Fork the worker pool, in the process that will serve, before it starts any thread;
