@@ -54,14 +54,19 @@ def home():
     return body, 200, {"Link": ", ".join(links)}
 
 
+def search_index():
+    """Every label folded for search, once per dataset (kazkg.web.server makes it at start-up:
+    the first searches would otherwise all wait seconds for it)."""
+    return cached("search-index", lambda: finder.index(names()))
+
+
 @bp.route("/search")
 def search():
     query = request.args.get("q", "").strip()
     refused = finder.too_long(query)
     if refused:
         raise BadRequest(refused)
-    nm = names()
-    labels = cached("search-index", lambda: finder.index(nm))
+    nm, labels = names(), search_index()
     hits = []
     if query:
         with service().searching():

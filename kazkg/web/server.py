@@ -87,10 +87,20 @@ def run(app: Flask, listeners: list[socket.socket], host: str, port: int, *, thr
         finally:
             service.close()
         return
+    fds = [sock.fileno() for sock in listeners]
     if processes <= 1:
-        service.start(close_fds=[sock.fileno() for sock in listeners])
+        service.start(close_fds=fds)
+        _warm(app)  # before answering: else the first requests all wait for it
         _serve(app, listeners, threads)
         return
+    # The pages' lookups once, before the fronts fork (they all inherit them), on a pool of
+    # their own: computed by each front after it answers, they took its one core from the
+    # first requests for seconds (and every search waited for its index).
+    service.start(close_fds=fds, poll=False)
+    try:
+        _warm(app)
+    finally:
+        service.close()
     if not Supervisor(app, listeners, threads, processes).run():
         raise SystemExit(1)  # gave up: let a service manager see the failure
 
@@ -110,14 +120,14 @@ def _serve(app: Flask, listeners: list[socket.socket], threads: int) -> None:
 def _warm(app: Flask) -> None:
     """Run the pages' shared lookups once, at start-up: they are the only page queries that
     take more than a moment, and under load a page query may get only the quick lane of
-    kazkg.web.admission. A lookup refused here (LookupFailed: busy, over the time limit) is
+    kazkg.web.admission (a front runs it again in a thread: at once when they are kept). A lookup refused here (LookupFailed: busy, over the time limit) is
     simply run again by the first page, which says what is wrong. A bug is not caught: the
     thread ends with its traceback in the server log (threading.excepthook)."""
-    from . import facets, lookup, mapview, timeline
+    from . import facets, lookup, mapview, pages, timeline
 
     with app.app_context():
         for compute in (lookup.names, lookup.counts, timeline.items, mapview.markers,
-                        mapview.soviet_names, facets.index):
+                        mapview.soviet_names, facets.index, pages.search_index):
             try:
                 compute()
             except lookup.LookupFailed:

@@ -222,9 +222,11 @@ class Service:
             self.cache.clear()
             return Answer(answer.status)  # 201 for a graph a PUT made, else 204
 
-    def start(self, close_fds=()) -> None:
+    def start(self, close_fds=(), poll: bool = True) -> None:
         """Fork the worker pool, in the process that will serve, before it starts any thread;
-        `close_fds` (the listening socket) stay out of the pool's processes."""
+        `close_fds` (the listening socket) stay out of the pool's processes. `poll`: False for
+        a pool that only computes the pages' lookups before the HTTP processes fork (no
+        thread for --reload then: none may run at a fork)."""
         self.pool = Pool(self.handler, size=self.config["WORKERS"],
                          memory_mb=self.config["WORKER_MEMORY_MB"], close_fds=close_fds)
         # Queries waiting for or holding a worker leave FREE_THREADS of the HTTP threads to
@@ -235,7 +237,7 @@ class Service:
         self.search_gate = Admission(1, queue=2, lane=False, what="turn to search",
                                      usage=self.search_usage)
         self._closed = threading.Event()
-        if self.config.get("RELOAD"):  # after the fork: the pool's processes run no thread
+        if poll and self.config.get("RELOAD"):  # after the fork: the pool runs no thread
             threading.Thread(target=self._poll, daemon=True).start()
 
     def _poll(self) -> None:
