@@ -11,6 +11,25 @@ import pytest
 from tests.support import ROOT
 
 
+WORKERS = 2  # the machine CI runs on has two cores
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config):
+    """Two test processes when pytest-xdist is installed (the test extras install it) and no
+    -n was given: most of the suite is Python on one core (SHACL, OWL-RL, exports), so on two
+    cores the run takes about half as long. Each process has its own session cache and
+    servers (the tests use free ports and temporary folders); a module's tests stay in one
+    process (--dist loadscope), so a module's shared server starts once. -n 0: one process.
+    Runs before xdist's own hook of the same name, which turns -n into worker processes."""
+    if (config.pluginmanager.hasplugin("xdist") and config.option.numprocesses is None
+            and not hasattr(config, "workerinput") and not config.option.usepdb
+            and not config.option.collectonly):
+        config.option.numprocesses = WORKERS
+        if config.option.dist == "no":
+            config.option.dist = "loadscope"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def private_cache(tmp_path_factory):
     """Every test (and every kazkg subprocess) uses a cache folder of its own session."""
