@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import settings
 from ..errors import InputError, UnknownQuery
 from ..build.inputs import data_root
 
@@ -49,6 +50,14 @@ def parse(path: Path) -> CatalogQuery:
 
 
 def directory() -> Path:
+    """queries/ of the data kazkg reads (kazkg.build.inputs.data_root), found once per working
+    folder and data_dir setting: the search looks at every folder above the working one, and
+    it was most of what a sub-millisecond kazkg.query("name") call cost."""
+    return _directory(os.getcwd(), os.environ.get(settings.by_name("data_dir").env))
+
+
+@functools.lru_cache(maxsize=64)
+def _directory(_cwd: str, _data_dir: str | None) -> Path:
     return data_root() / "queries"
 
 
@@ -61,30 +70,33 @@ def load_all(folder: Path | None = None) -> dict[str, CatalogQuery]:
 def get(name: str, folder: Path | None = None) -> CatalogQuery:
     """The catalog query `name`; its file is read again only when it has changed."""
     folder = folder or directory()
-    path = folder / f"{name}.rq"
+    path = os.path.join(folder, f"{name}.rq")  # strings: Path objects cost more than the query
     try:
-        if path.parent != folder or name.startswith("."):
-            raise FileNotFoundError(name)
-        changed = path.stat().st_mtime_ns
-    except OSError:
+        if os.sep in name or (os.altsep and os.altsep in name) or name.startswith("."):
+            raise FileNotFoundError(name)  # only a file of the folder itself is a query
+        changed = os.stat(path).st_mtime_ns
+    except (OSError, ValueError):  # ValueError: a NUL in the name
         raise UnknownQuery(name, load_all(folder)) from None
     return _parsed(path, changed)
 
 
 @functools.lru_cache(maxsize=256)
-def _parsed(path: Path, _changed: int) -> CatalogQuery:
-    return parse(path)
+def _parsed(path: str, _changed: int) -> CatalogQuery:
+    return parse(Path(path))
+
+
+_SPACE_OR_BRACE = re.compile(r"[\s{]")  # re's \s is str.isspace
 
 
 def is_query_text(argument: str) -> bool:
     """SPARQL text rather than a name: it has a space or a brace (a name has neither)."""
-    return any(ch.isspace() for ch in argument.strip()) or "{" in argument
+    return _SPACE_OR_BRACE.search(argument.strip()) is not None
 
 
 def resolve(argument: str, files: bool = False) -> str:
     """The query text for `argument`: the text itself, the name of a catalog query or, with
     `files`, a path to a .rq file (checked first when it looks like a path)."""
-    path = Path(argument)
+    path = Path(argument) if files else None
     if files and (path.suffix == ".rq" or os.sep in argument) and path.is_file():
         return path.read_text(encoding="utf-8")
     if files and os.sep in argument and path.is_dir():

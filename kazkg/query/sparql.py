@@ -47,7 +47,12 @@ class Prepared:
     def full_text(self) -> str:
         """The text with the project's PREFIX lines in front when they may be used: for
         engines that take text, not rdflib's prefix map."""
-        return _prologue() + self.text if self.project_prefixes else self.text
+        return _with_prologue(self.text) if self.project_prefixes else self.text
+
+
+@memo(maxsize=512)  # a pure function of the text
+def _with_prologue(text: str) -> str:
+    return _prologue() + text
 
 
 @functools.cache
