@@ -28,6 +28,9 @@ def pytest_cmdline_main(config):
         config.option.numprocesses = WORKERS
         if config.option.dist == "no":
             config.option.dist = "loadscope"
+            # in file order, not largest module first: the few long CPU-bound tests
+            # (tests/test_*.py) start early and the many short web modules fill in at the end
+            config.option.loadscopereorder = False
 
 
 @pytest.fixture(scope="session", autouse=True)

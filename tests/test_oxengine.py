@@ -90,7 +90,9 @@ def test_literals_keep_their_spelling(dataset, mirror):
 def test_ask_and_construct(dataset, mirror):
     kind, raw = evaluate(mirror, {"text": "ASK { ?s a ?o }"})
     assert kind == "ASK" and raw["askAnswer"] is True
-    text = "CONSTRUCT { ?s a ?o } WHERE { ?s a ?o } LIMIT 5"
+    # isIRI: which five typed subjects come first is Oxigraph's order, and blank nodes (the
+    # ontology's restrictions) have random labels, so without it a run could draw one
+    text = "CONSTRUCT { ?s a ?o } WHERE { ?s a ?o FILTER isIRI(?s) } LIMIT 5"
     kind, raw = evaluate(mirror, {"text": text})
     assert kind == "CONSTRUCT" and len(raw["graph"]) == 5
     assert all(isinstance(t, URIRef) for triple in raw["graph"] for t in triple)
