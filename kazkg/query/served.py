@@ -63,27 +63,29 @@ class Served:
 
     @classmethod
     def cached(cls, load: Callable[[], Dataset], key: str, variant: str = "",
-               engine: str | None = None, in_memory: bool = False) -> "Served":
+               engine: str | None = None, in_memory: bool = False,
+               copy_limit: int | None = COPY_LIMIT) -> "Served":
         """The cached build `key` (`variant`: a part of it): Oxigraph's copy opens from the
-        cache (copied `in_memory`, up to COPY_LIMIT, for a process that runs many queries),
-        and `load` gives rdflib's dataset only when a query or a write needs it (or the copy
-        must be made)."""
+        cache (copied `in_memory`, up to `copy_limit` bytes on disk or None for any size, for
+        a process that runs many queries), and `load` gives rdflib's dataset only when a query
+        or a write needs it (or the copy must be made)."""
         if (engine or settings.get("query_engine")) != "oxigraph":
             return cls(load, key=key)
         mirror = oxengine.Mirror.from_cache(key, variant)
         if mirror is None:
             return cls.of(load(), engine, key=key, variant=variant)
         if in_memory:
-            mirror = mirror.in_memory(COPY_LIMIT)
+            mirror = mirror.in_memory(copy_limit)
         return cls(load, oxengine.OxigraphEngine(mirror), key=key)
 
     @classmethod
-    def for_build(cls, build, engine: str | None = None, in_memory: bool = False) -> "Served":
+    def for_build(cls, build, engine: str | None = None, in_memory: bool = False,
+                  copy_limit: int | None = COPY_LIMIT) -> "Served":
         """A kazkg.build.pipeline.Build, as it is kept: in an on-disk store, or in the cache."""
         if build.stored is not None:
             return cls.of(build.dataset, engine, build.stored, build.fingerprint)
         return cls.cached(lambda: build.dataset, build.fingerprint, engine=engine,
-                          in_memory=in_memory)
+                          in_memory=in_memory, copy_limit=copy_limit)
 
     @property
     def dataset(self) -> Dataset:
