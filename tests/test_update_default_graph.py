@@ -64,3 +64,30 @@ def test_with_still_names_the_graph(dataset):
     assert delta.added == {(A, P, Literal("w"), G)}
     delta = update(dataset, 'WITH <http://example.org/g> DELETE { ?s ?p "w" } WHERE { ?s ?p "w" }')
     assert delta.removed == {(A, P, Literal("w"), G)}
+
+
+def test_drop_default_is_clear_default(dataset):
+    update(dataset, 'INSERT DATA { <http://example.org/a> <http://example.org/p> "d" }')
+    delta = update(dataset, "DROP DEFAULT")
+    assert delta.removed == {(A, P, Literal("in g"), G), (A, P, Literal("d"), OWN)}
+    assert quads(dataset) == set()
+
+
+def test_add_and_copy_with_default(dataset):
+    delta = update(dataset, "ADD <http://example.org/g> TO DEFAULT")
+    assert delta.added == {(A, P, Literal("in g"), OWN)}
+    delta = update(dataset, "COPY DEFAULT TO <http://example.org/c>")
+    assert delta.added == {(A, P, Literal("in g"), URIRef("http://example.org/c"))}
+    assert update(dataset, "ADD DEFAULT TO DEFAULT").added == set()
+
+
+@pytest.mark.parametrize("text", ["MOVE DEFAULT TO <http://example.org/c>",
+                                  "COPY <http://example.org/g> TO DEFAULT",
+                                  "MOVE <http://example.org/g> TO DEFAULT"])
+def test_what_the_union_cannot_mean_is_refused_before_any_change(dataset, text):
+    from kazkg.errors import QueryError
+
+    before = quads(dataset)
+    with pytest.raises(QueryError, match="union of every graph"):
+        update(dataset, text)
+    assert quads(dataset) == before

@@ -167,12 +167,43 @@ class _UnionDefault(Graph):
         return self
 
 
+def _with_default(op) -> list:
+    """`op`, or the operations that do what it says when it names DEFAULT: rdflib would drop
+    nothing for DROP DEFAULT (a 204 that lies) and fail inside COPY, MOVE and ADD (a 500), as
+    the default graph is the union. DROP DEFAULT is CLEAR DEFAULT (the spec says so for the
+    default graph); ADD, COPY and MOVE become the INSERT and CLEAR they stand for."""
+    if op.name == "Drop" and op.graphiri == "DEFAULT":
+        return _parsed("CLEAR SILENT DEFAULT")
+    if op.name not in ("Add", "Copy", "Move") or "DEFAULT" not in op.graph:
+        return [op]
+    source, target = op.graph
+    if source == target:
+        return []
+    if op.name != "Add" and (target == "DEFAULT" or op.name == "Move"):
+        # the union holds both graphs: clearing one side would clear the other too
+        raise QueryError(f"{op.name.upper()} {'to' if target == 'DEFAULT' else 'from'} DEFAULT is "
+                         "not supported: kazkg's default graph is the union of every graph, so it "
+                         "holds the other graph as well; use ADD, or name the graphs (COPY <a> TO <b>)")
+    pattern = lambda g: "?s ?p ?o" if g == "DEFAULT" else f"GRAPH <{g}> {{ ?s ?p ?o }}"
+    named = lambda g: "DEFAULT" if g == "DEFAULT" else f"GRAPH <{g}>"
+    steps = [] if op.name == "Add" else [f"CLEAR SILENT {named(target)}"]
+    steps.append(f"INSERT {{ {pattern(target)} }} WHERE {{ {pattern(source)} }}")
+    if op.name == "Move":
+        steps.append(f"CLEAR SILENT {named(source)}")
+    return _parsed(" ;\n".join(steps))
+
+
+def _parsed(text: str) -> list:
+    return list(parse_update(text).algebra)
+
+
 def _own_default(dataset: Dataset, update):
     """`update` run on `dataset` with the default graph above. INSERT DATA's triples are moved
     into kazkg's own default graph first: rdflib adds them to the union itself, which fails
     inside rdflib (a 500)."""
     from rdflib.plugins.sparql.update import evalUpdate
 
+    update.algebra[:] = [done for op in update.algebra for done in _with_default(op)]
     for op in update.algebra:
         if op.name == "InsertData" and op.triples:
             op.quads.setdefault(URIRef(DEFAULT_GRAPH), []).extend(op.triples)

@@ -37,6 +37,10 @@ def create_app(build=None, config: dict | None = None, start: bool = True) -> Fl
 
         build = build_dataset()
     app = Flask(__name__, static_folder=None)  # the pages blueprint serves /static
+    # No routing redirects: Werkzeug builds their Location from the Host header (a forged one
+    # made /resource//x a 308 to another host); //x and a stray trailing slash are just 404s.
+    app.url_map.merge_slashes = False
+    app.url_map.strict_slashes = False
     app.config.update(default_config())
     app.config.update(config or {})
     app.config["MAX_CONTENT_LENGTH"] = app.config["BODY_LIMIT"]

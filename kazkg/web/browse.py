@@ -42,8 +42,9 @@ def chosen_values() -> dict[str, str]:
 
 def page_number() -> int:
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        raise BadRequest(f"page={raw!r}: give a page number, 1 or more")
+    # ASCII digits only ("²".isdigit() is true, and int() refuses it), and few of them
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9) or int(raw) < 1:
+        raise BadRequest(f"page={raw[:20]!r}: give a page number, 1 or more")
     return int(raw)
 
 

@@ -24,6 +24,7 @@ NAMES = {"kazkg", "sparql", "iri", "trig", "void", "dcat", "csv", "tsv", "json",
          "natural", "earth", "admin", "topojson", "skos", "editorialnote", "world", "atlas", "shymkent",
          "chimkent", "alma", "ata", "ust", "kamenogorsk", "geosparql", "html", "ttl", "jsonld",
          "wikidata", "linked", "places", "web", "annotation",  # standards the definitions cite
+         "prov", "org", "time",  # PROV-O, W3C ORG, OWL-Time: the vocabularies the class names cite
          "who", "first", "conferences"}  # a gazetteer's name
 DATA_LINK = re.compile(r"^(/resource/|/graph/|/ontology|/browse\?|/timeline\?|/map\?|/download/|https?:)")
 SKIPPED = {"script", "style", "code", "pre", "option", "textarea"}

@@ -1,0 +1,23 @@
+"""Routing never redirects, so no Location is ever built from a forged Host header (Werkzeug's
+slash-merging 308 sent /resource//x to any host), and odd page numbers are a 400, not a 500."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("path", ["/resource//karaganda", "/text//x", "/graph//ontology",
+                                  "/resource/shymkent/"])
+def test_no_redirect_to_the_host_header(site, path):
+    response = site.get(path, headers={"Host": "evil.example", "Accept": "text/html"})
+    assert response.status_code == 404 and "Location" not in response.headers
+
+
+def test_a_trailing_slash_is_the_same_page(site):
+    assert site.get("/ontology/", headers={"Accept": "text/html"}).status_code == 200
+
+
+@pytest.mark.parametrize("page", ["\u00b2", "9" * 5000, "0", "-1", "1.5"])
+def test_a_page_number_that_is_not_one(site, page):
+    response = site.get("/browse", query_string={"page": page}, headers={"Accept": "text/html"})
+    assert response.status_code == 400
