@@ -171,7 +171,8 @@ def _with_default(op) -> list:
     """`op`, or the operations that do what it says when it names DEFAULT: rdflib would drop
     nothing for DROP DEFAULT (a 204 that lies) and fail inside COPY, MOVE and ADD (a 500), as
     the default graph is the union. DROP DEFAULT is CLEAR DEFAULT (the spec says so for the
-    default graph); ADD, COPY and MOVE become the INSERT and CLEAR they stand for."""
+    default graph); ADD, and COPY DEFAULT TO <g>, become the CLEAR and INSERT they stand for;
+    MOVE, and COPY into DEFAULT, mean nothing on a union that holds both sides: QueryError."""
     if op.name == "Drop" and op.graphiri == "DEFAULT":
         return _parsed("CLEAR SILENT DEFAULT")
     if op.name not in ("Add", "Copy", "Move") or "DEFAULT" not in op.graph:
@@ -185,12 +186,8 @@ def _with_default(op) -> list:
                          "not supported: kazkg's default graph is the union of every graph, so it "
                          "holds the other graph as well; use ADD, or name the graphs (COPY <a> TO <b>)")
     pattern = lambda g: "?s ?p ?o" if g == "DEFAULT" else f"GRAPH <{g}> {{ ?s ?p ?o }}"
-    named = lambda g: "DEFAULT" if g == "DEFAULT" else f"GRAPH <{g}>"
-    steps = [] if op.name == "Add" else [f"CLEAR SILENT {named(target)}"]
-    steps.append(f"INSERT {{ {pattern(target)} }} WHERE {{ {pattern(source)} }}")
-    if op.name == "Move":
-        steps.append(f"CLEAR SILENT {named(source)}")
-    return _parsed(" ;\n".join(steps))
+    insert = f"INSERT {{ {pattern(target)} }} WHERE {{ {pattern(source)} }}"
+    return _parsed(f"CLEAR SILENT GRAPH <{target}> ;\n{insert}" if op.name == "Copy" else insert)
 
 
 def _parsed(text: str) -> list:
