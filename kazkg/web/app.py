@@ -10,7 +10,8 @@ from werkzeug.exceptions import BadRequest
 
 from .. import settings
 from ..errors import KazkgError
-from . import browse, data, endpoint, errors, i18n, mapview, ontology, pages, resource, store, text, timeline
+from . import (browse, data, endpoint, errors, i18n, mapview, ontology, pagecache, pages, resource,
+               store, text, timeline)
 from .service import Service
 
 log = logging.getLogger("kazkg.web")
@@ -62,6 +63,7 @@ def create_app(build=None, config: dict | None = None, start: bool = True) -> Fl
     errors.init_app(app)
     i18n.init_app(app)  # the pages' language (Flask-Babel)
     app.before_request(_started)
+    pagecache.init_app(app)  # after _started: request.args is checked first
     app.after_request(_headers)
     return app
 

@@ -65,6 +65,10 @@ def _keep(response):
 
 def lang_url(lang: str) -> str:
     """This page's address in another language (its other parameters kept)."""
-    args = request.args.to_dict(flat=False)
+    from .pagecache import known_args  # only what the page reads: a kept page shows no noise
+
+    names = known_args(request.endpoint)
+    args = {k: v for k, v in request.args.to_dict(flat=False).items()
+            if names is None or k in names}
     args["lang"] = [lang]
     return request.path + "?" + urlencode(args, doseq=True)

@@ -33,7 +33,9 @@ def compact_filter(iri) -> str:
 
 @bp.app_context_processor
 def search_box():
-    return {"q": request.args.get("q", ""), "about": about}
+    # the box shows the search's own words only: other pages are kept whatever their ?q=
+    shown = request.args.get("q", "") if request.endpoint == "pages.search" else ""
+    return {"q": shown, "about": about}
 
 
 @bp.route("/")

@@ -34,6 +34,7 @@ from .answercache import AnswerCache
 
 QUEUE_SECONDS = 2.0  # longest wait for a free worker (or a turn to search) before a fast 503
 FREE_THREADS = 4
+PAGE_SLOTS, PAGE_QUEUE = 2, 4  # two renders at once (one waits on a worker, one runs)
 RELOAD_SECONDS = 1.0  # how often --reload looks for a new build
 log = logging.getLogger("kazkg.web")
 
@@ -130,7 +131,7 @@ class Service:
             served.dataset           # fork, not by each worker within its time limit
         self.handler = Handler(served)
         # Made before the HTTP processes fork, so that all of them share what clients used.
-        self.usage, self.search_usage = Usage(), Usage()
+        self.usage, self.search_usage, self.page_usage = Usage(), Usage(), Usage()
         self.pool: Pool | None = None
         if start:
             self.start()
@@ -236,6 +237,9 @@ class Service:
                                    usage=self.usage)
         self.search_gate = Admission(1, queue=2, lane=False, what="turn to search",
                                      usage=self.search_usage)
+        # Pages not kept (kazkg.web.pagecache) render in PAGE_SLOTS turns: Python in this process
+        self.page_gate = Admission(PAGE_SLOTS, queue=PAGE_QUEUE, lane=False,
+                                   what="turn to render a page", usage=self.page_usage)
         self._closed = threading.Event()
         if poll and self.config.get("RELOAD"):  # after the fork: the pool runs no thread
             threading.Thread(target=self._poll, daemon=True).start()

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.web.abuse import PROBE_SOURCE, exchange, get, query_path, status_of
+from tests.web.abuse import PROBE_SECONDS, PROBE_SOURCE, exchange, get, query_path, status_of
 from tests.web.support import PROTOCOL_DATA, RUNAWAY, Server
 
 pytestmark = [pytest.mark.abuse, pytest.mark.slow]  # a real server
@@ -81,3 +81,53 @@ def test_many_addresses_of_runaway_queries_do_not_hold_up_a_cheap_one(target):
     assert all(took < TIME_LIMIT + 3 for _, _, took in slow), slow
     assert len(slow) <= 2 * 2 * (5 / TIME_LIMIT + 1), slow  # per process, one worker at a time
     assert all(took < 4 for _, with_retry, took in got if with_retry)
+
+
+def page_flood(port: int, seconds: float, connections: int = 100) -> tuple[list, list]:
+    """`connections` threads of one address (127.0.0.1) asking for /text with a new noise
+    parameter each time: the threads, and the statuses they got."""
+    stop = time.monotonic() + seconds
+    got: list = []
+
+    def attacker(n):
+        while time.monotonic() < stop:
+            try:
+                reply = exchange(port, get(f"/text?x={n}-{time.monotonic()}"), timeout=20)
+                got.append(status_of(reply))
+            except OSError:
+                got.append(0)
+
+    threads = [threading.Thread(target=attacker, args=(n,)) for n in range(connections)]
+    for thread in threads:
+        thread.start()
+    return threads, got
+
+
+@pytest.fixture(scope="module")
+def bundled(private_cache):
+    srv = Server(["--query-timeout", str(TIME_LIMIT), "--workers", "2", "--processes", "2"])
+    yield srv
+    srv.stop()
+
+
+def test_a_flood_of_pages_from_one_address_does_not_hold_up_another_client(bundled):
+    target = bundled
+    threads, got = page_flood(target.port, 6)
+    probes = []
+    time.sleep(1)
+    try:
+        for n in range(8):
+            path = query_path(f"ASK {{ ?s ?p ?o }} # page probe {n}") if n % 2 else f"/ontology?n={n}"
+            started = time.monotonic()
+            reply = exchange(target.port, get(path).replace(
+                b"Accept: application/sparql-results+json", b"Accept: */*" if n % 2 == 0 else
+                b"Accept: application/sparql-results+json"), PROBE_SOURCE, timeout=15)
+            probes.append((path[:30], status_of(reply), round(time.monotonic() - started, 2)))
+            time.sleep(0.2)
+    finally:
+        for thread in threads:
+            thread.join(30)
+    print("probes (path, status, seconds):", probes)
+    late = [p for p in probes if p[1] != 200 or p[2] > PROBE_SECONDS]
+    assert not late, f"probes not answered in time: {late} of {probes}"
+    assert got and set(got) <= {200, 429, 503}, set(got)  # kept pages, or told to come back

@@ -1,0 +1,106 @@
+"""Pages for people, rendered once per (page, its own parameters, language, Accept, data
+version) and kept; a page not kept is rendered only in its turn (kazkg.web.admission).
+
+Rendering is Python in the HTTP process: a hundred connections of one client asking for
+/text?x=RANDOM used to take the process's core from every other client (a probe waited 8-11
+s). Now parameters a page does not read are not part of its key (noise finds the kept page),
+and a render that is not kept waits for one of PAGE_SLOTS turns, shared between clients as
+the query workers are: least use first, a short queue, a fast 503 with Retry-After.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from dataclasses import dataclass
+
+from flask import Flask, g, request
+from werkzeug.exceptions import ServiceUnavailable
+
+from ..query.workers import Busy
+from .admission import RETRY_SECONDS
+from .answercache import AnswerCache
+from .facets import FACETS
+
+# The parameters each page reads (lang for every one); the others are ignored, also by the
+# language links (kazkg.web.i18n.lang_url), so a kept page never shows another's noise.
+PAGES = {
+    "pages.home": (), "pages.search": ("q", "go"), "browse.browse": FACETS + ("page",),
+    "timeline.timeline": ("sector", "place"), "mapview.map_page": ("sector", "names"),
+    "resource.resource": ("format", "mark"), "resource.graph_page": ("format", "mark"),
+    "resource.any_resource": ("iri", "format", "mark"), "ontology.ontology": ("format",),
+    "text.reading_edition": (), "text.document": ("mark",), "endpoint.sparql": (),
+}
+ENTRIES, BYTES = 2000, 64 << 20  # about 2,000 pages of 30 KB: a bounded memory
+CONDITIONAL = ("If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since")
+
+
+@dataclass
+class Kept:
+    body: bytes
+    status: int
+    headers: list
+
+
+def known_args(endpoint: str | None) -> tuple | None:
+    """The parameters a page reads, or None when the request is no page."""
+    names = PAGES.get(endpoint or "")
+    if names is None:
+        return None
+    if endpoint == "endpoint.sparql" and any(
+            a in request.args for a in ("query", "update", "graph", "default")):
+        return None  # a query, not the query page
+    return ("lang",) + names
+
+
+def _key(service):
+    from .i18n import page_lang
+
+    names = known_args(request.endpoint)
+    if names is None or request.method not in ("GET", "HEAD"):
+        return None
+    args = tuple((n, tuple(request.args.getlist(n))) for n in names if n in request.args)
+    return (service.version, request.endpoint, tuple(sorted((request.view_args or {}).items())),
+            args, page_lang(), request.headers.get("Accept", ""))
+
+
+def init_app(app: Flask) -> None:
+    cache = AnswerCache(ENTRIES, BYTES)
+    app.extensions["kazkg-pages"] = cache
+
+    @app.before_request
+    def _kept_or_turn():
+        service = app.extensions["kazkg"]
+        key = _key(service)
+        if key is None:
+            return None
+        g.page_key = key
+        if not any(h in request.headers for h in CONDITIONAL):  # 304s come from the view
+            kept = cache.get(key)
+            if kept is not None:
+                g.page_key = None
+                return app.response_class(kept.body, kept.status, kept.headers)
+        gate = getattr(service, "page_gate", None)
+        if gate is None:
+            return None
+        stack = ExitStack()
+        try:
+            stack.enter_context(gate.enter(request.remote_addr, wait=2.0))
+        except Busy as error:
+            g.page_key = None
+            raise ServiceUnavailable(str(error), retry_after=RETRY_SECONDS) from None
+        g.page_turn = stack
+        return None
+
+    @app.after_request
+    def _keep(response):
+        key = g.pop("page_key", None)
+        if key is not None and response.status_code == 200 and not response.is_streamed:
+            headers = [(k, v) for k, v in response.headers.items() if k.lower() != "set-cookie"]
+            cache.put(key, Kept(response.get_data(), 200, headers))
+        return response
+
+    @app.teardown_request
+    def _end_turn(_error=None):
+        stack = g.pop("page_turn", None)
+        if stack is not None:
+            stack.close()
