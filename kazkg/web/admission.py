@@ -77,7 +77,8 @@ class Usage:
 
     SLOTS = 1 << 16
 
-    def __init__(self):
+    def __init__(self, unknown: float = UNKNOWN_COST):
+        self.unknown = unknown  # what a client never charged is taken to cost
         self._memory = mmap.mmap(-1, self.SLOTS * 3 * 8)  # anonymous and shared: kept by a fork
         self._cells = memoryview(self._memory).cast("d")
         self._key = os.urandom(16)
@@ -90,7 +91,7 @@ class Usage:
     def _read(self, slot: int, now: float) -> tuple[float, float]:
         amount, when, typical = self._cells[slot:slot + 3]
         if when == 0.0:  # never charged
-            return 0.0, UNKNOWN_COST
+            return 0.0, self.unknown
         return amount * 0.5 ** (max(0.0, now - when) / HALF_LIFE), typical
 
     def score(self, client, now: float) -> float:

@@ -184,3 +184,27 @@ def test_search_takes_turns_and_a_client_with_no_turn_gets_503_with_retry_after(
     assert "turn to search" in refused.get_json()["error"]["message"]
     release(holders)
     assert [holder.outcome for holder in holders] == ["ran"] * 3
+
+
+def test_a_new_client_passes_a_queue_of_cheap_searches():
+    """The search gate (one slot, a queue of two) full of clients of cheap searches: a client
+    never seen goes before them (with the workers' guess of 0.5 s it ranked last)."""
+    from kazkg.web.admission import Usage
+
+    gate = Admission(1, queue=2, lane=False, usage=Usage(unknown=0.0))
+    now = time.monotonic()
+    for n in range(4):
+        gate._usage.charge(f"flood{n}", now, ran=0.05)
+    running = Holder(gate, "flood0")
+    running.entered.wait(5)
+    queued = [Holder(gate, f"flood{n}") for n in (1, 2)]
+    waiting(gate, 2)
+    new = Holder(gate, "new")
+    time.sleep(0.2)
+    waiting(gate, 2)  # it, or a flood client in its place
+    running.release()
+    new.entered.wait(5)
+    assert new.outcome is None and new.entered.is_set()  # it holds the slot now
+    release([new, *queued])
+    assert new.outcome == "ran"
+    assert sum(isinstance(h.outcome, Refused) for h in queued) == 1  # the worst made room
