@@ -20,6 +20,8 @@ from urllib.parse import urlencode
 from flask import Flask, g, request
 from flask_babel import Babel, format_number, gettext, lazy_gettext  # noqa: F401  (re-exported)
 
+from .pageparams import known_args
+
 LANGS = ("kk", "ru", "en")
 DEFAULT = "en"
 COOKIE = "kazkg_lang"
@@ -64,9 +66,7 @@ def _keep(response):
 
 
 def lang_url(lang: str) -> str:
-    """This page's address in another language (its other parameters kept)."""
-    from .pagecache import known_args  # only what the page reads: a kept page shows no noise
-
+    """This page's address in another language (the parameters the page reads kept)."""
     names = known_args(request.endpoint)
     args = {k: v for k, v in request.args.to_dict(flat=False).items()
             if names is None or k in names}

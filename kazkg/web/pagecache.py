@@ -19,17 +19,9 @@ from werkzeug.exceptions import ServiceUnavailable
 from ..query.workers import Busy
 from .admission import RETRY_SECONDS
 from .answercache import AnswerCache
-from .facets import FACETS
+from .i18n import page_lang
+from .pageparams import known_args
 
-# The parameters each page reads (lang for every one); the others are ignored, also by the
-# language links (kazkg.web.i18n.lang_url), so a kept page never shows another's noise.
-PAGES = {
-    "pages.home": (), "pages.search": ("q", "go"), "browse.browse": FACETS + ("page",),
-    "timeline.timeline": ("sector", "place"), "mapview.map_page": ("sector", "names"),
-    "resource.resource": ("format", "mark"), "resource.graph_page": ("format", "mark"),
-    "resource.any_resource": ("iri", "format", "mark"), "ontology.ontology": ("format",),
-    "text.reading_edition": (), "text.document": ("mark",), "endpoint.sparql": (),
-}
 ENTRIES, BYTES = 2000, 64 << 20  # about 2,000 pages of 30 KB: a bounded memory
 CONDITIONAL = ("If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since")
 
@@ -41,20 +33,7 @@ class Kept:
     headers: list
 
 
-def known_args(endpoint: str | None) -> tuple | None:
-    """The parameters a page reads, or None when the request is no page."""
-    names = PAGES.get(endpoint or "")
-    if names is None:
-        return None
-    if endpoint == "endpoint.sparql" and any(
-            a in request.args for a in ("query", "update", "graph", "default")):
-        return None  # a query, not the query page
-    return ("lang",) + names
-
-
 def _key(service):
-    from .i18n import page_lang
-
     names = known_args(request.endpoint)
     if names is None or request.method not in ("GET", "HEAD"):
         return None

@@ -1,0 +1,29 @@
+"""The query parameters each page for people reads: the rest is noise, left out of the key of
+a kept page (kazkg.web.pagecache) and out of the language links (kazkg.web.i18n.lang_url), so a
+kept page never shows another request's noise."""
+
+from __future__ import annotations
+
+from flask import request
+
+from .facets import FACETS
+
+# lang is read by every page
+PAGES = {
+    "pages.home": (), "pages.search": ("q", "go"), "browse.browse": FACETS + ("page",),
+    "timeline.timeline": ("sector", "place"), "mapview.map_page": ("sector", "names"),
+    "resource.resource": ("format", "mark"), "resource.graph_page": ("format", "mark"),
+    "resource.any_resource": ("iri", "format", "mark"), "ontology.ontology": ("format",),
+    "text.reading_edition": (), "text.document": ("mark",), "endpoint.sparql": (),
+}
+
+
+def known_args(endpoint: str | None) -> tuple | None:
+    """The parameters a page reads, or None when the request is no page."""
+    names = PAGES.get(endpoint or "")
+    if names is None:
+        return None
+    if endpoint == "endpoint.sparql" and any(
+            a in request.args for a in ("query", "update", "graph", "default")):
+        return None  # a query, not the query page
+    return ("lang",) + names
