@@ -14,10 +14,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 
 from flask import Flask, g, request
-from werkzeug.exceptions import ServiceUnavailable
 
-from ..query.workers import Busy
-from .admission import RETRY_SECONDS
 from .answercache import AnswerCache
 from .i18n import page_lang
 from .pageparams import known_args
@@ -29,8 +26,7 @@ CONDITIONAL = ("If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-
 @dataclass
 class Kept:
     body: bytes
-    status: int
-    headers: list
+    headers: list  # Set-Cookie left out: i18n adds it to each answer that sets the language
 
 
 def _key(service):
@@ -57,16 +53,9 @@ def init_app(app: Flask) -> None:
             kept = cache.get(key)
             if kept is not None:
                 g.page_key = None
-                return app.response_class(kept.body, kept.status, kept.headers)
-        gate = getattr(service, "page_gate", None)
-        if gate is None:
-            return None
+                return app.response_class(kept.body, 200, kept.headers)
         stack = ExitStack()
-        try:
-            stack.enter_context(gate.enter(request.remote_addr, wait=2.0))
-        except Busy as error:
-            g.page_key = None
-            raise ServiceUnavailable(str(error), retry_after=RETRY_SECONDS) from None
+        stack.enter_context(service.rendering())  # a 503 when no turn comes (never kept: not 200)
         g.page_turn = stack
         return None
 
@@ -75,7 +64,7 @@ def init_app(app: Flask) -> None:
         key = g.pop("page_key", None)
         if key is not None and response.status_code == 200 and not response.is_streamed:
             headers = [(k, v) for k, v in response.headers.items() if k.lower() != "set-cookie"]
-            cache.put(key, Kept(response.get_data(), 200, headers))
+            cache.put(key, Kept(response.get_data(), headers))
         return response
 
     @app.teardown_request

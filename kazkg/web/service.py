@@ -13,7 +13,7 @@ import hashlib
 import json
 import logging
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
 from flask import has_request_context, request
@@ -32,7 +32,7 @@ from ..query.workers import Busy, JobTimeout, Pool, WorkerDied
 from .admission import LANE_SECONDS, RETRY_SECONDS, Admission, Usage
 from .answercache import AnswerCache
 
-QUEUE_SECONDS = 2.0  # longest wait for a free worker (or a turn to search) before a fast 503
+QUEUE_SECONDS = 2.0  # longest wait for a worker, or a turn to search or render, before a 503
 FREE_THREADS = 4
 PAGE_SLOTS, PAGE_QUEUE = 2, 4  # two renders at once (one waits on a worker, one runs)
 RELOAD_SECONDS = 1.0  # how often --reload looks for a new build
@@ -194,13 +194,22 @@ class Service:
             self.cache.put(cache_key, answer)
         return answer
 
-    @contextmanager
     def searching(self):
         """This process's turn to search (Python over every label, up to a few tenths of a
         second), shared between clients as the workers are: many searches at once would take
         the whole process (its one core) from every other request. 503 when none comes."""
+        return self._turn(self.search_gate)
+
+    def rendering(self):
+        """This process's turn to render a page not kept (kazkg.web.pagecache), for the same
+        reason; a service not started (no gate yet) renders at once."""
+        gate = getattr(self, "page_gate", None)
+        return nullcontext() if gate is None else self._turn(gate)
+
+    @contextmanager
+    def _turn(self, gate: Admission):
         try:
-            with self.search_gate.enter(_client(), wait=QUEUE_SECONDS):
+            with gate.enter(_client(), wait=QUEUE_SECONDS):
                 yield
         except Busy as error:
             raise ServiceUnavailable(str(error), retry_after=RETRY_SECONDS) from None
