@@ -13,6 +13,7 @@ from ..errors import KazkgError
 from . import (browse, data, endpoint, errors, i18n, mapview, ontology, pagecache, pages, resource,
                store, text, timeline)
 from .service import Service
+from .urlquery import FastRequest
 
 log = logging.getLogger("kazkg.web")
 
@@ -38,6 +39,7 @@ def create_app(build=None, config: dict | None = None, start: bool = True) -> Fl
 
         build = build_dataset()
     app = Flask(__name__, static_folder=None)  # the pages blueprint serves /static
+    app.request_class = FastRequest  # request.args decoded in C: a GET query is mostly escapes
     # No routing redirects: Werkzeug builds their Location from the Host header (a forged one
     # made /resource//x a 308 to another host); //x and a stray trailing slash are just 404s.
     app.url_map.merge_slashes = False

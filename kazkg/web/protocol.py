@@ -9,10 +9,10 @@ may appear once; default-graph-uri / named-graph-uri may repeat.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import unquote_to_bytes
-
 from flask import Request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
+
+from .urlquery import unquote_bytes
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
@@ -36,7 +36,7 @@ def _pairs(data: bytes, what: str) -> list[tuple[str, str]]:
             if not field:
                 continue
             name, _, value = field.partition(b"=")
-            pairs.append(tuple(unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+            pairs.append(tuple(unquote_bytes(part.replace(b"+", b" ")).decode("utf-8")
                                for part in (name, value)))
         return pairs
     except UnicodeDecodeError:
