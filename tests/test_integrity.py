@@ -71,6 +71,25 @@ def test_a_damaged_oxigraph_copy_is_never_served(entry, damage):
     assert set(oxengine.Mirror.from_cache(entry).store) == first
 
 
+def test_a_copy_whose_files_were_noted_is_still_checked(entry, monkeypatch):
+    """Once a process has noted the copy's files by their stat (kazkg.build.stamps), the next
+    one reads none of them again, yet still finds one edited since."""
+    from kazkg.build import stamps
+
+    monkeypatch.setattr(stamps, "STEADY_NS", 50_000_000)
+    folder = cache.beside(entry.fingerprint, mirror.STORE)
+    time.sleep(0.1)
+    first = set(oxengine.Mirror.from_cache(entry.fingerprint).store)  # notes them
+    monkeypatch.setattr(cache, "_MEMBERS", {})  # as a new process
+    read, real = [], stamps.sha256_file
+    monkeypatch.setattr(stamps, "sha256_file", lambda path: read.append(path) or real(path))
+    assert set(oxengine.Mirror.from_cache(entry.fingerprint).store) == first
+    assert read == []
+    _edit(folder)
+    monkeypatch.setattr(cache, "_MEMBERS", {})
+    assert oxengine.Mirror.from_cache(entry.fingerprint) is None and not folder.exists()
+
+
 def test_a_file_not_in_the_manifest_is_not_read(entry):
     entry = entry.fingerprint
     stranger = cache.beside(entry, "metadata-2.json")

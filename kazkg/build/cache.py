@@ -4,7 +4,9 @@ An entry is the pickled rdflib store of the built dataset (loading it takes a se
 time of parsing N-Quads) and a JSON summary, its manifest: it also holds the SHA-256 digest
 of every file of the entry, the pickle and what is kept `beside` it (kazkg serve's Oxigraph
 copy, a folder, and its metadata). A file is read only after its digest has been checked
-(`check`): a damaged, cut or edited one is removed and made again, never served. What a killed
+(`check`): a damaged, cut or edited one is removed and made again, never served. A folder's
+files have their digests noted beside it by their stat (kazkg.build.stamps): the next process
+reads again only a file whose size, times or inode changed. What a killed
 build left (temporary files and folders) is removed by the next run. The key covers the
 library versions, so a pickle is only ever read back by the rdflib that wrote it; the folder
 is the user's own.
@@ -16,6 +18,7 @@ import fcntl
 import hashlib
 import json
 import logging
+import os
 import pickle
 import shutil
 from contextlib import contextmanager
@@ -28,6 +31,7 @@ from .. import settings
 from ..formats.files import clean, write_atomic
 from ..namespaces import bind_prefixes
 from . import mirror
+from . import stamps
 
 log = logging.getLogger("kazkg")
 
@@ -216,31 +220,30 @@ _NOT_DATA = ("LOG", "LOCK")
 def digest(path: Path) -> str:
     """SHA-256 of a file, or of a folder's data files (their names and contents, in order)."""
     path = Path(path)
+    if not path.is_dir():
+        return stamps.sha256_file(path)
     found = hashlib.sha256()
-    if path.is_dir():
-        for member in sorted(path.rglob("*")):
-            if member.is_file() and not member.name.startswith(_NOT_DATA):
-                found.update(str(member.relative_to(path)).encode("utf-8") + b"\0")
-                found.update(bytes.fromhex(_member_digest(member)))
-        return found.hexdigest()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            found.update(block)
+    memo = stamps.Memo(path.with_name(path.name + STAMPS), _member_digest)
+    for member in sorted(path.rglob("*")):
+        if member.is_file() and not member.name.startswith(_NOT_DATA):
+            found.update(str(member.relative_to(path)).encode("utf-8") + b"\0")
+            found.update(bytes.fromhex(memo.digest(str(member))))
+    memo.save()
     return found.hexdigest()
 
 
+STAMPS = ".stamps.json"  # beside a folder: its files' digests by their stat (kazkg.build.stamps)
 # A store's files are written once and never changed (RocksDB's tables): an incremental
 # build's copy shares most of them with the one before, as hard links. Their digests are
-# kept for the life of the process, by inode, size and time of last write.
+# kept for the life of the process, by inode, size and times of last write and change.
 _MEMBERS: dict = {}
 
 
-def _member_digest(member: Path) -> str:
-    status = member.stat()
-    known = (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+def _member_digest(member: str, status: os.stat_result) -> str:
+    known = (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
     found = _MEMBERS.get(known)
     if found is None:
-        found = _MEMBERS[known] = digest(member)
+        found = _MEMBERS[known] = stamps.sha256_file(member)
     return found
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -13,6 +15,7 @@ from rdflib import URIRef
 from .. import settings
 from ..errors import InputError
 from ..namespaces import KZG, ONTOLOGY_GRAPH
+from .stamps import Memo
 
 ONTOLOGY_FILE = "kazkg.ttl"
 SHAPES_FILE = "shapes.ttl"
@@ -63,10 +66,24 @@ def find_checkout(folder: Path) -> Path | None:
 
 @dataclass(frozen=True)
 class Source:
-    """One input file and the named graph it becomes."""
+    """One input file (`file`, its path as a string) and the named graph it becomes (`name`,
+    its IRI); the Path and the URIRef are made when first asked for: at 100x, making 15,600
+    of each took a fifth of a second of every `kazkg query`."""
 
-    path: Path
-    graph: URIRef
+    file: str
+    name: str
+
+    @classmethod
+    def of(cls, path: Path, graph: URIRef) -> "Source":
+        return cls(str(path), str(graph))
+
+    @functools.cached_property
+    def path(self) -> Path:
+        return Path(self.file)
+
+    @functools.cached_property
+    def graph(self) -> URIRef:
+        return URIRef(self.name)
 
 
 @dataclass(frozen=True)
@@ -108,18 +125,22 @@ class Inputs:
         """The SHA-256 of each input file, by its graph's IRI ("shapes" for the shapes)."""
         return dict(self.digest_list())
 
-    def digest_list(self) -> list[tuple[str, str]]:
-        """(graph IRI or "shapes", SHA-256) of each input file, in order (read now: a file
-        may have changed since the last call)."""
-        files = [(str(s.graph), s.path) for s in self.sources]
+    def digest_list(self, remembered: bool = True) -> list[tuple[str, str]]:
+        """(graph IRI or "shapes", SHA-256) of each input file, in order, as the files are now:
+        a file whose stat is the one noted with its digest in the cache folder's memo
+        (kazkg.build.stamps) is not read again, unless `remembered` is false."""
+        files = [(s.name, s.file) for s in self.sources]
         if self.shapes is not None:
-            files.append(("shapes", self.shapes))
-        return [(name, hashlib.sha256(path.read_bytes()).hexdigest()) for name, path in files]
+            files.append(("shapes", str(self.shapes)))
+        memo = Memo(Path(settings.get("cache_dir")) / f"inputs-{self.identity()}.json")
+        found = [(name, memo.digest(file, remembered)) for name, file in files]
+        memo.save()
+        return found
 
     def identity(self) -> str:
         """A short name for where these inputs are, not what they hold (the ontology file,
         else the data files): a new build of the same folder has the same identity."""
-        anchor = [str(s.path) for s in self.ontology] or sorted(str(s.path) for s in self.data)
+        anchor = [s.file for s in self.ontology] or sorted(s.file for s in self.data)
         return hashlib.sha256("\n".join(anchor).encode("utf-8")).hexdigest()[:16]
 
     def data_version(self, digests: list | None = None) -> str:
@@ -160,18 +181,30 @@ def bundled(root: Path | None = None) -> Inputs:
         raise InputError(ontology_file, "the ontology file is missing")
     # in Path order (by parts), but compared as strings: at 100x (15,600 files) comparing and
     # relativising Path objects took a second and a half of every `kazkg query`
-    found = sorted((tuple(p.relative_to(graph_dir).parts), p) for p in graph_dir.rglob("*.ttl"))
-    data = tuple(Source(path, KZG["/".join(parts)[:-len(path.suffix)]]) for parts, path in found)
+    base = str(KZG)
+    data = tuple(Source(file, base + "/".join(parts)[:-len(".ttl")])
+                 for parts, file in sorted(_turtle_files(str(graph_dir), ())))
     if not data:
         raise InputError(graph_dir, "no .ttl files found")
     shapes = root / "ontology" / SHAPES_FILE
     return Inputs(
-        ontology=(Source(ontology_file, ONTOLOGY_GRAPH),),
+        ontology=(Source.of(ontology_file, ONTOLOGY_GRAPH),),
         data=data,
         shapes=shapes if shapes.is_file() else None,
         queries=root / "queries",
         bundled=True,
     )
+
+
+def _turtle_files(folder: str, parts: tuple):
+    """(path parts below the first `folder`, path) of each *.ttl file in `folder` and its
+    sub-folders (not through links to folders, as Path.rglob)."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir() and not entry.is_symlink():
+                yield from _turtle_files(entry.path, (*parts, entry.name))
+            elif entry.name.endswith(".ttl") and entry.is_file():
+                yield (*parts, entry.name), entry.path
 
 
 def from_files(paths, ontology=None, shapes=None) -> Inputs:
@@ -190,8 +223,8 @@ def from_files(paths, ontology=None, shapes=None) -> Inputs:
             n += 1
             name = f"{stem}-{n}"
         taken.add(name)
-        data.append(Source(path, KZG["file/" + name]))
+        data.append(Source.of(path, KZG["file/" + name]))
     onto = ()
     if ontology is not None:
-        onto = (Source(Path(ontology).resolve(), ONTOLOGY_GRAPH),)
+        onto = (Source.of(Path(ontology).resolve(), ONTOLOGY_GRAPH),)
     return Inputs(ontology=onto, data=tuple(data), shapes=Path(shapes) if shapes else None)

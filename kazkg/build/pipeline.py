@@ -85,7 +85,8 @@ def build(inputs: Inputs | None = None, *, use_cache: bool = True, infer: bool =
     bundled data). A build always refreshes the cache."""
     inputs = inputs or bundled()
     started = time.perf_counter()
-    digests = inputs.digest_list()  # read once: the key, and what an incremental build compares
+    # read once: the key, and what an incremental build compares; --no-cache reads every file
+    digests = inputs.digest_list(remembered=use_cache)
     key = inputs.fingerprint(digests) + ("" if infer else "-asserted")
     if use_cache:
         found = cached(inputs, key, digests)

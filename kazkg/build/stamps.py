@@ -1,0 +1,80 @@
+"""File digests remembered by what stat says of each file, so that a file unchanged since its
+digest was taken is not read again (at 100x, hashing the 15,600 input files was most of every
+`kazkg query`'s own work).
+
+A `Memo` is kept in a small JSON file of the cache folder: for each file, its size, times of
+last modification and of last change, inode, and SHA-256. A file whose stat gives all four as
+noted has the noted digest; any other is read and hashed again. Its change time (ctime) is
+set by the system on every write, `touch` or rename and cannot be set back, so an edit that
+keeps the size and even the modification time is still read again. A file changed less than
+`STEADY_NS` before it is stat'ed is not noted: a write within the same tick of the file
+system's clock could leave all four as they were (git's "racily clean" files).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+from typing import Callable
+
+from ..formats.files import write_atomic
+
+STEADY_NS = 2_000_000_000  # coarser than any file system's clock tick kazkg runs on
+VERSION = 1
+
+
+def sha256_file(path) -> str:
+    found = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            found.update(block)
+    return found.hexdigest()
+
+
+class Memo:
+    """The digests noted in the file `path` (None: a memo that notes nothing on disk); a
+    digest not noted is `compute(file, its os.stat)`, by default the file's SHA-256."""
+
+    def __init__(self, path: Path | None, compute: Callable[[str, os.stat_result], str] | None = None):
+        self.path, self._compute = path, compute
+        self._known: dict[str, list] = self._read() if path is not None else {}
+        self._asked: dict[str, list] = {}
+        self._new = False
+
+    def _read(self) -> dict:
+        try:
+            found = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        files = found.get("files") if isinstance(found, dict) else None
+        return files if found.get("version") == VERSION and isinstance(files, dict) else {}
+
+    def digest(self, file: str, trust: bool = True) -> str:
+        """The SHA-256 of `file` (a path as a string); from the memo only if `trust` and its
+        stat is the one noted."""
+        status = os.stat(file)
+        stamp = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+        known = self._known.get(file)
+        if trust and known is not None and known[:4] == stamp:
+            self._asked[file] = known
+            return known[4]
+        found = self._compute(file, status) if self._compute else sha256_file(file)
+        if time.time_ns() - max(status.st_mtime_ns, status.st_ctime_ns) > STEADY_NS:
+            self._asked[file] = [*stamp, found]
+            self._new = True
+        return found
+
+    def save(self) -> None:
+        """Keep what was asked this time (a file not asked for any more is forgotten); a
+        cache folder the system refuses keeps nothing, and the next run hashes again."""
+        if self.path is None or not (self._new or self._asked.keys() != self._known.keys()):
+            return
+        try:
+            write_atomic(self.path, json.dumps({"version": VERSION, "files": self._asked},
+                                               separators=(",", ":")).encode("utf-8"))
+        except OSError:
+            return
+        self._known, self._new = dict(self._asked), False
