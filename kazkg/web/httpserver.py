@@ -29,6 +29,7 @@ from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
 from waitress.task import ErrorTask
 
+from .balance import Balance
 from .wire import Utf8RequestParser, error_body, refusal
 
 HEADER_LIMIT = 64 * 1024  # request line and headers: a GET query up to about 60 KB
@@ -78,6 +79,7 @@ class _Channel(HTTPChannel):
     parser_class = Utf8RequestParser  # raw UTF-8 in a URL read as percent-encoded
     _open: dict[str, int] = {}
     _lock = threading.Lock()
+    balance = Balance(1)  # this process's share of the connections (serve sets it)
 
     def __init__(self, server, sock, addr, adj, map=None):
         super().__init__(server, sock, addr, adj, map)
@@ -85,6 +87,7 @@ class _Channel(HTTPChannel):
         with self._lock:
             count = self._open.get(self._client, 0) + 1
             self._open[self._client] = count
+            self.balance.opened()
         if count > CONNECTIONS_PER_CLIENT:
             self.close()  # a flood of sockets from one address: refuse the surplus
 
@@ -92,6 +95,7 @@ class _Channel(HTTPChannel):
         client = self.__dict__.pop("_client", None)
         if client is not None:
             with self._lock:
+                self.balance.closed()
                 left = self._open.get(client, 1) - 1
                 if left > 0:
                     self._open[client] = left
@@ -238,8 +242,11 @@ ACCEPT_BATCH = 128
 
 def _accept_many(server: BaseWSGIServer) -> None:
     """Accept every waiting connection (up to ACCEPT_BATCH), not one per turn of the loop:
-    after a flood of connections, a new client's is not left at the end of a long queue."""
+    after a flood of connections, a new client's is not left at the end of a long queue; but
+    none once this process holds more than another (kazkg.web.balance)."""
     for _ in range(ACCEPT_BATCH):
+        if _Channel.balance.ahead():
+            return
         try:
             accepted = server.accept()
         except OSError:
@@ -266,9 +273,10 @@ def _more_open_files() -> None:
             pass
 
 
-def serve(app, sockets, threads: int, body_limit: int, ready=None) -> None:
+def serve(app, sockets, threads: int, body_limit: int, ready=None, balance=None) -> None:
     """Serve the WSGI `app` on `sockets` with waitress until the process is stopped; `ready()`
-    is called once the server is set up, just before it starts answering."""
+    is called once the server is set up, just before it starts answering; `balance`: the
+    kazkg.web.balance.Balance this process shares the connections by (joined already)."""
     _more_open_files()
     soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
     connections = CONNECTIONS if soft == resource.RLIM_INFINITY else min(CONNECTIONS, soft - 64)
@@ -285,6 +293,9 @@ def serve(app, sockets, threads: int, body_limit: int, ready=None) -> None:
             dispatcher.channel_class = _Channel
             dispatcher.pages = app  # for waitress's own refusals as the app's error page
             dispatcher.handle_accept = functools.partial(_accept_many, dispatcher)
+            if balance is not None:
+                _Channel.balance = balance
+                balance.watch(dispatcher)
     if ready is not None:
         ready()
     server.run()

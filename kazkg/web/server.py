@@ -10,7 +10,8 @@ its own waitress threads, worker pool and answer cache:
       front 2: ...
 
 The dataset and Oxigraph's copy of it are loaded once, before the fronts are forked, so every
-process shares them copy-on-write. Writes (--enable-update) keep one process: the update log
+process shares them copy-on-write. The fronts share the connections out evenly
+(kazkg.web.balance): the first to wake would take every connection waiting. Writes (--enable-update) keep one process: the update log
 lives in that process's memory. What one connection or one client may cost in each front is
 set in kazkg.web.httpserver; how the query workers are shared out, in kazkg.web.admission.
 """
@@ -29,6 +30,7 @@ import traceback
 from flask import Flask
 
 from .app import local_root
+from .balance import Balance
 
 log = logging.getLogger("kazkg.web")
 
@@ -105,14 +107,22 @@ def run(app: Flask, listeners: list[socket.socket], host: str, port: int, *, thr
         raise SystemExit(1)  # gave up: let a service manager see the failure
 
 
-def _serve(app: Flask, listeners: list[socket.socket], threads: int) -> None:
-    """waitress on `listeners` until the process is stopped; then the worker pool goes too."""
+def _serve(app: Flask, listeners: list[socket.socket], threads: int, balance=None,
+           slot: int = 0) -> None:
+    """waitress on `listeners` until the process is stopped; then the worker pool goes too.
+    `balance`: the kazkg.web.balance.Balance of the HTTP processes, this one holding `slot`."""
     from .httpserver import serve
 
     service = app.extensions["kazkg"]
     warm = threading.Thread(target=_warm, args=(app,), daemon=True)
+
+    def ready():
+        if balance is not None:
+            balance.join(slot)  # from now on, connections may be left to this process
+        warm.start()
+
     try:
-        serve(app, listeners, threads, app.config["BODY_LIMIT"], ready=warm.start)
+        serve(app, listeners, threads, app.config["BODY_LIMIT"], ready=ready, balance=balance)
     finally:
         service.close()
 
@@ -142,7 +152,8 @@ class Supervisor:
 
     def __init__(self, app: Flask, listeners: list[socket.socket], threads: int, processes: int):
         self.app, self.listeners, self.threads, self.processes = app, listeners, threads, processes
-        self.fronts: set[int] = set()
+        self.fronts: dict[int, int] = {}  # pid -> its slot in the balance
+        self.balance = Balance(processes)
         self.restarts: list[float] = []
         self._alive_read, self._alive_write = os.pipe()
 
@@ -150,13 +161,14 @@ class Supervisor:
         """Serve until stopped: True when stopped by a signal, False when it gave up."""
         previous = {sig: signal.signal(sig, self._stop) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
-            for _ in range(self.processes):
-                self._fork()
+            for slot in range(self.processes):
+                self._fork(slot)
             while True:
                 pid, status = os.wait()
                 if pid in self.fronts:
-                    self.fronts.discard(pid)
-                    if not self._restart(pid, status):
+                    slot = self.fronts.pop(pid)
+                    self.balance.away(slot)
+                    if not self._restart(pid, status, slot):
                         return False
         except _Stopped:
             return True
@@ -165,7 +177,8 @@ class Supervisor:
                 signal.signal(sig, handler)
             self._stop_fronts()
 
-    def _fork(self) -> None:
+    def _fork(self, slot: int) -> None:
+        self.balance.starting(slot)
         pid = os.fork()
         if pid == 0:
             code = 1  # until it has served to the end
@@ -177,7 +190,7 @@ class Supervisor:
                 inherited = [sock.fileno() for sock in self.listeners] + [self._alive_read]
                 self.app.extensions["kazkg"].start(close_fds=inherited)
                 threading.Thread(target=self._exit_with_supervisor, daemon=True).start()
-                _serve(self.app, self.listeners, self.threads)
+                _serve(self.app, self.listeners, self.threads, self.balance, slot)
                 code = 0
             finally:
                 # A front never returns into the supervisor's code, whatever ended it; nothing
@@ -186,13 +199,13 @@ class Supervisor:
                 if code and sys.exc_info()[0] is not None:
                     traceback.print_exception(*sys.exc_info())
                 os._exit(code)
-        self.fronts.add(pid)
+        self.fronts[pid] = slot
 
     def _exit_with_supervisor(self) -> None:
         os.read(self._alive_read, 1)  # returns only at end-of-file: the supervisor is gone
         os.kill(os.getpid(), signal.SIGTERM)
 
-    def _restart(self, pid: int, status: int) -> bool:
+    def _restart(self, pid: int, status: int, slot: int) -> bool:
         """Replace a front that exited; False when too many did lately."""
         now = time.monotonic()
         self.restarts = [t for t in self.restarts if now - t < 60] + [now]
@@ -202,7 +215,7 @@ class Supervisor:
                       pid, code)
             return False
         log.error("kazkg serve: HTTP process %d exited (%s); starting another", pid, code)
-        self._fork()
+        self._fork(slot)
         return True
 
     def _stop(self, signum, frame) -> None:
@@ -215,7 +228,7 @@ class Supervisor:
         while self.fronts and time.monotonic() < deadline:
             for pid in list(self.fronts):
                 if _reaped(pid):
-                    self.fronts.discard(pid)
+                    self.fronts.pop(pid, None)
             time.sleep(0.02)
         for pid in self.fronts:
             _signal(pid, signal.SIGKILL)
