@@ -70,8 +70,10 @@ class Balance:
         return False
 
     def watch(self, listener) -> None:
-        """Make a waitress listening dispatcher stop listening while this process is ahead;
-        its own checks (the connection limit, the clean-up of idle channels) still run first."""
+        """Make a waitress listening dispatcher stop listening while this process is ahead
+        (its own checks, the connection limit and the clean-up of idle channels, still run
+        first), and count the channels it opens (its channel_class calls opened and closed)."""
+        listener.channel_class.balance = self
         readable = listener.readable
         listener.readable = lambda: readable() and not self.ahead()
         listener.adj.asyncore_loop_timeout = LOOK_SECONDS

@@ -241,9 +241,8 @@ ACCEPT_BATCH = 128
 
 
 def _accept_many(server: BaseWSGIServer) -> None:
-    """Accept every waiting connection (up to ACCEPT_BATCH), not one per turn of the loop:
-    after a flood of connections, a new client's is not left at the end of a long queue; but
-    none once this process holds more than another (kazkg.web.balance)."""
+    """Accept every waiting connection (up to ACCEPT_BATCH; none beyond a fair share, see
+    kazkg.web.balance): after a flood, a new client's is not left at the end of a long queue."""
     for _ in range(ACCEPT_BATCH):
         if _Channel.balance.ahead():
             return
@@ -276,7 +275,7 @@ def _more_open_files() -> None:
 def serve(app, sockets, threads: int, body_limit: int, ready=None, balance=None) -> None:
     """Serve the WSGI `app` on `sockets` with waitress until the process is stopped; `ready()`
     is called once the server is set up, just before it starts answering; `balance`: the
-    kazkg.web.balance.Balance this process shares the connections by (joined already)."""
+    kazkg.web.balance.Balance this process shares the connections by."""
     _more_open_files()
     soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
     connections = CONNECTIONS if soft == resource.RLIM_INFINITY else min(CONNECTIONS, soft - 64)
@@ -294,8 +293,7 @@ def serve(app, sockets, threads: int, body_limit: int, ready=None, balance=None)
             dispatcher.pages = app  # for waitress's own refusals as the app's error page
             dispatcher.handle_accept = functools.partial(_accept_many, dispatcher)
             if balance is not None:
-                _Channel.balance = balance
-                balance.watch(dispatcher)
+                balance.watch(dispatcher)  # and its channels count into it
     if ready is not None:
         ready()
     server.run()
