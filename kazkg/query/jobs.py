@@ -13,6 +13,7 @@ the form, "terminal" saying where it goes)}.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from dataclasses import dataclass, field
 
@@ -27,6 +28,7 @@ from .served import Served, StoreChanged
 from .sparql import parse_update
 from .guard import check
 from .workers import JobTimeout, Pool, WorkerDied
+from .zygote import Long
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Answer:
     form: str | None = None         # SELECT, ASK, CONSTRUCT or DESCRIBE, for a query
     delta: object = None            # a write's net change (kazkg.query.writes.Delta)
     summary: dict | None = None     # after a write: kazkg.build.stats.describe of the dataset
+    stream: object = None           # instead of body: its pieces still to come (kazkg serve)
 
     def raise_for_error(self) -> None:
         """For callers that are not HTTP clients: an error Answer as the KazkgError it was."""
@@ -67,11 +70,11 @@ class Handler:
             self.served.own_store_handle()
             kind = job["kind"]
             if kind == "query":
-                return within_bytes(self.query(job), job.get("max_bytes"))
+                return in_pieces(within_bytes(self.query(job), job.get("max_bytes")), job)
             if kind == "update":
                 return self.update(job)
             if kind == "graph":
-                return within_bytes(self.graph(job), job.get("max_bytes"))
+                return in_pieces(within_bytes(self.graph(job), job.get("max_bytes")), job)
             if kind == "dump":
                 fmt = job["format"]
                 return Answer(200, export.FORMATS[fmt].media_type,
@@ -176,6 +179,16 @@ def within_bytes(answer: Answer, limit: int | None) -> Answer:
         return Answer(400, error=f"the answer is {len(answer.body)} bytes, more than this "
                       f"server's limit of {limit} bytes (answer_limit): ask for fewer rows "
                       "(LIMIT) or fewer variables, or download the whole dataset")
+    return answer
+
+
+def in_pieces(answer: Answer, job: dict):
+    """An answer of more than job["stream_over"] bytes as a reply sent in pieces
+    (kazkg.query.zygote.Long): kazkg serve passes them on as they come, and its HTTP process
+    never holds the whole of a large answer."""
+    over = job.get("stream_over")
+    if over is not None and answer.status == 200 and len(answer.body) > over:
+        return Long(dataclasses.replace(answer, body=b""), answer.body)
     return answer
 
 

@@ -64,6 +64,14 @@ class WorkerDied(PoolError):
                          "the query worker stopped unexpectedly" + (f" ({detail})" if detail else ""))
 
 
+class LongReply:
+    """What call() gives for a reply the worker sends in pieces (kazkg.query.zygote.Long):
+    its head, and the body's size; the body comes from the borrowed worker's pieces()."""
+
+    def __init__(self, head, size: int):
+        self.head, self.size = head, size
+
+
 # --- in the main process --------------------------------------------------------------------
 
 class Worker:
@@ -228,9 +236,30 @@ class _Borrowed:
             raise JobTimeout(timeout)
         if status == "ok":
             return value
+        if status == "long":  # the head now, the body from pieces()
+            return LongReply(*value)
         if status == "memory":
             self.pool._replace(self.worker)  # a fresh process gives the memory back
             raise WorkerDied(f"the query needed more memory than allowed, after "
                              f"{time.monotonic() - started:.1f} s")
         self.pool._replace(self.worker)
         raise WorkerBug(value)
+
+    def pieces(self, size: int, deadline: float, seconds: float):
+        """The `size` bytes of a reply sent in pieces (after call() gave its head), one piece
+        as the worker sends it; past the monotonic `deadline` the worker is replaced and
+        JobTimeout(`seconds`) raised, as it would be for a query that ran too long."""
+        conn, got = self.worker.conn, 0
+        while got < size:
+            try:
+                ready = conn.poll(max(0.0, deadline - time.monotonic()))
+                piece = conn.recv_bytes() if ready else None
+            except (EOFError, OSError):
+                self.done = True
+                raise WorkerDied(self.pool.why(self.pool._replace(self.worker))) from None
+            if piece is None:
+                self.done = True
+                self.pool._replace(self.worker)
+                raise JobTimeout(seconds)
+            got += len(piece)
+            yield piece

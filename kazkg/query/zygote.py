@@ -16,6 +16,16 @@ from multiprocessing.connection import Connection
 from typing import Any, Callable
 
 Handler = Callable[[Any], Any]
+PIECE = 256 * 1024  # bytes of a long reply per message (kazkg.query.workers.Stream)
+
+
+class Long:
+    """A handler's reply to send in pieces: `head` (the reply without its body) first, then
+    `body` PIECE bytes at a time, each sent when the caller has read the one before (the
+    socket's buffer is small), so the caller never holds the whole body."""
+
+    def __init__(self, head, body: bytes):
+        self.head, self.body = head, body
 COMMAND = struct.Struct("!4sQ")  # SPWN, KILL pid, CHNG payload-size
 STATUS = struct.Struct("!i")  # the zygote's answer to KILL: the worker's wait status
 
@@ -60,9 +70,19 @@ def _worker_loop(sock: socket.socket, handler: Handler, memory_mb: int) -> None:
         except BaseException:  # a bug in a handler: report it, keep no state
             reply = ("error", traceback.format_exc())
         try:
-            conn.send(reply)
+            if isinstance(reply[1], Long):
+                _send_long(conn, reply[1])
+            else:
+                conn.send(reply)
         except (OSError, ValueError):
             return
+
+
+def _send_long(conn: Connection, long: Long) -> None:
+    body = memoryview(long.body)
+    conn.send(("long", (long.head, len(body))))
+    for start in range(0, len(body), PIECE):
+        conn.send_bytes(body[start:start + PIECE])
 
 
 def die_with_parent() -> None:

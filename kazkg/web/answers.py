@@ -56,9 +56,15 @@ def respond(answer: Answer, etag: str | None = None) -> Response:
     if etag and answer.status == 200:
         cached = not_modified(etag, exists=True)
         if cached is not None:
+            if answer.stream is not None:
+                answer.stream.close()
             return cached
-    response = Response(chunks(answer.body), answer.status)
-    response.content_length = len(answer.body)
+    if answer.stream is not None:  # a large answer, as its worker sends it (kazkg.web.delivery)
+        response = Response(answer.stream, answer.status)
+        response.content_length = answer.stream.size
+    else:
+        response = Response(chunks(answer.body), answer.status)
+        response.content_length = len(answer.body)
     if answer.body or answer.status == 200:
         response.headers["Content-Type"] = content_type(answer.media_type)
     for name, value in answer.headers.items():

@@ -11,7 +11,7 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 
 from ..namespaces import BASE, PREFIXES, bind_prefixes
 from ..formats.negotiation import RDF_FORMATS, RESULT_FORMATS
-from .service import Metadata
+from .metadata import Metadata
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")

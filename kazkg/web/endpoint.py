@@ -47,7 +47,7 @@ def query(operation: protocol.Operation):
            "project_prefixes": True,  # kazkg:, kzr:, schema:, ... need no PREFIX line (README)
            "default_graphs": operation.default_graphs, "named_graphs": operation.named_graphs,
            "accept": accept, "format": operation.format}
-    return respond(service().run(job, cache_key=key), etag)
+    return respond(service().run(job, cache_key=key, stream=True), etag)
 
 
 def update(operation: protocol.Operation):

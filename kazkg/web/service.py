@@ -10,92 +10,32 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import logging
 import threading
-from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+import time
+from contextlib import ExitStack, contextmanager, nullcontext
 
 from flask import has_request_context, request
-from rdflib import Dataset
-from rdflib.namespace import DCTERMS, OWL, RDF
 from werkzeug.exceptions import ServiceUnavailable
 
-from ..build import cache, pipeline, stats, writable
+from ..build import cache, pipeline, writable
 from ..build.inputs import bundled
 from ..errors import KazkgError
-from ..namespaces import ONTOLOGY_GRAPH, SCHEMA
 from ..query import oxengine
 from ..query.jobs import Answer, Handler
 from ..query.served import Served
-from ..query.workers import Busy, JobTimeout, Pool, WorkerDied
+from ..query.workers import Busy, JobTimeout, LongReply, Pool, WorkerDied
 from .admission import LANE_SECONDS, RETRY_SECONDS, Admission, Usage
 from .answercache import AnswerCache
+from .delivery import Delivery
+from .metadata import Metadata
 
 QUEUE_SECONDS = 2.0  # longest wait for a worker, or a turn to search or render, before a 503
 FREE_THREADS = 4
 PAGE_SLOTS, PAGE_QUEUE = 2, 4  # two renders at once (one waits on a worker, one runs)
+WHOLE_BYTES = 1 << 20  # a streamed answer up to this size comes whole (and may be cached)
 RELOAD_SECONDS = 1.0  # how often --reload looks for a new build
 log = logging.getLogger("kazkg.web")
-
-
-@dataclass(frozen=True)
-class Metadata:
-    """Counts and facts about the dataset as loaded, for /health, VoID and the service
-    description."""
-
-    version: str
-    triples: int
-    graphs: dict
-    vocabularies: tuple
-    license: str | None
-
-    FILE = "metadata-2.json"  # beside the cached build; a new name when the fields change
-
-    @classmethod
-    def cached(cls, build, store=None) -> "Metadata":
-        """The metadata of a build, counted once (in its Oxigraph `store` when there is one,
-        which needs no rdflib dataset) and then kept in the cache beside it."""
-        path = cache.beside(build.fingerprint, cls.FILE)
-        try:  # checked against the cache's manifest: an edited count is never served
-            fields = json.loads(cache.read_bytes(path))
-            return cls(**{**fields, "vocabularies": tuple(fields["vocabularies"])})
-        except (OSError, ValueError, TypeError, KeyError):  # Damaged too: counted again
-            found = (cls.of(build.dataset, build.version) if store is None
-                     else cls.of_store(store, build.version))
-        try:
-            cache.keep(path, json.dumps(dataclasses.asdict(found)).encode("utf-8"))
-        except OSError:  # a read-only cache folder: serve all the same
-            pass
-        return found
-
-    @classmethod
-    def of(cls, dataset: Dataset, version: str) -> "Metadata":
-        return cls(version, **stats.describe(dataset))
-
-    @classmethod
-    def of_store(cls, store, version: str) -> "Metadata":
-        """The same counts, asked of an Oxigraph store laid out as kazkg.build.mirror writes
-        it (named graphs, and their union as the default graph)."""
-        def column(query: str) -> list:
-            return [tuple(row) for row in store.query(query)]
-
-        graphs = {g.value: int(n.value) for g, n in column(
-            "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
-        [(triples,)] = column("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
-        terms = column("SELECT DISTINCT ?p { ?s ?p ?o }") + column(
-            f"SELECT DISTINCT ?c {{ ?s <{RDF.type}> ?c FILTER(isIRI(?c)) }}")
-        vocabularies = {stats.namespace(term.value) for (term,) in terms}
-        license_iri = None
-        if str(ONTOLOGY_GRAPH) in graphs:
-            for prop in (DCTERMS.license, SCHEMA.license):
-                found = column(f"SELECT ?l {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?o a <{OWL.Ontology}> ; "
-                               f"<{prop}> ?l }} }} LIMIT 1")
-                if found:
-                    license_iri = found[0][0].value
-                    break
-        return cls(version, int(triples.value), dict(sorted(graphs.items())),
-                   tuple(sorted(v for v in vocabularies if v)), license_iri)
 
 
 def _client():
@@ -157,8 +97,13 @@ class Service:
         digest = hashlib.sha256(repr((self.version, key)).encode("utf-8")).hexdigest()[:24]
         return f'"{digest}"'
 
-    def run(self, job: dict, timeout: float | None = None, cache_key=None) -> Answer:
-        """Run a job on a worker (or answer from the cache); errors become error Answers."""
+    def run(self, job: dict, timeout: float | None = None, cache_key=None,
+            stream: bool = False) -> Answer:
+        """Run a job on a worker (or answer from the cache); errors become error Answers.
+        With `stream`, an answer of more than WHOLE_BYTES comes as its `stream` (a Delivery:
+        the worker sends it in pieces as the client reads) and is not kept in the cache."""
+        if stream:
+            job["stream_over"] = WHOLE_BYTES
         if cache_key is not None:
             cache_key = (self.version, cache_key)
             hit = self.cache.get(cache_key)
@@ -171,12 +116,18 @@ class Service:
         job.setdefault("max_bytes", self.config["ANSWER_LIMIT"])
         lane = False
         try:
-            with self.admission.enter(_client(), wait=min(timeout, QUEUE_SECONDS)) as lane:
+            with ExitStack() as held:
+                lane = held.enter_context(self.admission.enter(
+                    _client(), wait=min(timeout, QUEUE_SECONDS)))
                 limit = min(timeout, LANE_SECONDS) if lane else timeout
-                with self.pool.borrow(wait=QUEUE_SECONDS) as worker:
-                    answer = worker.call(job, limit)
-                    if answer.retire:
-                        worker.retire()
+                worker = held.enter_context(self.pool.borrow(wait=QUEUE_SECONDS))
+                started = time.monotonic()
+                answer = worker.call(job, limit)
+                if isinstance(answer, LongReply):  # the worker and the slot go with the pieces
+                    answer = dataclasses.replace(answer.head, stream=Delivery(
+                        worker, held.pop_all(), answer.size, started + limit, limit))
+                elif answer.retire:
+                    worker.retire()
         except JobTimeout as error:
             if lane:
                 return Answer(503, error=f"{error}: every other query worker is busy with a "
@@ -190,7 +141,7 @@ class Service:
             return Answer(503, error=str(error), headers={"Retry-After": str(RETRY_SECONDS)})
         except WorkerDied as error:
             return Answer(503, error=str(error))
-        if cache_key is not None and answer.status == 200:
+        if cache_key is not None and answer.status == 200 and answer.stream is None:
             self.cache.put(cache_key, answer)
         return answer
 

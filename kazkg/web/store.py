@@ -42,7 +42,7 @@ def get_graph():
     if cached is not None:
         return cached
     job = {"kind": "graph", "graph": graph, "format": fmt.name}
-    return respond(service().run(job, cache_key=key), etag)
+    return respond(service().run(job, cache_key=key, stream=True), etag)
 
 
 @bp.route("/store", methods=["GET", "PUT", "POST", "DELETE"])
