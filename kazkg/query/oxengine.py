@@ -6,7 +6,8 @@ write it.
 rdflib stays the reference: the engine declines what it could not answer the same way, and
 the next engine (rdflib's) runs it. That is the case for anything that could reach outside
 the dataset or that the two engines define differently (SERVICE, FROM, DESCRIBE, GROUP_CONCAT,
-SPARQL 1.2, an explicit protocol dataset, a function Oxigraph does not know),
+SPARQL 1.2, an explicit protocol dataset, a function Oxigraph does not know, an answer that
+depends on a literal's spelling: kazkg.query.spelling),
 and for every syntax error, so that error
 messages and their positions stay rdflib's. tests/test_oxengine.py checks that both engines
 give the same answers on every catalog query.
@@ -32,6 +33,7 @@ from rdflib.namespace import XSD
 
 from ..build import cache, mirror as layout
 from ..errors import QueryError
+from . import spelling
 from .engines import Declined, Evaluation, Scope, graph_of
 from .sparql import Prepared
 from .syntax import memo
@@ -141,6 +143,15 @@ class Mirror:
         if typed:
             self.originals = {**self.originals, **layout.canonical_spellings(typed)}
             self.fragments = {}  # made with the spellings known before
+            self.__dict__.pop("_predicates", None)
+
+    def respelled_predicates(self) -> frozenset:
+        """The IRIs of the predicates whose objects include a literal of `originals`."""
+        if "_predicates" not in self.__dict__:
+            self._predicates = frozenset(
+                quad.predicate.value for literal in self.originals
+                for quad in self.store.quads_for_pattern(None, None, literal))
+        return self._predicates
 
     def spelled(self, value):
         """`value` (a pyoxigraph term) as the dataset spells it."""
@@ -175,9 +186,11 @@ class OxigraphEngine:
         self.mirror = mirror
 
     def accepts(self, prepared: Prepared, scope: Scope) -> bool:
+        mirror = self.mirror
         return not (scope.default_graphs or scope.named_graphs  # writes reach the mirror too
                     or prepared.may_reach_out  # Oxigraph would call a SERVICE itself
-                    or _defined_differently(prepared.text))
+                    or _defined_differently(prepared.text)
+                    or spelling.matters(prepared, mirror.originals, mirror.respelled_predicates))
 
     def evaluate(self, prepared: Prepared, scope: Scope) -> Evaluation:
         try:

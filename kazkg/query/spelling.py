@@ -1,0 +1,147 @@
+"""Whether a query's answer depends on how a literal is spelled, which Oxigraph does not keep.
+
+SPARQL works on RDF terms, and a literal's term is its lexical form: `1.0` written in a query
+is "1.0"^^xsd:decimal, so STR(1.0) is "1.0", SELECT (1.50 AS ?x) answers "1.50", and the
+pattern `?s ?p 42.9` does not match the data's "42.900"^^xsd:decimal (another term, of the
+same value). Oxigraph keeps a number's value, not its spelling: in the store and in the query
+text, "1.50" becomes "1.5", 1.0 becomes "1", "1E0"^^xsd:double "1", "01" "1". The mirror gives a
+data literal its spelling back when an answer holds it as it is (kazkg.query.oxengine.Mirror),
+but nothing can when a query reads the spelling (STR, a cast to a string, the string
+functions) or computes a new number from it (rdflib's 42.900 * 2 is 85.800, Oxigraph's 85.8).
+
+So rdflib, which keeps every spelling as SPARQL asks, answers (the other choice, writing both
+engines' numbers in a canonical form, would make STR(1.0) "1", against the standard):
+1. a query whose text holds a typed literal that Oxigraph would spell otherwise, or of a
+   value the data spells otherwise (read from the text: no parse);
+2. when the data holds literals that Oxigraph spells otherwise, a query that reads the
+   spelling of, or computes from, a variable that may hold one (the object of one of their
+   predicates, of a variable predicate or of a property path; read from rdflib's algebra,
+   parsed only when the text holds such a function or operator).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import pyoxigraph as ox
+from rdflib import Variable
+from rdflib.paths import NegatedPath, Path
+
+from .syntax import field, memo, walk
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_LITERALS = re.compile(r"""
+    (?P<typed> (?P<string> "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*' )
+        \^\^ (?: <(?P<iri>[^<>\s]*)> | (?P<prefix>[A-Za-z][\w.-]*)?:(?P<local>[\w.-]*) ) )
+    | (?P<skip> \#[^\n]* | <[^<>"{}|^`\\\x00-\x20]*> | '''.*?''' | \"\"\".*?\"\"\"
+        | "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*' | [?$]\w+ | [\w-]*:[\w.%-]* | [A-Za-z_]\w* )
+    | (?P<number> (?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)? )
+    """, re.VERBOSE | re.DOTALL)
+# What reads a literal's spelling or computes a new literal from its value.
+_READS = re.compile(r"(?<![\w:])(STR|CONCAT|STRLEN|SUBSTR|UCASE|LCASE|STRSTARTS|STRENDS|"
+                    r"CONTAINS|STRBEFORE|STRAFTER|ENCODE_FOR_URI|REGEX|REPLACE|MD5|SHA\d+|IRI|"
+                    r"URI|STRDT|STRLANG|SUM|AVG|ROUND|CEIL|FLOOR|ABS|string)\s*\(|[-+*/]\s*[?$(\d]",
+                    re.IGNORECASE)
+_COMPUTING = {"Builtin_STR", "Builtin_CONCAT", "Builtin_STRLEN", "Builtin_SUBSTR",
+              "Builtin_UCASE", "Builtin_LCASE", "Builtin_STRSTARTS", "Builtin_STRENDS",
+              "Builtin_CONTAINS", "Builtin_STRBEFORE", "Builtin_STRAFTER",
+              "Builtin_ENCODE_FOR_URI", "Builtin_REGEX", "Builtin_REPLACE", "Builtin_MD5",
+              "Builtin_SHA1", "Builtin_SHA256", "Builtin_SHA384", "Builtin_SHA512", "Builtin_IRI",
+              "Builtin_STRDT", "Builtin_STRLANG", "Builtin_ROUND", "Builtin_CEIL", "Builtin_FLOOR",
+              "Builtin_ABS", "Function", "AdditiveExpression", "MultiplicativeExpression",
+              "UnaryMinus", "Aggregate_Sum", "Aggregate_Avg"}
+
+
+def matters(prepared, originals: dict, predicates) -> bool:
+    """True when the answer to `prepared` may depend on a spelling Oxigraph does not keep.
+    `originals`: the data's literals that Oxigraph spells otherwise ({its spelling: theirs});
+    `predicates()`: the IRIs of the predicates that hold them (called only when needed)."""
+    literals = _typed_literals(prepared.text)
+    if literals is None or any(oxigraph_spelling(*literal) in originals for literal in literals):
+        return True
+    if not originals or not _READS.search(prepared.text):
+        return False
+    return _reads_respelled(prepared.parsed.algebra, predicates())
+
+
+@memo(maxsize=1024)
+def _typed_literals(text: str) -> tuple | None:
+    """The typed literals of a query's text, as (lexical form, datatype IRI), those of its
+    numbers included; None when one is spelled otherwise by Oxigraph, or cannot be read here."""
+    found = []
+    for match in _LITERALS.finditer(text):
+        if match.lastgroup == "skip":
+            continue
+        if match.group("number") is not None:
+            lexical = match.group("number")
+            kind = "double" if "e" in lexical.lower() else "decimal" if "." in lexical else "integer"
+            datatype = XSD + kind
+        else:
+            lexical = match.group("string")[1:-1]
+            prefix, local = match.group("prefix"), match.group("local")
+            datatype = match.group("iri") if local is None else (
+                XSD + local if prefix == "xsd" else None)
+            if "\\" in lexical or datatype is None:
+                return None  # an escape, or another prefix: not worth reading here
+        if datatype.startswith(XSD) and datatype != XSD + "string":
+            if oxigraph_spelling(lexical, datatype).value != lexical:
+                return None
+            found.append((lexical, datatype))
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=4096)
+def oxigraph_spelling(lexical: str, datatype: str) -> ox.Literal:
+    """The literal as Oxigraph keeps it (its store and its query parser alike)."""
+    store = ox.Store()
+    node = ox.NamedNode("urn:x-kazkg:probe")
+    store.add(ox.Quad(node, node, ox.Literal(lexical, datatype=ox.NamedNode(datatype))))
+    return next(iter(store)).object
+
+
+def _reads_respelled(algebra, predicates) -> bool:
+    """Whether an expression that reads spellings or computes takes a variable that may hold
+    one of the data's literals that Oxigraph spells otherwise."""
+    risky: set = set()
+    bindings = []
+    for node in walk(algebra):
+        if node.name == "BGP":
+            for _, predicate, obj in field(node, "triples") or ():
+                if isinstance(obj, Variable) and _may_hold(predicate, predicates):
+                    risky.add(obj)
+        elif node.name == "Extend":
+            bindings.append((field(node, "var"), field(node, "expr")))
+    grown = True
+    while grown:  # BIND (?lat AS ?y): ?y may hold what ?lat holds
+        grown = False
+        for var, expr in bindings:
+            if var not in risky and _variables(expr) & risky:
+                risky.add(var)
+                grown = True
+    return any(node.name in _COMPUTING and _variables(node) & risky for node in walk(algebra))
+
+
+def _may_hold(predicate, predicates) -> bool:
+    """Whether a triple pattern's predicate (an IRI, a variable or a property path) may reach
+    an object through one of `predicates` (a negated path reaches nearly any)."""
+    if isinstance(predicate, Variable) or isinstance(predicate, NegatedPath):
+        return True
+    if isinstance(predicate, Path):
+        parts = getattr(predicate, "args", None) or [getattr(predicate, "path", None)
+                                                     or getattr(predicate, "arg", None)]
+        return any(_may_hold(part, predicates) for part in parts)
+    return str(predicate) in predicates
+
+
+def _variables(expr) -> set:
+    if isinstance(expr, Variable):
+        return {expr}
+    found = set()
+    for node in walk(expr):
+        for value in node.values():
+            if isinstance(value, Variable):
+                found.add(value)
+            elif isinstance(value, (list, tuple)):
+                found.update(v for v in value if isinstance(v, Variable))
+    return found
