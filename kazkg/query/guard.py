@@ -24,16 +24,18 @@ import re
 from rdflib import Variable
 
 from ..errors import QueryError
-from .syntax import memo, walk
+from .syntax import folded, memo, walk
 
-_MAY_REACH_OUT = re.compile(r"service|\\u", re.IGNORECASE)
 MAX_WEIGHT = 1000  # operators, patterns, keywords and brackets in one query
 MAX_DEPTH = 100    # brackets nested in one another
 
 
 @memo(maxsize=1024)
 def may_reach_out(text: str) -> bool:
-    return _MAY_REACH_OUT.search(text) is not None
+    """Whether `text` holds "service" in any case, or a \\u (\\U) escape (what the regex
+    service|\\\\u with re.IGNORECASE finds, in a tenth of its time)."""
+    found = folded(text)
+    return "service" in found or "\\u" in found
 
 
 def check(algebra, allowed_services: tuple[str, ...] = ()) -> None:
@@ -101,11 +103,23 @@ def measure(text: str) -> tuple[int, int]:
     return weight, deepest
 
 
+def _at_most(text: str) -> tuple[int, int]:
+    """measure(text) or more, counted in C speed: every bracket, operator and keyword that
+    measure counts is a token holding one of these characters or (upper-cased, as measure
+    reads a word) keywords, and tokens do not overlap; strings and comments count here too."""
+    brackets = text.count("(") + text.count("{") + text.count("[")
+    upper = text.upper()
+    operators = sum(text.count(char) for char in ".;,/|^!+*=<>&-")
+    return brackets + operators + sum(upper.count(word) for word in _KEYWORDS), brackets
+
+
 def check_shape(text: str, update: bool = False) -> None:
     """Refuse (QueryError, a 400) a query or `update` too large or too deep for the engines to
     survive (rdflib's parser takes 6 s for an INSERT DATA of 1,000 triples, and minutes for
     10,000: bulk data goes through the Graph Store protocol, which pyoxigraph parses)."""
-    weight, depth = measure(text)
+    weight, depth = _at_most(text)
+    if weight > MAX_WEIGHT or depth > MAX_DEPTH:
+        weight, depth = measure(text)
     what = "update" if update else "query"
     if depth > MAX_DEPTH:
         raise QueryError(f"the {what} nests brackets more than {MAX_DEPTH} deep; kazkg "

@@ -36,7 +36,7 @@ from ..errors import QueryError
 from . import spelling
 from .engines import Declined, Evaluation, Scope, graph_of
 from .sparql import Prepared
-from .syntax import memo
+from .syntax import caseless_search, memo
 from ..formats.terms import to_rdflib
 
 # What the two engines define differently (a false alarm only costs speed): rdflib answers it.
@@ -47,6 +47,10 @@ _DIFFERENT = re.compile(r"(?<![?$\w:])(FROM|DESCRIBE|GROUP_CONCAT)(?![\w:-])", r
 _NEWER = re.compile(r"<<|(?<![?$\w:])(TRIPLE|isTRIPLE|SUBJECT|PREDICATE|OBJECT|STRLANGDIR|"
                     r"LANGDIR|hasLANG|hasLANGDIR)\s*\(", re.IGNORECASE)
 _COMMENT = re.compile(r"^\s*#[^\n]*$", re.MULTILINE)
+# Each match of the two (but <<) begins with one of these words (kazkg.query.syntax.caseless_search)
+_DIFFERENT_WORDS = ("from", "describe", "group_concat")
+_NEWER_WORDS = ("triple", "istriple", "subject", "predicate", "object", "strlangdir", "langdir",
+                "haslang")
 _XSD_STRING = str(XSD.string)
 FRAGMENTS = 1 << 16  # terms whose SPARQL JSON a Mirror keeps
 log = logging.getLogger("kazkg")
@@ -224,7 +228,8 @@ _rdflib_term = functools.lru_cache(maxsize=1 << 18)(to_rdflib)
 
 @memo(maxsize=1024)
 def _defined_differently(text: str) -> bool:
-    return bool(_DIFFERENT.search(_COMMENT.sub("", text)) or _NEWER.search(text))
+    return ("<<" in text or caseless_search(_DIFFERENT, _COMMENT.sub("", text), _DIFFERENT_WORDS)
+            or caseless_search(_NEWER, text, _NEWER_WORDS))
 
 
 def rdflib_rows(mirror: Mirror, names: list[str], solutions) -> list[dict]:

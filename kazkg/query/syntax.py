@@ -23,6 +23,38 @@ def memo(maxsize: int):
     return decorate
 
 
+# Besides the two cases of an ASCII letter, re.IGNORECASE takes dotted İ and dotless ı for i
+# and long ſ for s (Python's sre; tests/test_caseless.py checks every code point): with those
+# replaced and the text lower-cased, a word found by str.find is where such a regex may match.
+_LIKE_ASCII = (("İ", "i"), ("ı", "i"), ("ſ", "s"))
+
+
+@memo(maxsize=64)
+def folded(text: str) -> str:
+    """`text` as re.IGNORECASE compares it with ASCII letters: lower-case, İ ı ſ as i i s."""
+    for odd, letter in _LIKE_ASCII:
+        if odd in text:
+            text = text.replace(odd, letter)
+    return text.lower()
+
+
+def caseless_search(pattern: re.Pattern, text: str, words: tuple[str, ...]) -> bool:
+    """Whether `pattern` (re.IGNORECASE) matches somewhere in `text`, for a pattern each of
+    whose matches begins with one of `words` (lower-case ASCII): the regex is tried only where
+    a word begins, in C speed, instead of at every character (in Python's sre, a case-blind
+    alternation of words took 0.1-0.3 ms over a 1 KB query)."""
+    found = folded(text)
+    if len(found) != len(text):  # a character lower-cased into two: positions would not align
+        return pattern.search(text) is not None
+    for word in words:
+        start = found.find(word)
+        while start >= 0:
+            if pattern.match(text, start):
+                return True
+            start = found.find(word, start + 1)
+    return False
+
+
 def walk(node):
     """Every CompValue in a parse tree or an algebra, depth first."""
     from pyparsing import ParseResults
