@@ -66,16 +66,24 @@ _KEYWORDS = {"UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "GRAPH", "SERVICE",
              "EXISTS", "VALUES"}
 
 
+def tokens(text: str):
+    """The tokens of a query or update (re.Match objects; lastgroup "skip" for a comment, an
+    IRI, a string or a variable, else "word", "open", "close" or "op")."""
+    return _TOKEN.finditer(text)
+
+
 @memo(maxsize=256)
-def measure(text: str) -> tuple[int, int]:
+def measure(text: str, weigh: bool = True) -> tuple[int, int]:
     """(weight, depth) of a query or update: its operators, patterns, keywords and brackets,
     and its deepest nesting of brackets; read only until one is over its limit (so that a
-    refusal costs microseconds, not a pass over 500 KB)."""
+    refusal costs microseconds, not a pass over 500 KB). Without `weigh`, the depth alone
+    (the weight counts nothing)."""
+    limit = MAX_WEIGHT if weigh else float("inf")
     weight = deepest = 0
     stack: list[str] = []
     values = None  # the depth of the VALUES block being read (-1: before its brace)
     for match in _TOKEN.finditer(text):
-        if weight > MAX_WEIGHT or deepest > MAX_DEPTH:
+        if weight > limit or deepest > MAX_DEPTH:
             break
         kind = match.lastgroup
         if kind == "open":
@@ -113,20 +121,32 @@ def _at_most(text: str) -> tuple[int, int]:
     return brackets + operators + sum(upper.count(word) for word in _KEYWORDS), brackets
 
 
+def check_depth(text: str, update: bool = False) -> None:
+    """The depth part of check_shape alone: for INSERT DATA and DELETE DATA, which
+    pyoxigraph's parser reads however many triples they hold (kazkg.query.bulk)."""
+    if _at_most(text)[1] > MAX_DEPTH:  # fewer brackets than that cannot nest deeper
+        _refuse_depth(measure(text, False)[1], "update" if update else "query")
+
+
+def _refuse_depth(depth: int, what: str) -> None:
+    if depth > MAX_DEPTH:
+        raise QueryError(f"the {what} nests brackets more than {MAX_DEPTH} deep; kazkg "
+                         f"evaluates at most {MAX_DEPTH} levels")
+
+
 def check_shape(text: str, update: bool = False) -> None:
     """Refuse (QueryError, a 400) a query or `update` too large or too deep for the engines to
     survive (rdflib's parser takes 6 s for an INSERT DATA of 1,000 triples, and minutes for
-    10,000: bulk data goes through the Graph Store protocol, which pyoxigraph parses)."""
+    10,000: an update that is one INSERT DATA or DELETE DATA is read by pyoxigraph instead,
+    kazkg.query.bulk, and checked for depth alone)."""
     weight, depth = _at_most(text)
     if weight > MAX_WEIGHT or depth > MAX_DEPTH:
         weight, depth = measure(text)
     what = "update" if update else "query"
-    if depth > MAX_DEPTH:
-        raise QueryError(f"the {what} nests brackets more than {MAX_DEPTH} deep; kazkg "
-                         f"evaluates at most {MAX_DEPTH} levels")
+    _refuse_depth(depth, what)
     if weight > MAX_WEIGHT:
-        hint = ("; send many triples with the Graph Store protocol instead (POST /store?graph=IRI)"
-                if update else "")
+        hint = ("; many triples go in one INSERT DATA (nothing else in the update), or with the "
+                "Graph Store protocol (POST /store?graph=IRI)" if update else "")
         raise QueryError(f"the {what} has more than {MAX_WEIGHT:,} operators, patterns and "
                          f"brackets (||, &&, UNION, FILTER, '.', ...); kazkg evaluates at most "
                          f"{MAX_WEIGHT:,} in one {what}{hint}")

@@ -24,6 +24,7 @@ from ..errors import KazkgError, QueryError, QueryTimeout
 from ..formats import export, results
 from . import path, writes
 from .engines import GRAPH_FORMS
+from .bulk import data_update
 from .served import Served, StoreChanged
 from .sparql import parse_update
 from .guard import check
@@ -149,6 +150,9 @@ class Handler:
         return Answer(200, media_type, body, headers, form=evaluation.form)
 
     def update(self, job: dict) -> Answer:
+        data = data_update(job["text"], job.get("base"), job.get("project_prefixes", False))
+        if data is not None:  # many triples: pyoxigraph's parser, not rdflib's
+            return self.write(("data", *data))
         update = parse_update(job["text"], base=job.get("base"),
                               project_prefixes=job.get("project_prefixes", False))
         check(update.algebra, tuple(job.get("services", ())))

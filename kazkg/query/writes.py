@@ -6,6 +6,7 @@ A write is an operation tuple, run in a query worker (so it has the time limit):
     ("put", graph_or_None, ntriples)  Graph Store PUT: replace the graph
     ("post", graph_or_None, ntriples) Graph Store POST: add to the graph
     ("delete", graph_or_None, b"")    Graph Store DELETE: drop the graph
+    ("data", "insert" or "delete", quads)  INSERT DATA or DELETE DATA, read by kazkg.query.bulk
 
 `apply` runs it on rdflib's dataset (the reference engine) and records what it really
 changed: a Delta of quads removed and added. The HTTP process makes the Delta durable
@@ -24,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef, Variable
 
 from ..errors import QueryError
 from ..formats.table import RDF_FORMATS
@@ -122,7 +123,7 @@ def apply(dataset: Dataset, op: tuple) -> Delta:
     """Run one write on `dataset` (guarded already); the Delta it made. Protected when it
     changed a graph of PROTECTED (the dataset is then changed all the same: the worker that
     ran it is replaced, and the change goes nowhere)."""
-    if op[0] != "update" and op[1] is not None and str(op[1]) in PROTECTED:
+    if op[0] not in ("update", "data") and op[1] is not None and str(op[1]) in PROTECTED:
         raise Protected(str(op[1]))
     delta = _apply(dataset, op)
     for _, _, _, graph in delta.removed | delta.added:
@@ -136,6 +137,13 @@ def _apply(dataset: Dataset, op: tuple) -> Delta:
         kind = op[0]
         if kind == "update":  # the text, or the update already parsed from it
             _own_default(dataset, parse_update(op[1], base=op[2]) if isinstance(op[1], str) else op[1])
+            return delta
+        if kind == "data":
+            for s, p, o, g in op[2]:
+                if op[1] == "insert":
+                    dataset.add((s, p, o, URIRef(g) if g is not None else URIRef(DEFAULT_GRAPH)))
+                else:  # out of the default graph, the union: out of every graph that holds it
+                    dataset.remove((s, p, o, g))
             return delta
         graph, union = op[1], op[1] is None
         if kind == "delete" and not union and not holds(dataset, graph):
@@ -202,6 +210,11 @@ def _own_default(dataset: Dataset, update):
 
     update.algebra[:] = [done for op in update.algebra for done in _with_default(op)]
     for op in update.algebra:
+        if op.name in ("InsertData", "DeleteData") and any(
+                isinstance(term, Variable) for triple in [*(op.triples or ()), *(
+                    t for ts in (op.quads or {}).values() for t in ts)] for term in triple):
+            raise QueryError(f"{'INSERT' if op.name == 'InsertData' else 'DELETE'} DATA may not "
+                             "hold variables (SPARQL 1.1 Update, 3.1): use INSERT or DELETE ... WHERE")
         if op.name == "InsertData" and op.triples:
             op.quads.setdefault(URIRef(DEFAULT_GRAPH), []).extend(op.triples)
             op.triples = []

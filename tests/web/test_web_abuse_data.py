@@ -20,7 +20,9 @@ CRASHING = {  # each killed an Oxigraph worker (segfault) or held rdflib's parse
     "union": "SELECT ?o WHERE {" + "UNION".join("{?s ?p %d}" % i for i in range(30000)) + "}",
     "brackets": "SELECT ?o WHERE { ?s ?p ?o FILTER (" + "(" * 5000 + "?o" + ")" * 5000 + ") }",
     "subqueries": "SELECT ?o WHERE " + "{ SELECT ?o WHERE " * 3000 + "{ ?s ?p ?o }" + "}" * 3000,
-    "update": "INSERT DATA { " + " . ".join(f"<urn:s> <urn:p> {i}" for i in range(30000)) + " }",
+    # 30,000 triples of INSERT DATA are written now (pyoxigraph reads them: test_web_bulk_writes);
+    # 5,000 nested blank nodes are still refused before any parser
+    "update": "INSERT DATA { <urn:s> <urn:p> " + "[ <urn:p> " * 5000 + "1" + " ]" * 5000 + " }",
 }
 UNKNOWN = ["SELECT ?x WHERE { BIND (<urn:nofunc>(1) AS ?x) }",
            "SELECT ?s WHERE { ?s ?p ?o FILTER (<urn:nofunc>(?o)) }",
