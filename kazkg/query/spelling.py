@@ -74,14 +74,14 @@ def matters(prepared, originals: dict, predicates) -> bool:
         return True
     if not originals or not _READS.search(_code(prepared.text)):
         return False
-    # Decided once for all texts that differ only in their comments (blanked, so that every
-    # position stays): a query made unique by a comment is not parsed again (20-330 ms).
-    # rdflib reads \\u escapes before comments: such a text, and one that does not parse
-    # (for rdflib's own error message), are parsed as they are.
+    # Decided once for all texts that differ only in their comments and spacing (_bare): a
+    # query made unique by a comment is not parsed again (20-330 ms). rdflib reads \\u
+    # escapes before comments: such a text, and one that does not parse (for rdflib's own
+    # error message, with the text's positions), are parsed as they are.
     text = prepared.text
     if "\\u" not in text and "\\U" not in text:
         try:
-            return _respelled(_blanked(text), prepared.project_prefixes, prepared.base,
+            return _respelled(_bare(text), prepared.project_prefixes, prepared.base,
                               predicates())
         except QueryError:
             pass
@@ -93,12 +93,15 @@ def _respelled(text: str, project_prefixes: bool, base, predicates: frozenset) -
     return _reads_respelled(parse(text, project_prefixes, base).algebra, predicates)
 
 
+_SPACES = re.compile(_TOKENS.pattern + r"| (?P<space> \s+ )", re.VERBOSE | re.DOTALL)
+_BARE = {"comment": "", "space": " "}
+
+
 @memo(maxsize=256)
-def _blanked(text: str) -> str:
-    """The text with each comment (what rdflib skips: # outside an IRI, a string or a
-    prefixed name, to the end of the line) made spaces."""
-    return _TOKENS.sub(lambda token: " " * len(token.group()) if token.lastgroup == "comment"
-                       else token.group(), text)
+def _bare(text: str) -> str:
+    """The text without its comments (what rdflib skips: # outside an IRI, a string or a
+    prefixed name, to the end of the line), each run of spaces between tokens one space."""
+    return _SPACES.sub(lambda token: _BARE.get(token.lastgroup, token.group()), text).strip()
 
 
 @memo(maxsize=256)

@@ -38,6 +38,16 @@ RELOAD_SECONDS = 1.0  # how often --reload looks for a new build
 log = logging.getLogger("kazkg.web")
 
 
+def _catalog_texts() -> list[str]:
+    """The texts of the catalog's queries, the ones most asked for (none if it cannot be read)."""
+    from ..query import catalog
+
+    try:
+        return [query.text for query in catalog.load_all().values()]
+    except (KazkgError, OSError):
+        return []
+
+
 def _client():
     """The client address of the request being answered (None for the server's own jobs)."""
     return request.remote_addr if has_request_context() else None
@@ -70,6 +80,7 @@ class Service:
         if config["ENABLE_UPDATE"]:  # writes run on rdflib's dataset: loaded once, before the
             served.dataset           # fork, not by each worker within its time limit
         self.handler = Handler(served)
+        self.handler.prepare(_catalog_texts(), config["PUBLIC_URL"] + "sparql")
         # Made before the HTTP processes fork, so that all of them share what clients used.
         self.usage = Usage()
         # A search or a page of a client new to the server is taken to cost nothing: it ranks
