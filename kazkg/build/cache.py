@@ -55,7 +55,7 @@ def summary(key: str) -> dict | None:
     data, meta = _paths(key)
     clean(_directory())  # what a killed build left
     try:
-        found = json.loads(meta.read_text(encoding="utf-8"))
+        found = manifest(key)
         if found.get("pickle") is False:  # the dataset is in the Oxigraph copy alone
             whole = (beside(key, mirror.STORE) / mirror.COMPLETE).is_file()
             return found if found.get("key") == key and whole else None
@@ -65,11 +65,29 @@ def summary(key: str) -> dict | None:
     return found if found.get("key") == key and found.get("bytes") == size else None
 
 
+_MANIFESTS: dict = {}  # key -> (its stat, the manifest): summary() and check() read it both
+
+
+def manifest(key: str) -> dict:
+    """The manifest of the entry `key` as it is on disk (OSError, ValueError if it is not
+    there whole); read once while it stays the same file (they are replaced, never edited)."""
+    meta = _paths(key)[1]
+    status = meta.stat()
+    stamp = (status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+    known = _MANIFESTS.get(key)
+    if known is None or known[0] != stamp:
+        found = json.loads(meta.read_text(encoding="utf-8"))
+        if not isinstance(found, dict):
+            raise ValueError(f"{meta} holds no manifest")
+        known = _MANIFESTS[key] = (stamp, found)
+    return known[1]
+
+
 def load(key: str) -> tuple[Dataset, dict] | None:
     """The cached dataset and its build summary, or None when there is no usable entry."""
     data, meta = _paths(key)
     try:
-        summary = json.loads(meta.read_text(encoding="utf-8"))
+        summary = manifest(key)
         if summary.get("key") != key:
             return None
         if summary.get("pickle") is False:  # an incremental build's: read from its store
@@ -193,7 +211,7 @@ def check(path: Path, summary: dict | None = None) -> Path:
     entry's manifest holds; else it is removed and Damaged raised (OSError if it is missing)."""
     path = Path(path)
     if summary is None:
-        summary = json.loads(_paths(_key_of(path))[1].read_text(encoding="utf-8"))
+        summary = manifest(_key_of(path))
     expected = summary.get("files", {}).get(path.name)
     if digest(path) != expected:
         _remove(path)
@@ -207,7 +225,7 @@ def read_bytes(path: Path, summary: dict | None = None) -> bytes:
     """The bytes of a cache file, checked against the manifest as they are read once."""
     data = Path(path).read_bytes()
     if summary is None:
-        summary = json.loads(_paths(_key_of(path))[1].read_text(encoding="utf-8"))
+        summary = manifest(_key_of(path))
     if hashlib.sha256(data).hexdigest() != summary.get("files", {}).get(Path(path).name):
         check(path, summary)  # removes it and says why
     return data

@@ -12,7 +12,7 @@ from typing import Callable
 
 from rdflib import Dataset, Graph
 
-from . import cache, mirror, state, stats, store
+from . import cache, mirror, stats, store
 from .inputs import Inputs, bundled
 from ..formats.graphs import union_triples
 from ..errors import display_path
@@ -135,7 +135,7 @@ def build(inputs: Inputs | None = None, *, use_cache: bool = True, infer: bool =
         counts["union"] = mirror.union_count(cache.beside(key, mirror.STORE))
     cache.note(key, {"counts": counts})
     if closed:
-        from . import localshapes  # rdflib's SPARQL parser: a third of a second
+        from . import localshapes, state  # rdflib's SPARQL parser: a third of a second; owlrl
 
         reach = localshapes.analyse(shapes) if shapes is not None else None
         kept = state.of_build(inputs, dict(digests), dataset, closed[0], results, INFERRED_GRAPH,
@@ -153,7 +153,7 @@ def cached(inputs: Inputs, key: str, digests: list | None = None) -> Build | Non
     if summary is None:
         return None
     return Build(lambda: _load(inputs, key), inputs, key, True, summary.get("seconds", {}),
-                 counts=summary.get("counts", {}), digests=digests)
+                 counts=dict(summary.get("counts", {})), digests=digests)  # the manifest stays
 
 
 def _load(inputs: Inputs, key: str) -> Dataset:

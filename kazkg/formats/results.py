@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.plugins.sparql.results.jsonresults import termToJSON
 
 from ..errors import QueryError
 from .export import serialize_graph
@@ -115,4 +114,8 @@ def table(result) -> str:
 
 
 def json_term(term) -> dict:
-    return termToJSON(None, term)  # rdflib's own spelling of a term (its writer's)
+    """rdflib's own spelling of a term in SPARQL JSON (its writer's); imported here, as rdflib's
+    SPARQL package takes a tenth of a second to import, which `--format tsv` need not wait for."""
+    from rdflib.plugins.sparql.results.jsonresults import termToJSON
+
+    return termToJSON(None, term)
