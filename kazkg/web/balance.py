@@ -59,7 +59,9 @@ class Balance:
         """Whether this process holds more connections than another that listens."""
         if self.slot is None:
             return False
-        mine = self._counts[self.slot]
+        mine, low = self._counts[self.slot], min(self._counts)
+        if low >= 0:  # none starting: asked at every turn of the poll loop, so kept short
+            return low < mine
         now = None
         for count in self._counts:
             if count < 0:  # starting: no connection yet, for a while
