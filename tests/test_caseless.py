@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kazkg.errors import QueryError
-from kazkg.query import guard, oxengine
+from kazkg.query import guard, oxengine, spelling
 from kazkg.query.syntax import caseless_search, folded
 
 _ALL = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
@@ -41,7 +41,8 @@ def _old_different(text: str) -> bool:
                 or oxengine._NEWER.search(text))
 
 
-_PIECES = st.sampled_from(["SERVICE", "servİce", "ſervice", "servıce", "\\u", "\\U", "FROM",
+_PIECES = st.sampled_from(["STR (", "sTrStArTs(", "ſum(", "SHA256(", "x:str(", "?str(", "ıri(",
+                           "SERVICE", "servİce", "ſervice", "servıce", "\\u", "\\U", "FROM",
                            "from", "?from", ":from", "from:", "fRoM-", "DESCRIBE", "group_concat",
                            "triple (", "isTRIPLE(", "?subject(", "SUBJECT  (", "hasLANGDIR(",
                            "strlangdir", "<<", "<", "# ", "\n", " ", "x", "İ", "ß", "ﬆ", "K",
@@ -56,6 +57,8 @@ def test_fast_checks_answer_as_the_regexes(text):
     assert oxengine._defined_differently(text) == _old_different(text)
     assert caseless_search(oxengine._NEWER, text, oxengine._NEWER_WORDS) == bool(
         oxengine._NEWER.search(text)) or "<<" in text
+    assert caseless_search(spelling._CALLS, text, spelling._CALL_WORDS) == bool(
+        spelling._CALLS.search(text))
     weight, depth = guard._at_most(text)
     exact = guard.measure(text)
     assert weight >= exact[0] and depth >= exact[1]

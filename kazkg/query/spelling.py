@@ -30,7 +30,7 @@ from rdflib.paths import NegatedPath, Path
 
 from ..errors import QueryError
 from .sparql import parse
-from .syntax import field, memo, walk
+from .syntax import caseless_search, field, memo, walk
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _LITERALS = re.compile(r"""
@@ -44,11 +44,16 @@ _LITERALS = re.compile(r"""
 # query's code (_code: no comment, IRI, string or prefixed name left to match in): a built-in
 # call, a call of an IRI or prefixed name (a cast, a function), or an operator before what
 # may be an operand (a variable, a bracket, a number, a string, a call).
-_READS = re.compile(r"(?<![\w:])(STR|CONCAT|STRLEN|SUBSTR|UCASE|LCASE|STRSTARTS|STRENDS|"
+_CALLS = re.compile(r"(?<![\w:])(STR|CONCAT|STRLEN|SUBSTR|UCASE|LCASE|STRSTARTS|STRENDS|"
                     r"CONTAINS|STRBEFORE|STRAFTER|ENCODE_FOR_URI|REGEX|REPLACE|MD5|SHA\d+|IRI|"
-                    r"URI|STRDT|STRLANG|SUM|AVG|ROUND|CEIL|FLOOR|ABS|string)\s*\(|"
-                    r"(?:<>|p:x)\s*\(|(?<!p:x)(?<!<>)[-+*/]\s*(?:[?$(\d.\"]|[A-Za-z_]\w*\s*\(|p:x\s*\(|"
-                    r"<>\s*\()", re.IGNORECASE)  # an operator right after an IRI is a path's
+                    r"URI|STRDT|STRLANG|SUM|AVG|ROUND|CEIL|FLOOR|ABS|string)\s*\(", re.IGNORECASE)
+_CALL_WORDS = ("str", "concat", "substr", "ucase", "lcase", "contains", "encode_for_uri",
+               "regex", "replace", "md5", "sha", "iri", "uri", "sum", "avg", "round", "ceil",
+               "floor", "abs")  # each name above begins with one of these
+# An operator right after an IRI is a path's (the lookbehinds follow the operator, so that
+# the search can skip to the next operator or stand-in at C speed).
+_OTHERS = re.compile(r"(?:<>|p:x)\s*\(|[-+*/](?<!p:x[-+*/])(?<!<>[-+*/])\s*"
+                     r"(?:[?$(\d.\"]|[A-Za-z_]\w*\s*\(|p:x\s*\(|<>\s*\()", re.IGNORECASE)
 _STAND_INS = {"comment": " ", "iri": "<>", "string": '""', "name": "p:x"}
 # A typed literal's datatype is part of its string's stand-in: `"2"^^xsd:decimal * ?v` computes
 _TOKENS = re.compile(r"""(?P<comment> \#[^\n]* ) | (?P<iri> <[^<>"{}|^`\\\x00-\x20]*> )
@@ -72,7 +77,7 @@ def matters(prepared, originals: dict, predicates) -> bool:
     literals = _typed_literals(prepared.text)
     if literals is None or any(oxigraph_spelling(*literal) in originals for literal in literals):
         return True
-    if not originals or not _READS.search(_code(prepared.text)):
+    if not originals or not _reads(_code(prepared.text)):
         return False
     # Decided once for all texts that differ only in their comments and spacing (_bare): a
     # query made unique by a comment is not parsed again (20-330 ms). rdflib reads \\u
@@ -86,6 +91,11 @@ def matters(prepared, originals: dict, predicates) -> bool:
         except QueryError:
             pass
     return _reads_respelled(prepared.parsed.algebra, predicates())
+
+
+def _reads(code: str) -> bool:
+    """Whether the query's code calls or computes (what _CALLS or _OTHERS finds in it)."""
+    return caseless_search(_CALLS, code, _CALL_WORDS) or _OTHERS.search(code) is not None
 
 
 @memo(maxsize=256)
