@@ -7,66 +7,13 @@ build before, and compares with a full build of the edited files in a cache of i
 from __future__ import annotations
 
 import pytest
-from rdflib import BNode
-from rdflib.compare import isomorphic
 
-from kazkg.build import cache, mirror, pipeline, reason, state, stats, store, validate
+from kazkg.build import cache, pipeline
 from kazkg.build.inputs import bundled
-from kazkg.errors import KazkgError
-from kazkg.formats.graphs import union_triples
-from kazkg.formats.terms import is_named_graph
-from kazkg.namespaces import INFERRED_GRAPH
+
+from tests.builds import assert_as_full, full_build, outcome
 
 TEXT = "graph/text/industry-1956-1985"
-VERIFIED: dict = {}  # (graph name, a full build's triples without blank nodes) -> ours, isomorphic
-
-
-def outcome(make):
-    try:
-        return make(), None
-    except KazkgError as error:
-        return None, (type(error).__name__, str(error))
-
-
-def full_build():
-    """What a full build makes of the files (the pipeline's steps, without a cache)."""
-    inputs = bundled()
-    dataset = store.load(inputs)
-    shapes = pipeline.load_shapes(inputs)
-    results: list = []
-    validate.ensure_valid(dataset, shapes, pipeline.SourceNames(inputs), results)
-    for triple in reason.infer(dataset):
-        dataset.graph(INFERRED_GRAPH).add(triple)
-    counts = {"graphs": stats.by_graph(dataset), "union": len(union_triples(dataset))}
-    return dataset, counts, results
-
-
-def named(dataset) -> dict:
-    return {str(g.identifier): g for g in dataset.graphs() if is_named_graph(g.identifier) and len(g)}
-
-
-def without_blank_nodes(results) -> list:
-    return sorted(tuple("_:" if isinstance(t, BNode) else str(t) for t in r) for r in results)
-
-
-def assert_as_full(made, full, how=None):
-    """`made` (built from the build before, the closure `how`) is what the full build is."""
-    dataset, counts, results = full
-    summary = cache.summary(made.fingerprint)
-    assert summary.get("incremental", {}).get("closure") == how
-    ours, theirs = named(made.dataset), named(dataset)
-    assert sorted(ours) == sorted(theirs)
-    for name, graph in ours.items():
-        triples, reference = frozenset(graph), frozenset(theirs[name])
-        seen = (name, frozenset(t for t in reference if not any(isinstance(n, BNode) for n in t)))
-        if triples != reference and VERIFIED.get(seen) != triples:
-            # blank nodes are named afresh by every parse: the graphs must be isomorphic (the
-            # same graph against the same reference is checked once)
-            assert isomorphic(graph, theirs[name]), name
-            VERIFIED[seen] = triples
-    assert made.counts == counts
-    assert mirror.union_count(cache.beside(made.fingerprint, mirror.STORE)) == counts["union"]
-    assert without_blank_nodes(state.load(made.fingerprint).results) == without_blank_nodes(results)
 
 
 def edit(path, old: str | None, new: str = "") -> None:

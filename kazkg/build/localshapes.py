@@ -221,6 +221,15 @@ def affected(reach: Reach, changed, terms, store, extra=()) -> set[int]:
 def local_graph(reach: Reach, foci, terms, store, asserted, always) -> Graph:
     """The asserted triples the focus nodes `foci` (codes) can read, and the triples `always`
     (coded: the ontology, the class hierarchy), as an rdflib Graph."""
+    term = terms.term
+    graph = Graph()
+    for s, p, o in local_triples(reach, foci, terms, store, asserted, always):
+        graph.add((term(s), term(p), term(o)))
+    return graph
+
+
+def local_triples(reach: Reach, foci, terms, store, asserted, always) -> set:
+    """What local_graph holds, as coded triples."""
     steps = [(terms.known(p), forward) for p, forward in reach.steps if terms.known(p) is not None]
     triples = set(always)
     frontier, seen = set(foci), set()
@@ -240,8 +249,4 @@ def local_graph(reach: Reach, foci, terms, store, asserted, always) -> Graph:
                             triples.add((m, q, n))
                             after.add(m)
         frontier = after - seen
-    term = terms.term
-    graph = Graph()
-    for s, p, o in triples:
-        graph.add((term(s), term(p), term(o)))
-    return graph
+    return triples

@@ -26,7 +26,7 @@ from ..formats.terms import is_named_graph, to_oxigraph, to_rdflib
 # The folder beside the cached build, and the file in it that says it is whole (and holds the
 # spellings); a change to what they hold needs a new name.
 STORE, COMPLETE = "oxigraph-store-1", "kazkg-spellings.nt"
-_BATCH = 50_000
+BATCH = 50_000
 _CANONICAL, _ORIGINAL = ox.NamedNode("urn:x-kazkg:canonical"), ox.NamedNode("urn:x-kazkg:original")
 
 
@@ -84,7 +84,7 @@ def write_dataset(folder: Path, dataset) -> bool:
         quads = dataset_quads(dataset, literals)
         # in batches: bulk_extend holds all it is given at once (1 GB more at 100x); 50,000
         # quads a call was the fastest at 10x (a tenth of that took twice as long)
-        while batch := list(itertools.islice(quads, _BATCH)):
+        while batch := list(itertools.islice(quads, BATCH)):
             store.bulk_extend(batch)
         return canonical_spellings(literals)
     return write(folder, fill)
@@ -102,7 +102,7 @@ def update(folder: Path, start: Path, removed, added, spellings: dict) -> bool:
             store.remove(ox.Quad(*(term(t) for t in quad)))
         quads = [ox.Quad(*(term(t) for t in quad)) for quad in added]
         # bulk loading writes files of its own, a quarter of a second even for one quad
-        (store.extend if len(quads) < _BATCH else store.bulk_extend)(quads)
+        (store.extend if len(quads) < BATCH else store.bulk_extend)(quads)
     return write(folder, fill, spellings, start=start)
 
 

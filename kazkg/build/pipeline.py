@@ -103,6 +103,17 @@ def build(inputs: Inputs | None = None, *, use_cache: bool = True, infer: bool =
             cache.mark_latest(inputs.identity(), key)
             return Build(lambda: _load(inputs, key), inputs, key, False, made["seconds"],
                          counts=made["counts"], incremental=made["incremental"], digests=digests)
+    if infer:  # without an rdflib dataset, where it can
+        from . import streamed
+
+        made = streamed.build(inputs, key, shapes, names, dict(digests), started)
+        if made is not None:
+            cache.mark_latest(inputs.identity(), key)
+            kept = made["state"]  # the dataset, if the cache could not keep it
+            source = (lambda: _load(inputs, key)) if made["written"] else (
+                lambda: streamed.dataset(kept))
+            return Build(source, inputs, key, False, made["seconds"], counts=made["counts"],
+                         digests=digests)
     seconds: dict[str, float] = {}
 
     def timed(step, fn, *args):
@@ -116,11 +127,10 @@ def build(inputs: Inputs | None = None, *, use_cache: bool = True, infer: bool =
     from .validate import ensure_valid
 
     dataset = timed("load", store.load, inputs)
-    results, closed = [], []  # SHACL's results and kazkg's closure, kept for the next build
     if shapes is not None:
-        timed("validate", ensure_valid, dataset, shapes, names, results)
+        timed("validate", ensure_valid, dataset, shapes, names)
     if infer:
-        inferred = timed("infer", run_owl_rl, dataset, None, closed)
+        inferred = timed("infer", run_owl_rl, dataset)
         target = dataset.graph(INFERRED_GRAPH)
         for triple in inferred:
             target.add(triple)
@@ -134,14 +144,6 @@ def build(inputs: Inputs | None = None, *, use_cache: bool = True, infer: bool =
         cache.note_digest(cache.beside(key, mirror.STORE))
         counts["union"] = mirror.union_count(cache.beside(key, mirror.STORE))
     cache.note(key, {"counts": counts})
-    if closed:
-        from . import localshapes, state  # rdflib's SPARQL parser: a third of a second; owlrl
-
-        reach = localshapes.analyse(shapes) if shapes is not None else None
-        kept = state.of_build(inputs, dict(digests), dataset, closed[0], results, INFERRED_GRAPH,
-                              reach)
-        if kept is not None:
-            state.save(key, kept)
     cache.mark_latest(inputs.identity(), key)
     return Build(dataset, inputs, key, False, seconds, counts=counts, digests=digests)
 

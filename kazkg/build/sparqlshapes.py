@@ -140,6 +140,16 @@ class DataStore:
         self.store.bulk_extend(quads())
         self.originals = canonical_spellings(literals)
 
+    @classmethod
+    def of_terms(cls, triples, literals) -> "DataStore":
+        """The data graph of `triples` in pyoxigraph terms; `literals`: the typed rdflib
+        literals among them (their spellings are kept)."""
+        made = cls.__new__(cls)
+        made.store, default = ox.Store(), ox.DefaultGraph()
+        made.store.bulk_extend(ox.Quad(s, p, o, default) for s, p, o in triples)
+        made.originals = canonical_spellings(literals)
+        return made
+
     def select(self, query: str):
         found = self.store.query(query)
         names = [v.value for v in found.variables]

@@ -167,6 +167,11 @@ class State:
             self._engine = engine
         return self._engine
 
+    def forget_engine(self) -> None:
+        """Drop the closure's engine once it is kept on disk (`save`): `engine` reads it back."""
+        if self._engine is not None and not self.dirty:
+            self._engine = None
+
     def use(self, closure: Closure) -> None:
         """Take `closure` as this state's closure: what its rules can read is noted again."""
         engine = self._engine = closure.engine
@@ -197,24 +202,18 @@ class State:
                     and (removed or o not in self.typed))
 
 
-def of_build(inputs, digests, dataset, fast: Closure, results, inferred_graph, reach) -> State | None:
-    """The state of a full build: its dataset (rdflib), kazkg's closure of it, SHACL's results;
-    None when a file named graphs of its own (a TriG file: its graphs are not its file's)."""
-    code, named = fast.engine.terms.code, {s.graph for s in inputs.sources}
-    kept = [g for g in dataset.graphs() if g.identifier != inferred_graph and len(g)]
-    if any(g.identifier not in named for g in kept):
-        return None
-    coded = {str(g.identifier): [(code(s), code(p), code(o)) for s, p, o in g] for g in kept}
-    published = {(code(s), code(p), code(o)) for s, p, o in dataset.graph(inferred_graph)}
-    found = State(inputs.code_digest(), digests, {g: encode(t) for g, t in coded.items()},
-                  fast.engine.terms, published, list(results), reach)
-    for triples in coded.values():
-        for k in map(key, triples):
-            if k in found.union:
-                found.shared[k] = found.shared.get(k, 1) + 1
+def of_graphs(code: str, digests: dict, graphs: dict[str, array], terms: Terms) -> State:
+    """The state of a full build of the coded `graphs` (each graph's array, the ontology's
+    too), with the union of the graphs noted; its closure, inferred graph and SHACL results
+    are set once they are made (`use`, `published`, `results`)."""
+    found = State(code, digests, graphs, terms, set(), [])
+    union, shared = found.union, found.shared
+    for coded in graphs.values():
+        for k in map(key, decode(coded)):
+            if k in union:
+                shared[k] = shared.get(k, 1) + 1
             else:
-                found.union.add(k)
-    found.use(fast)
+                union.add(k)
     return found
 
 
@@ -238,6 +237,7 @@ def save(key: str, state: State) -> None:
                        "derived": encode(engine.derived), "once_errors": engine.once_errors,
                        "datatypes_used": engine.datatypes_used}
             cache.keep(closure, lambda out: pickle.dump(payload, out, protocol=pickle.HIGHEST_PROTOCOL))
+            state.closure_file, state.dirty = closure, False  # kept: it can be read back
         else:  # unchanged: the same file, linked (no copy)
             closure.unlink(missing_ok=True)
             os.link(state.closure_file, closure)

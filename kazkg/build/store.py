@@ -19,17 +19,15 @@ from ..namespaces import bind_prefixes
 from .inputs import Inputs
 
 
-def read_quads(path: Path, base_iri: str | None = None) -> Iterable[tuple]:
-    """Yield (s, p, o, g) rdflib terms from a file; g is None for the default graph.
-
-    Raises InputError naming the file, line and column of the first syntax error.
-    """
+def parse(path: Path, base_iri: str | None = None) -> list:
+    """The file's quads as pyoxigraph parses them (blank nodes named afresh, unique to this
+    parse). Raises InputError naming the file, line and column of the first syntax error."""
     fmt = READABLE.get(path.suffix.lower())
     if fmt is None:
         known = ", ".join(sorted(READABLE))
         raise InputError(path, f"unknown RDF file extension {path.suffix!r} (known: {known})")
     try:
-        parsed = list(
+        return list(
             ox.parse(path=path, format=fmt.oxigraph,
                      base_iri=base_iri or path.resolve().as_uri(), rename_blank_nodes=True)
         )
@@ -38,6 +36,14 @@ def read_quads(path: Path, base_iri: str | None = None) -> Iterable[tuple]:
         raise InputError(path, message, error.lineno, error.offset) from None
     except (OSError, ValueError) as error:
         raise InputError(path, str(error)) from None
+
+
+def read_quads(path: Path, base_iri: str | None = None) -> Iterable[tuple]:
+    """Yield (s, p, o, g) rdflib terms from a file; g is None for the default graph.
+
+    Raises InputError naming the file, line and column of the first syntax error.
+    """
+    parsed = parse(path, base_iri)
     cache: dict = {}
 
     def convert(term):

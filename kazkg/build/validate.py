@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from pyshacl import validate as shacl_validate
 from pyshacl.constraints.constraint_component import ConstraintComponent
+from pyshacl.shape import Shape
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.paths import Path
@@ -127,14 +128,17 @@ def check(dataset: Dataset, shapes: Graph, sources: dict[str, str] | None = None
     return violations(found, dataset.namespace_manager, graphs_of, sources)
 
 
-def results(data: Graph, shapes: Graph, on_oxigraph: bool = True) -> list[tuple]:
+def results(data: Graph, shapes: Graph, on_oxigraph: bool = True, focus=None,
+            store=None) -> list[tuple]:
     """SHACL's results on the data graph `data` (read in place, not changed), each as
-    (focus, path, message, shape, severity) in rdflib terms."""
+    (focus, path, message, shape, severity) in rdflib terms; with `focus`, only those of the
+    focus nodes `focus(node)` accepts (the others are not validated). `store`: the same data
+    as a sparqlshapes.DataStore, if made already."""
     lifted, shapes = sparqlshapes.split(shapes) if on_oxigraph else ([], shapes)
     # inplace: the union graph is built for this call only, so pyshacl need not copy it first
     # (advanced mode otherwise does, in case sh:rule adds triples); the copy would also be a
     # plain Graph that parses every query again.
-    with _without_text_report():
+    with _without_text_report(), _targets_only(focus):
         conforms, report, _ = shacl_validate(
             data,
             shacl_graph=shapes,
@@ -149,8 +153,8 @@ def results(data: Graph, shapes: Graph, on_oxigraph: bool = True) -> list[tuple]
          report.value(result, SH.resultSeverity))
         for result in report.subjects(RDF.type, SH.ValidationResult)]
     if lifted:
-        found += sparqlshapes.evaluate(lifted, sparqlshapes.DataStore(data))
-    return found
+        found += sparqlshapes.evaluate(lifted, store if store is not None else sparqlshapes.DataStore(data))
+    return found if focus is None else [r for r in found if focus(r[0])]
 
 
 def violations(found, namespace, graphs_of, sources: dict[str, str] | None = None) -> list[Violation]:
@@ -183,6 +187,21 @@ def _without_text_report():
         yield
     finally:
         ConstraintComponent.make_v_result_description = saved
+
+
+@contextmanager
+def _targets_only(focus):
+    """pyshacl's shapes target only the focus nodes `focus` accepts (None: all): a node is
+    validated where it is one of those, not again wherever a local graph holds it."""
+    if focus is None:
+        yield
+        return
+    saved = Shape.focus_nodes
+    Shape.focus_nodes = lambda *args, **kwargs: {n for n in saved(*args, **kwargs) if focus(n)}
+    try:
+        yield
+    finally:
+        Shape.focus_nodes = saved
 
 
 def ensure_valid(dataset: Dataset, shapes: Graph, sources=None, raw=None) -> list[Violation]:
