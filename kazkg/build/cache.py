@@ -1,12 +1,14 @@
 """The on-disk cache of built datasets, keyed by the fingerprint of the inputs.
 
-An entry is the pickled rdflib store of the built dataset (loading it takes a seventh of the
-time of parsing N-Quads) and a JSON summary, its manifest: it also holds the SHA-256 digest
-of every file of the entry, the pickle and what is kept `beside` it (kazkg serve's Oxigraph
-copy, a folder, and its metadata). A file is read only after its digest has been checked
-(`check`): a damaged, cut or edited one is removed and made again, never served. A folder's
-files have their digests noted beside it by their stat (kazkg.build.stamps): the next process
-reads again only a file whose size, times or inode changed. What a killed
+An entry is a JSON summary, its manifest, and the dataset: a build with kazkg's closure keeps
+it only in its Oxigraph copy `beside` the entry (kazkg.build.streamed, incremental), a build
+by the rdflib pipeline (owlrl as the reasoner, a TriG input, ...) also as the pickled rdflib
+store (loading it takes a seventh of the time of parsing N-Quads). The manifest holds the
+SHA-256 digest of every file of the entry, the pickle and what is kept `beside` it (kazkg
+serve's Oxigraph copy, a folder, and its metadata). A file is read only after its digest has
+been checked (`check`): a damaged, cut or edited one is removed and made again, never served.
+A folder's files have their digests noted beside it by their stat (kazkg.build.stamps): the
+next process reads again only a file whose size, times or inode changed. What a killed
 build left (temporary files and folders) is removed by the next run. The key covers the
 library versions, so a pickle is only ever read back by the rdflib that wrote it; the folder
 is the user's own.

@@ -108,7 +108,7 @@ def update(folder: Path, start: Path, removed, added, spellings: dict) -> bool:
 
 def read_dataset(folder: Path, dataset):
     """Fill an rdflib Dataset with the named graphs of the store at `folder`, in the data's
-    own spellings: the dataset of a build that kept no pickle (an incremental build)."""
+    own spellings: the dataset of a build that kept no pickle (a streamed or incremental build)."""
     originals = read_spellings(folder / COMPLETE)
     store, converted = ox.Store.read_only(str(folder)), {}
 

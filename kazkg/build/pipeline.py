@@ -1,6 +1,8 @@
 """The pipeline: load, then validate, then infer, with the result cached on disk.
 
-Data flows one way: inputs -> store.load -> validate.ensure_valid -> reason.infer -> Build.
+A build is taken from the cache, else made from the build before (kazkg.build.incremental),
+else made in full from coded triples (kazkg.build.streamed), else by the rdflib pipeline, where
+data flows one way: inputs -> store.load -> validate.ensure_valid -> reason.infer -> Build.
 """
 
 from __future__ import annotations
