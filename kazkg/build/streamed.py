@@ -89,14 +89,16 @@ def _by_graph(kept) -> dict[str, int]:
 def _fill(store: ox.Store, kept, coder) -> dict:
     """Every graph's quads, each also in the default graph (the store keeps a quad once, so
     that is the union), in batches; the {canonical: original} spellings of the typed literals."""
-    term, default, quad = coder.oxigraph_terms(), ox.DefaultGraph(), ox.Quad
+    term, quad = coder.oxigraph_terms(), ox.Quad
     named = [(g, coded.triples_of(c)) for g, c in sorted(kept.graphs.items())]
     batch: list = []
     for name, triples in [*named, (str(INFERRED_GRAPH), kept.published)]:
         graph = ox.NamedNode(name)
         for s, p, o in triples:
             s, p, o = term[s], term[p], term[o]
-            batch += (quad(s, p, o, graph), quad(s, p, o, default))
+            # no graph argument is the default graph: ox.DefaultGraph() as the argument costs
+            # ten times as much (pyo3 tries the other kinds of graph name first)
+            batch += (quad(s, p, o, graph), quad(s, p, o))
             if len(batch) >= mirror.BATCH:
                 store.bulk_extend(batch)
                 batch = []
