@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Protocol
 
 from rdflib import Dataset, Graph, URIRef, Variable
-from rdflib.query import Result
+from rdflib.query import Result, ResultRow
 
 from ..errors import QueryError
 from .sparql import Prepared, form
@@ -165,10 +165,27 @@ def _calling_out(run: Callable[[], dict]) -> Callable[[], dict]:
     return guarded
 
 
+class Rows(Result):
+    """rdflib's Result, whose SELECT rows (rdflib's ResultRow) share one map of their labels:
+    rdflib makes one for every row it gives, a third of the cost of reading a row."""
+
+    def __iter__(self):
+        if self.type != "SELECT" or self._genbindings:
+            yield from super().__iter__()
+            return
+        variables = self.vars
+        labels = {str(variable): i for i, variable in enumerate(variables)}
+        for binding in self._bindings:
+            if binding:  # as rdflib: a row binding nothing is not given
+                row = tuple.__new__(ResultRow, [binding.get(v) for v in variables])
+                row.labels = labels
+                yield row
+
+
 def rdflib_result(raw: dict) -> Result:
     """rdflib's Result of a raw result, as rdflib's SPARQLResult makes it (without importing
     rdflib's SPARQL package, which a query that Oxigraph answers does not need)."""
-    result = Result(raw["type_"])
+    result = Rows(raw["type_"])
     result.vars = raw.get("vars_")
     result.bindings = raw.get("bindings")
     result.askAnswer = raw.get("askAnswer")
