@@ -61,3 +61,21 @@ def test_the_api_runs_on_oxigraph_where_it_answers_as_rdflib(built):
 
     assert [engine.name for engine in served_for().engines] == ["oxigraph", "rdflib"]
     assert [engine.name for engine in served_for(kazkg.load(inferred=False)).engines][0] == "oxigraph"
+
+
+def test_a_loaded_dataset_is_out_of_the_collectors_sight(data_copy, monkeypatch):
+    """kazkg.load() keeps its dataset for the life of the process: its objects are frozen
+    (gc.freeze), so no full collection walks them again; a second load freezes nothing."""
+    import gc
+
+    with open(data_copy / "graph" / "reference" / "places.ttl", "a", encoding="utf-8") as out:
+        out.write("\n# a new cache key: a dataset this process has not loaded\n")
+    freezes = []
+    monkeypatch.setattr(gc, "freeze", lambda real=gc.freeze: freezes.append(1) or real())
+    before = gc.get_freeze_count()
+    try:
+        dataset = kazkg.load()
+        assert gc.get_freeze_count() - before >= len(dataset)
+        assert kazkg.load() is dataset and len(freezes) == 1
+    finally:
+        gc.unfreeze()  # the rest of the test session is collected as before

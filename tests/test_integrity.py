@@ -80,13 +80,13 @@ def test_a_copy_whose_files_were_noted_is_still_checked(entry, monkeypatch):
     folder = cache.beside(entry.fingerprint, mirror.STORE)
     time.sleep(0.1)
     first = set(oxengine.Mirror.from_cache(entry.fingerprint).store)  # notes them
-    monkeypatch.setattr(cache, "_MEMBERS", {})  # as a new process
+    monkeypatch.setattr(stamps, "_MEMBERS", {})  # as a new process
     read, real = [], stamps.sha256_file
     monkeypatch.setattr(stamps, "sha256_file", lambda path: read.append(path) or real(path))
     assert set(oxengine.Mirror.from_cache(entry.fingerprint).store) == first
     assert read == []
     _edit(folder)
-    monkeypatch.setattr(cache, "_MEMBERS", {})
+    monkeypatch.setattr(stamps, "_MEMBERS", {})
     assert oxengine.Mirror.from_cache(entry.fingerprint) is None and not folder.exists()
 
 

@@ -17,10 +17,10 @@ is the user's own.
 from __future__ import annotations
 
 import fcntl
+import gc
 import hashlib
 import json
 import logging
-import os
 import pickle
 import shutil
 from contextlib import contextmanager
@@ -33,7 +33,7 @@ from .. import settings
 from ..formats.files import clean, write_atomic
 from ..namespaces import bind_prefixes
 from . import mirror
-from . import stamps
+from .stamps import digest
 
 log = logging.getLogger("kazkg")
 
@@ -96,7 +96,7 @@ def load(key: str) -> tuple[Dataset, dict] | None:
             folder = check(beside(key, mirror.STORE), summary)
             dataset = mirror.read_dataset(folder, Dataset(default_union=True))
         else:
-            dataset = Dataset(store=pickle.loads(read_bytes(data, summary)), default_union=True)
+            dataset = Dataset(store=_unpickled(read_bytes(data, summary)), default_union=True)
     except Damaged as error:
         log.warning("kazkg: %s; building it again", error)
         return None
@@ -104,6 +104,19 @@ def load(key: str) -> tuple[Dataset, dict] | None:
         return None  # a missing or damaged entry is simply rebuilt
     bind_prefixes(dataset)
     return dataset, summary
+
+
+def _unpickled(payload: bytes):
+    """The pickled store, read with the cyclic collector paused: while the 100x store loaded,
+    the collector walked it 17 times as it grew, half of the 13 s the load took (kazkg.load
+    then freezes it, gc.freeze; a caller that does not has it walked a few times more)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(payload)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def save(key: str, dataset: Dataset, summary: dict) -> None:
@@ -231,40 +244,6 @@ def read_bytes(path: Path, summary: dict | None = None) -> bytes:
     if hashlib.sha256(data).hexdigest() != summary.get("files", {}).get(Path(path).name):
         check(path, summary)  # removes it and says why
     return data
-
-
-# RocksDB's own log and lock files change when a store is opened: they hold no data.
-_NOT_DATA = ("LOG", "LOCK")
-
-
-def digest(path: Path) -> str:
-    """SHA-256 of a file, or of a folder's data files (their names and contents, in order)."""
-    path = Path(path)
-    if not path.is_dir():
-        return stamps.sha256_file(path)
-    found = hashlib.sha256()
-    memo = stamps.Memo(path.with_name(path.name + STAMPS), _member_digest)
-    for member in sorted(path.rglob("*")):
-        if member.is_file() and not member.name.startswith(_NOT_DATA):
-            found.update(str(member.relative_to(path)).encode("utf-8") + b"\0")
-            found.update(bytes.fromhex(memo.digest(str(member))))
-    memo.save()
-    return found.hexdigest()
-
-
-STAMPS = ".stamps.json"  # beside a folder: its files' digests by their stat (kazkg.build.stamps)
-# A store's files are written once and never changed (RocksDB's tables): an incremental
-# build's copy shares most of them with the one before, as hard links. Their digests are
-# kept for the life of the process, by inode, size and times of last write and change.
-_MEMBERS: dict = {}
-
-
-def _member_digest(member: str, status: os.stat_result) -> str:
-    known = (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
-    found = _MEMBERS.get(known)
-    if found is None:
-        found = _MEMBERS[known] = stamps.sha256_file(member)
-    return found
 
 
 def _remove(path: Path) -> None:
