@@ -235,9 +235,9 @@ def serve(ontology, shapes, debug, get_path, reload_builds, no_cache, store, fil
             reason = error.strerror or error  # also for a host name that does not resolve
             raise ListenError(f"cannot listen on {host}:{port} (--host, --port; KAZKG_HOST, "
                               f"KAZKG_PORT): {reason}") from None
-    click.echo(server.banner(app, built, host, port, processes, time.perf_counter() - started), err=True)
-    server.run(app, listeners, host, port, threads=settings.get("threads"),
-               processes=processes, debug=debug)
+    server.run(app, listeners, host, port, threads=settings.get("threads"), processes=processes,
+               debug=debug, announce=lambda: click.echo(server.banner(  # after the first pages
+                   app, built, host, port, processes, time.perf_counter() - started), err=True))
 
 
 cli.add_command(commands.push)

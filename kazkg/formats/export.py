@@ -21,15 +21,16 @@ from .graphs import named_graphs, union
 from .terms import to_oxigraph
 
 
-def canonical(graph: Graph, identifier=None) -> Graph:
-    """A copy of `graph` whose blank-node labels depend only on its content."""
+def canonical(graph: Graph, identifier=None, relabel: bool = True) -> Graph:
+    """A copy of `graph` whose blank-node labels depend only on its content (without
+    `relabel`, kept as they are: for a graph whose labels are chosen so already)."""
     copy = Graph(identifier=identifier)
     bind_prefixes(copy)
     known = {str(ns) for _, ns in copy.namespaces()}
     for prefix, namespace in graph.namespaces():  # keep a graph's own, e.g. sd: and void:
         if str(namespace) not in known and prefix and not prefix.startswith("ns"):
             copy.bind(prefix, namespace, override=False)
-    copy += to_canonical_graph(graph)
+    copy += to_canonical_graph(graph) if relabel else graph
     return copy
 
 
@@ -131,10 +132,11 @@ def serialize(dataset: Dataset, fmt: str = "turtle", *, inferred: bool = True) -
 _SINGLE_GRAPH_WRITERS = {"nquads": ntriples, "trig": turtle}
 
 
-def serialize_graph(graph: Graph, fmt: str) -> bytes:
-    """Serialise one graph (e.g. a CONSTRUCT result) deterministically, in any format."""
+def serialize_graph(graph: Graph, fmt: str, relabel: bool = True) -> bytes:
+    """Serialise one graph (e.g. a CONSTRUCT result) deterministically, in any format;
+    `relabel`: as canonical's."""
     write = _SINGLE_GRAPH_WRITERS.get(fmt) or writer(named(fmt))
-    return write(canonical(graph)).encode("utf-8")
+    return write(canonical(graph, relabel=relabel)).encode("utf-8")
 
 
 def with_version(payload: bytes, fmt: str, version: str) -> bytes:

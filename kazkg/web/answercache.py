@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import OrderedDict
 
@@ -9,8 +10,10 @@ from ..query.jobs import Answer
 
 
 class AnswerCache:
-    """A bounded LRU of successful answers, by entries and by bytes; the bytes count each
-    key too (a key holds the query text: 1,000 unique 500 KB queries are 500 MB of keys)."""
+    """A bounded LRU of successful answers, by entries and by bytes. The bytes are what an
+    entry holds in memory: its answer's body, headers and objects, and its key (a key holds
+    the query text: 1,000 unique 500 KB queries are 500 MB of keys), as sys.getsizeof counts
+    them, and the dictionary's own entry (`footprint`)."""
 
     def __init__(self, entries: int, max_bytes: int):
         self.entries, self.max_bytes = entries, max_bytes
@@ -30,7 +33,7 @@ class AnswerCache:
             return found[0]
 
     def put(self, key, answer: Answer) -> None:
-        size = len(answer.body) + weight(key)
+        size = footprint(answer) + footprint(key) + ENTRY
         if self.entries <= 0 or size > self.max_bytes:
             return
         with self._lock:
@@ -48,10 +51,17 @@ class AnswerCache:
             self._bytes = 0
 
 
-def weight(key) -> int:
-    """About the bytes a cache key holds: its texts, and a word for anything else."""
-    if isinstance(key, (str, bytes)):
-        return len(key) + 64
-    if isinstance(key, (tuple, list)):
-        return 64 + sum(weight(part) for part in key)
-    return 32
+ENTRY = 160  # an OrderedDict entry (its links and hash) and the (answer, size) pair
+
+
+def footprint(value) -> int:
+    """The bytes `value` holds, with what it refers to: bytes, texts, numbers, tuples, lists,
+    dicts and objects with a __dict__ (an Answer, a kept page), as sys.getsizeof counts them."""
+    size = sys.getsizeof(value)
+    if isinstance(value, (tuple, list, set, frozenset)):
+        return size + sum(footprint(item) for item in value)
+    if isinstance(value, dict):
+        return size + sum(footprint(k) + footprint(v) for k, v in value.items())
+    if hasattr(value, "__dict__") and not isinstance(value, type):
+        return size + footprint(vars(value))
+    return size

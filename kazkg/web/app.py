@@ -123,6 +123,7 @@ def _headers(response):
     path = request.path + ("?" + raw if raw else "")
     if len(path) > 200:
         path = path[:200] + "..."
-    log.info('%s "%s %s" %s %s %s', request.remote_addr or "-", request.method, path,
-             response.status_code, response.content_length or 0, took)
+    if not request.environ.get(pagecache.START_UP):  # the pages rendered before the server is ready
+        log.info('%s "%s %s" %s %s %s', request.remote_addr or "-", request.method, path,
+                 response.status_code, response.content_length or 0, took)
     return response

@@ -29,7 +29,8 @@ def void():
 
     # A browser (the footer's VoID link) is sent to the page that describes the dataset and
     # its downloads for people; RDF clients get VoID and DCAT.
-    return rdf_response(description, ("void", root), page=lambda: redirect("/#downloads", 303))
+    return rdf_response(description, ("void", root, svc.own_data),  # own data: titled thrice
+                        page=lambda: redirect("/#downloads", 303))
 
 
 @bp.route("/download/<filename>")

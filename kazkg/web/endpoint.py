@@ -64,4 +64,5 @@ def describe():
     """The service description (RDF), or the query page for a browser."""
     graph = service_description(service().meta, endpoint_url(), current_app.config["ENABLE_UPDATE"])
     return rdf_response(graph, ("sd", endpoint_url()), page=lambda: query_page(
-        endpoint_url(), current_app.config["ENABLE_UPDATE"]))
+        endpoint_url(), current_app.config["ENABLE_UPDATE"]),
+        relabel=False)  # its blank nodes are named for what they are (prefix-kazkg, named3)

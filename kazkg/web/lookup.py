@@ -13,6 +13,7 @@ import re
 import threading
 from collections import defaultdict
 
+from markupsafe import Markup, escape
 from rdflib import BNode, Literal, URIRef
 from werkzeug.exceptions import HTTPException
 
@@ -142,14 +143,27 @@ class Names:
 
     def label(self, iri, lang: str = "en") -> str:
         """The best label of `iri` in `lang` (then en, kk, ru, any), else its local name."""
+        return self._best(iri, lang)[0]
+
+    def label_html(self, iri, lang: str = "en") -> Markup:
+        """label() for a page in `lang`, marked with the language it is in where that is
+        another (lang="" for a label without a language tag), so that a browser, a screen
+        reader or a translation tool reads it as what it is."""
+        text, language = self._best(iri, lang)
+        if language is None or language == lang:
+            return escape(text)
+        return Markup('<span lang="{}">{}</span>').format(language, text)
+
+    def _best(self, iri, lang: str) -> tuple[str, str | None]:
+        """(label, its language), or (local name, None) when nothing names `iri`."""
         found = self.labels.get(str(iri), {})
         for choice in (lang, "en", "kk", "ru", ""):
             if choice in found:
-                return found[choice]
+                return found[choice], choice
         if found:
-            return next(iter(found.values()))
+            return next(iter(found.items()))[::-1]
         text = str(iri)
-        return readable(text.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]) or text
+        return readable(text.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]) or text, None
 
     def has(self, iri) -> bool:
         return str(iri) in self.labels or str(iri) in self.types

@@ -1,5 +1,5 @@
-"""Pages for people, rendered once per (page, its own parameters, language, Accept, data
-version) and kept; a page not kept is rendered only in its turn (kazkg.web.admission).
+"""Pages for people, rendered once per (page, its own parameters, language, the format its
+Accept header chooses, data version) and kept; a page not kept is rendered only in its turn (kazkg.web.admission).
 
 Rendering is Python in the HTTP process: a hundred connections of one client asking for
 /text?x=RANDOM used to take the process's core from every other client (a probe waited 8-11
@@ -16,10 +16,15 @@ from dataclasses import dataclass
 from flask import Flask, g, request
 
 from .answercache import AnswerCache
-from .i18n import page_lang
-from .pageparams import known_args
+from .admission import ours
+from .i18n import LANGS, page_lang
+from .pageparams import known_args, negotiated
 
-ENTRIES, BYTES = 2000, 64 << 20  # about 2,000 pages of 30 KB: a bounded memory
+ENTRIES, BYTES = 2000, 64 << 20  # about 2,000 pages of 30 KB, for the whole server
+# The pages visitors start from, rendered in each language at start-up (kazkg.web.server):
+# a first render under load took 2.7 s (/ontology), and every process's first visitors paid it
+FIRST_PAGES = ("/", "/text", "/browse", "/timeline", "/map", "/ontology", "/sparql")
+START_UP = "kazkg.start-up"  # in the WSGI environ of prerender's requests: not logged
 CONDITIONAL = ("If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since")
 
 
@@ -33,9 +38,17 @@ def _key(service):
     names = known_args(request.endpoint)
     if names is None or request.method not in ("GET", "HEAD"):
         return None
-    args = tuple((n, tuple(request.args.getlist(n))) for n in names if n in request.args)
+    # ?lang= is in the key as the language it chooses (page_lang), like a cookie or a header
+    args = tuple((n, tuple(request.args.getlist(n))) for n in names
+                 if n in request.args and n != "lang")
     return (service.version, request.endpoint, tuple(sorted((request.view_args or {}).items())),
-            args, page_lang(), request.headers.get("Accept", ""))
+            args, page_lang(), negotiated(request.endpoint))
+
+
+def budget(processes: int) -> int:
+    """Each HTTP process's share of BYTES: each keeps pages of its own, so that the server
+    as a whole holds BYTES, not BYTES per process."""
+    return BYTES // max(1, processes)
 
 
 def init_app(app: Flask) -> None:
@@ -72,3 +85,17 @@ def init_app(app: Flask) -> None:
         stack = g.pop("page_turn", None)
         if stack is not None:
             stack.close()
+
+
+def prerender(app: Flask) -> None:
+    """Render FIRST_PAGES in every language into the kept pages, as a browser asks for them
+    (?lang=, a cookie or Accept-Language: the same key), and ask for each as a client of RDF
+    would (*/*: the ontology's Turtle goes into the answer cache, the service description
+    into its own). As the server's own jobs: no client is charged for them."""
+    client = app.test_client(use_cookies=False)
+    browser, us = {"Accept": "text/html"}, {"REMOTE_ADDR": "kazkg start-up", START_UP: True}
+    with ours():
+        for path in FIRST_PAGES:
+            client.get(path, headers={"Accept": "*/*"}, environ_base=us)
+            for lang in LANGS:
+                client.get(path, headers={**browser, "Accept-Language": lang}, environ_base=us)

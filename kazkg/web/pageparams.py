@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import request
 
+from ..formats.negotiation import PAGE_FORMATS, RDF_FORMATS, NotAcceptable, best_match
 from .facets import FACETS
 
 # lang is read by every page
@@ -16,6 +17,26 @@ PAGES = {
     "resource.any_resource": ("iri", "format", "mark"), "ontology.ontology": ("format",),
     "text.reading_edition": (), "text.document": ("mark",), "endpoint.sparql": (),
 }
+
+
+# The formats a page negotiates between (with its HTML), as its view offers them; the others
+# answer HTML whatever the Accept header says.
+OFFERS = {"resource.resource": PAGE_FORMATS, "resource.graph_page": PAGE_FORMATS,
+          "resource.any_resource": PAGE_FORMATS, "ontology.ontology": PAGE_FORMATS,
+          "endpoint.sparql": RDF_FORMATS}
+
+
+def negotiated(endpoint: str | None) -> str:
+    """The format the request's Accept header chooses among what the page offers ("" for a
+    page that answers HTML only; "406" when none fits): what the kept page depends on, where
+    the raw header would give every spelling of it, or noise, a key of its own."""
+    offers = OFFERS.get(endpoint or "")
+    if offers is None:
+        return ""
+    try:
+        return best_match(request.headers.get("Accept"), offers, page=True).name
+    except NotAcceptable:
+        return "406"
 
 
 def known_args(endpoint: str | None) -> tuple | None:

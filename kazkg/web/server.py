@@ -30,6 +30,7 @@ import traceback
 from flask import Flask
 
 from .app import local_root
+from . import pagecache
 from .balance import Balance
 
 log = logging.getLogger("kazkg.web")
@@ -75,15 +76,18 @@ def banner(app: Flask, built, host: str, port: int, processes: int, seconds: flo
 
 
 def run(app: Flask, listeners: list[socket.socket], host: str, port: int, *, threads: int = 8,
-        processes: int = 1, debug: bool = False) -> None:
+        processes: int = 1, debug: bool = False, announce=lambda: None) -> None:
     """Serve `app` on `listeners` until SIGINT or SIGTERM. The app's worker pool must not have
-    been started: each HTTP process starts its own."""
+    been started: each HTTP process starts its own. `announce()` is called when the server
+    is ready, just before it answers (after the lookups and the first pages: _warm)."""
     configure_logging()
     app.config["THREADS"] = threads  # the worker queue's length is taken from it
+    app.extensions["kazkg-pages"].max_bytes = pagecache.budget(processes)
     service = app.extensions["kazkg"]
     if debug:
         # The reloader would fork a second copy of the server and its worker pool.
         service.start()
+        announce()
         try:
             app.run(host=host, port=port, debug=True, use_reloader=False, threaded=True)
         finally:
@@ -93,6 +97,7 @@ def run(app: Flask, listeners: list[socket.socket], host: str, port: int, *, thr
     if processes <= 1:
         service.start(close_fds=fds)
         _warm(app)  # before answering: else the first requests all wait for it
+        announce()
         _serve(app, listeners, threads)
         return
     # The pages' lookups once, before the fronts fork (they all inherit them), on a pool of
@@ -103,6 +108,7 @@ def run(app: Flask, listeners: list[socket.socket], host: str, port: int, *, thr
         _warm(app)
     finally:
         service.close()
+    announce()
     if not Supervisor(app, listeners, threads, processes).run():
         raise SystemExit(1)  # gave up: let a service manager see the failure
 
@@ -128,8 +134,9 @@ def _serve(app: Flask, listeners: list[socket.socket], threads: int, balance=Non
 
 
 def _warm(app: Flask) -> None:
-    """Run the pages' shared lookups once, at start-up: they are the only page queries that
-    take more than a moment, and under load a page query may get only the quick lane of
+    """Run the pages' shared lookups once, at start-up, then render the first pages
+    (kazkg.web.pagecache.prerender): the lookups are the only page queries that take more
+    than a moment, and under load a page query may get only the quick lane of
     kazkg.web.admission (a front runs it again in a thread: at once when they are kept). A lookup refused here (LookupFailed: busy, over the time limit) is
     simply run again by the first page, which says what is wrong. A bug is not caught: the
     thread ends with its traceback in the server log (threading.excepthook)."""
@@ -142,6 +149,7 @@ def _warm(app: Flask) -> None:
                 compute()
             except lookup.LookupFailed:
                 return
+    pagecache.prerender(app)  # and the first pages in each language, kept
 
 
 class Supervisor:

@@ -86,7 +86,7 @@ def citation(sentence: Sentence) -> dict:
 def context() -> dict:
     nm = names()
     return dict(names=nm, local=local, kind=kind, pieces=pieces, statements=statements,
-                citation=citation, lang=page_lang(), langs=LANGS, label=nm.label)
+                citation=citation, lang=page_lang(), langs=LANGS, label=nm.label, label_html=nm.label_html)
 
 
 @bp.route("/text")

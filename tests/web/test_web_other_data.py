@@ -232,3 +232,16 @@ def test_a_resource_summary_says_when_and_where_by_common_vocabularies(library):
     room = get(client, "/resource?iri=" + quote("http://example.org/library/river-branch", safe=""))
     assert "coordinates: 51.62, -1.1" in room  # a GeoSPARQL point
     assert '<circle class="here"' in room and 'aria-label="Location on a map"' in room
+
+
+def test_a_label_in_another_language_than_the_page_says_which(library):
+    """The library's labels are English: on a Kazakh page each says lang="en" (the page's own
+    lang is kk), on an English one it needs no mark; never inside an attribute or <title>."""
+    _, client = library
+    for path in ("/browse?lang=kk", "/search?q=Orchard&lang=kk",
+                 "/resource?iri=" + quote("http://example.org/library/book-1") + "&lang=kk"):
+        page = get(client, path)
+        assert '<span lang="en">The Orchard Keeper&#39;s Year</span>' in page, path
+        assert not re.search(r'="[^"]*<span|<title>[^<]*<span', page), path
+    english = get(client, "/browse?lang=en")
+    assert "The Orchard Keeper&#39;s Year" in english and '<span lang="en">' not in english
