@@ -1,5 +1,6 @@
-"""kazkg.web.balance: an HTTP process that holds more connections than another accepts none
-until the other has caught up; one still starting counts as holding none, for a while."""
+"""kazkg.web.balance: an HTTP process that holds more connections than another that listens
+accepts none until the other has caught up; one still starting counts as listening with no
+connection, for a while; one that is not looking is never waited for."""
 
 from __future__ import annotations
 
@@ -7,15 +8,21 @@ from kazkg.web import balance
 from kazkg.web.balance import Balance
 
 
-def test_the_process_ahead_waits_for_the_others():
+def _other(shared: Balance, slot: int, listening: bool) -> None:
+    """What the process of `slot` does in its own copy of the shared slots: it listens."""
+    shared._listening[slot] = listening
+
+
+def test_the_process_ahead_waits_for_one_that_listens():
     shared = Balance(2)
     shared.join(0)
     assert not shared.ahead()  # the other is not started: nobody to wait for
     shared.starting(1)
     shared.opened()
     assert shared.ahead()  # the other starts with none: the next connection is left to it
-    shared.join(1)  # (what the other process does, in its own copy of the shared slots)
-    shared.slot = 0
+    shared._counts[1] = 0  # it has joined ...
+    assert not shared.ahead()  # ... but does not look yet: not waited for
+    _other(shared, 1, True)
     assert shared.ahead()
     shared.closed()
     assert not shared.ahead()  # even again
