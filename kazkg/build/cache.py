@@ -92,11 +92,12 @@ def load(key: str) -> tuple[Dataset, dict] | None:
         summary = manifest(key)
         if summary.get("key") != key:
             return None
-        if summary.get("pickle") is False:  # an incremental build's: read from its store
+        if summary.get("pickle") is False:  # no pickle: read from its Oxigraph copy
             folder = check(beside(key, mirror.STORE), summary)
-            dataset = mirror.read_dataset(folder, Dataset(default_union=True))
+            dataset = _paused(mirror.read_dataset, folder, Dataset(default_union=True))
         else:
-            dataset = Dataset(store=_unpickled(read_bytes(data, summary)), default_union=True)
+            dataset = Dataset(store=_paused(pickle.loads, read_bytes(data, summary)),
+                              default_union=True)
     except Damaged as error:
         log.warning("kazkg: %s; building it again", error)
         return None
@@ -106,14 +107,14 @@ def load(key: str) -> tuple[Dataset, dict] | None:
     return dataset, summary
 
 
-def _unpickled(payload: bytes):
-    """The pickled store, read with the cyclic collector paused: while the 100x store loaded,
-    the collector walked it 17 times as it grew, half of the 13 s the load took (kazkg.load
-    then freezes it, gc.freeze; a caller that does not has it walked a few times more)."""
+def _paused(read: Callable, *args):
+    """read(*args) with the cyclic collector paused: while the 100x pickle loaded, it walked
+    the store 17 times as it grew, half of the 13 s the load took (kazkg.load then freezes the
+    dataset, gc.freeze; a caller that does not has it walked a few times more)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return pickle.loads(payload)
+        return read(*args)
     finally:
         if enabled:
             gc.enable()
