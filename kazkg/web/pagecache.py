@@ -18,7 +18,7 @@ from flask import Flask, g, request
 from .answercache import AnswerCache
 from .admission import ours
 from .i18n import LANGS, page_lang
-from .pageparams import known_args, negotiated
+from .pageparams import OWN_TURN, known_args, negotiated
 
 ENTRIES, BYTES = 2000, 64 << 20  # about 2,000 pages of 30 KB, for the whole server
 # The pages visitors start from, rendered in each language at start-up (kazkg.web.server):
@@ -67,6 +67,8 @@ def init_app(app: Flask) -> None:
             if kept is not None:
                 g.page_key = None
                 return app.response_class(kept.body, 200, kept.headers)
+        if request.endpoint in OWN_TURN:
+            return None
         stack = ExitStack()
         stack.enter_context(service.rendering())  # a 503 when no turn comes (never kept: not 200)
         g.page_turn = stack

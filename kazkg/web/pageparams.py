@@ -19,6 +19,8 @@ PAGES = {
 }
 
 
+# Pages that render in a turn of their own (kazkg.web.service: the search turn), not a page turn
+OWN_TURN = ("pages.search",)
 # The formats a page negotiates between (with its HTML), as its view offers them; the others
 # answer HTML whatever the Accept header says.
 OFFERS = {"resource.resource": PAGE_FORMATS, "resource.graph_page": PAGE_FORMATS,

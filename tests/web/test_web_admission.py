@@ -177,7 +177,8 @@ def test_search_takes_turns_and_a_client_with_no_turn_gets_503_with_retry_after(
     holders += [Holder(gate, "b"), Holder(gate, "c")]  # the queue is full with lighter clients
     waiting(gate, 2)
     started = time.monotonic()
-    refused = client.get("/search?q=anything", headers={"Accept": "application/json"},
+    # another term: the first one's page is kept now (whatever the Accept header: it is HTML)
+    refused = client.get("/search?q=anything+else", headers={"Accept": "application/json"},
                          environ_base=searcher)
     assert time.monotonic() - started < 1
     assert refused.status_code == 503 and refused.headers["Retry-After"] == "2"
