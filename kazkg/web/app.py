@@ -110,20 +110,29 @@ def _headers(response):
         response.headers["X-Frame-Options"] = "DENY"  # for browsers without frame-ancestors
         response.headers["Referrer-Policy"] = "same-origin"
     if not g.get("writing"):  # CORS is open for reading; writes need a token and no browser origin
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Expose-Headers"] = (
-            "ETag, X-Result-Limit, X-Result-Truncated, X-Time-Limit, Retry-After")
+        for name, value in READING:
+            response.headers[name] = value
         if request.method == "OPTIONS":
             response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
             response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, If-None-Match"
             response.headers["Access-Control-Max-Age"] = "86400"
-    started = g.get("started")
+    if not request.environ.get(pagecache.START_UP):  # the pages rendered before the server is ready
+        log_request(request.remote_addr, request.method, request.path, request.query_string,
+                    response.status_code, response.content_length, g.get("started"))
+    return response
+
+
+# CORS is open for reading (kazkg.web.fastquery sends these too)
+READING = (("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers",
+           "ETag, X-Result-Limit, X-Result-Truncated, X-Time-Limit, Retry-After"))
+
+
+def log_request(address, method: str, path: str, query: bytes, status: int, length,
+                started: float | None) -> None:
+    """The request's line in the server log (the query string as sent: it may not be UTF-8)."""
     took = f"{(time.perf_counter() - started) * 1000:.0f}ms" if started else "-"
-    raw = request.query_string.decode("latin-1")  # as sent: it may not be UTF-8
-    path = request.path + ("?" + raw if raw else "")
+    raw = query.decode("latin-1")
+    path = path + ("?" + raw if raw else "")
     if len(path) > 200:
         path = path[:200] + "..."
-    if not request.environ.get(pagecache.START_UP):  # the pages rendered before the server is ready
-        log.info('%s "%s %s" %s %s %s', request.remote_addr or "-", request.method, path,
-                 response.status_code, response.content_length or 0, took)
-    return response
+    log.info('%s "%s %s" %s %s %s', address or "-", method, path, status, length or 0, took)

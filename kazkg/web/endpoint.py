@@ -35,19 +35,32 @@ def endpoint_url() -> str:
     return current_app.config["PUBLIC_URL"] + "sparql"
 
 
-def query(operation: protocol.Operation):
-    accept = request.headers.get("Accept")
-    key = ("query", operation.text, endpoint_url(), operation.default_graphs,
-           operation.named_graphs, accept, operation.format)
-    etag = service().etag(key)
-    cached = not_modified(etag)
-    if cached is not None:
-        return cached
-    job = {"kind": "query", "text": operation.text, "base": endpoint_url(),
+def query_job(operation: protocol.Operation, base: str, accept: str | None) -> tuple[tuple, dict]:
+    """(the answer cache's key, the worker's job) of a query operation."""
+    key = ("query", operation.text, base, operation.default_graphs, operation.named_graphs,
+           accept, operation.format)
+    job = {"kind": "query", "text": operation.text, "base": base,
            "project_prefixes": True,  # kazkg:, kzr:, schema:, ... need no PREFIX line (README)
            "default_graphs": operation.default_graphs, "named_graphs": operation.named_graphs,
            "accept": accept, "format": operation.format}
-    return respond(service().run(job, cache_key=key, stream=True), etag)
+    return key, job
+
+
+# What kazkg.web.fastquery got for this request before handing it over: the Answer, or the
+# WorkerBug it raised (never set from outside: a client's headers are HTTP_* names)
+OUTCOME = "kazkg.outcome"
+
+
+def query(operation: protocol.Operation):
+    key, job = query_job(operation, endpoint_url(), request.headers.get("Accept"))
+    etag = service().etag(key)
+    outcome = request.environ.pop(OUTCOME, None)
+    if isinstance(outcome, BaseException):
+        raise outcome  # a bug in a worker: the 500 of kazkg.web.errors
+    cached = not_modified(etag)
+    if cached is not None:
+        return cached
+    return respond(outcome or service().run(job, cache_key=key, stream=True), etag)
 
 
 def update(operation: protocol.Operation):

@@ -30,6 +30,7 @@ from waitress.server import BaseWSGIServer, create_server
 from waitress.task import ErrorTask
 
 from .balance import Balance
+from .fastquery import QueryFastPath
 from .wire import Utf8RequestParser, error_body, refusal
 
 HEADER_LIMIT = 64 * 1024  # request line and headers: a GET query up to about 60 KB
@@ -281,7 +282,7 @@ def serve(app, sockets, threads: int, body_limit: int, ready=None, balance=None)
     connections = CONNECTIONS if soft == resource.RLIM_INFINITY else min(CONNECTIONS, soft - 64)
     waitress.server.Adjustments = _Adjustments  # create_server builds its adjustments by name
     server = create_server(
-        ClientLimit(app, threads // 2), sockets=sockets, threads=threads, ident="kazkg",
+        ClientLimit(QueryFastPath(app), threads // 2), sockets=sockets, threads=threads, ident="kazkg",
         clear_untrusted_proxy_headers=True, asyncore_use_poll=True,
         connection_limit=max(100, connections), channel_timeout=IDLE_SECONDS,
         max_request_header_size=HEADER_LIMIT, max_request_body_size=body_limit + 1,

@@ -109,8 +109,9 @@ class Service:
         return f'"{digest}"'
 
     def run(self, job: dict, timeout: float | None = None, cache_key=None,
-            stream: bool = False) -> Answer:
-        """Run a job on a worker (or answer from the cache); errors become error Answers.
+            stream: bool = False, client: str | None = None) -> Answer:
+        """Run a job on a worker (or answer from the cache) for `client` (default: the address
+        of the request being answered); errors become error Answers.
         With `stream`, an answer of more than WHOLE_BYTES comes as its `stream` (a Delivery:
         the worker sends it in pieces as the client reads) and is not kept in the cache."""
         if stream:
@@ -129,7 +130,7 @@ class Service:
         try:
             with ExitStack() as held:
                 lane = held.enter_context(self.admission.enter(
-                    _client(), wait=min(timeout, QUEUE_SECONDS)))
+                    client or _client(), wait=min(timeout, QUEUE_SECONDS)))
                 limit = min(timeout, LANE_SECONDS) if lane else timeout
                 worker = held.enter_context(self.pool.borrow(wait=QUEUE_SECONDS))
                 started = time.monotonic()
