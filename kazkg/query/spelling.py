@@ -58,7 +58,7 @@ _STAND_INS = {"comment": " ", "iri": "<>", "string": '""', "name": "p:x"}
 # A typed literal's datatype is part of its string's stand-in: `"2"^^xsd:decimal * ?v` computes
 _TOKENS = re.compile(r"""(?P<comment> \#[^\n]* ) | (?P<iri> <[^<>"{}|^`\\\x00-\x20]*> )
     | (?P<string> (?: '''.*?''' | \"\"\".*?\"\"\" | "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*' )
-        (?: \^\^ (?: <[^<>"{}|^`\\\x00-\x20]*> | [\w.-]*:(?:[\w.%-]|\\.)* ) )? )
+        (?P<datatype> \^\^ (?: <[^<>"{}|^`\\\x00-\x20]*> | [\w.-]*:(?:[\w.%-]|\\.)* ) )? )
     | (?P<name> [\w.-]*:(?:[\w.%-]|\\.)* )""", re.VERBOSE | re.DOTALL)
 _COMPUTING = {"Builtin_STR", "Builtin_CONCAT", "Builtin_STRLEN", "Builtin_SUBSTR",
               "Builtin_UCASE", "Builtin_LCASE", "Builtin_STRSTARTS", "Builtin_STRENDS",
@@ -79,8 +79,8 @@ def matters(prepared, originals: dict, predicates) -> bool:
         return True
     if not originals or not _reads(_code(prepared.text)):
         return False
-    # Decided once for all texts that differ only in their comments and spacing (_bare): a
-    # query made unique by a comment is not parsed again (20-330 ms). rdflib reads \\u
+    # Decided once for all texts of one shape (_bare): a query made unique by a comment, a
+    # LIMIT or a literal is not parsed again (20-330 ms). rdflib reads \\u
     # escapes before comments: such a text, and one that does not parse (for rdflib's own
     # error message, with the text's positions), are parsed as they are.
     text = prepared.text
@@ -103,15 +103,25 @@ def _respelled(text: str, project_prefixes: bool, base, predicates: frozenset) -
     return _reads_respelled(parse(text, project_prefixes, base).algebra, predicates)
 
 
-_SPACES = re.compile(_TOKENS.pattern + r"| (?P<space> \s+ )", re.VERBOSE | re.DOTALL)
-_BARE = {"comment": "", "space": " "}
+_SHAPE = re.compile(_TOKENS.pattern + r"""| (?P<variable> [?$]\w+ ) | (?P<space> \s+ )
+    | (?P<number> (?<![\w.]) (?:\d+\.\d*|\.\d+|\d+) (?:[eE][+-]?\d+)? )""", re.VERBOSE | re.DOTALL)
+_BARE = {"comment": "", "space": " ", "number": "0"}
+
+
+def _shaped(token) -> str:
+    if token.lastgroup == "string":  # its words never matter here; its datatype might
+        return '""' + (token.group("datatype") or "")
+    return _BARE.get(token.lastgroup, token.group())
 
 
 @memo(maxsize=256)
 def _bare(text: str) -> str:
-    """The text without its comments (what rdflib skips: # outside an IRI, a string or a
-    prefixed name, to the end of the line), each run of spaces between tokens one space."""
-    return _SPACES.sub(lambda token: _BARE.get(token.lastgroup, token.group()), text).strip()
+    """The query's shape, all that _reads_respelled reads: the text without its comments
+    (what rdflib skips: # outside an IRI, a string or a prefixed name, to the end of the
+    line), each run of spaces one space, each string empty and each number 0 (what rdflib
+    cannot parse so is parsed as it was written). Variants of a query that differ in a
+    LIMIT, a label or a year share one parse."""
+    return _SHAPE.sub(_shaped, text).strip()
 
 
 @memo(maxsize=256)
