@@ -15,9 +15,9 @@ STEADY = 0.05  # seconds, instead of stamps.STEADY_NS's two: the files here are 
 
 
 @pytest.fixture
-def counted(monkeypatch, tmp_path):
-    """A cache folder of its own, a short steadiness delay, and the paths hashed so far."""
-    monkeypatch.setenv("KAZKG_CACHE_DIR", str(tmp_path / "cache"))
+def counted(monkeypatch):
+    """A short steadiness delay, and the names of the files hashed so far (each inputs' memo
+    is its own, in the session's cache folder: inputs-<identity>.json)."""
     monkeypatch.setattr(stamps, "STEADY_NS", int(STEADY * 1e9))
     read = []
     real = stamps.sha256_file
@@ -77,7 +77,7 @@ def test_a_file_changed_just_before_it_is_asked_for_is_read_each_time(tmp_path, 
 
 def test_a_touched_input_is_read_again_and_the_build_still_comes_from_the_cache(
         data_copy, counted):
-    first = kazkg.build()
+    first = kazkg.build()  # the bundled data's build (the session's cache has it, or will)
     time.sleep(2 * STEADY)
     kazkg.build()  # notes every file's stat, now that they are steady
     sentence = next(s.path for s in first.inputs.data if "/text/" in s.file)
