@@ -37,8 +37,9 @@ _OLD_REACH = re.compile(r"service|\\u", re.IGNORECASE)
 
 
 def _old_different(text: str) -> bool:
-    return bool(oxengine._DIFFERENT.search(oxengine._COMMENT.sub("", text))
-                or oxengine._NEWER.search(text))
+    """The regexes, over the query's code (what is in strings, IRIs and comments is no FROM)."""
+    code = spelling.code(text)
+    return bool(oxengine._DIFFERENT.search(code) or oxengine._NEWER.search(code))
 
 
 _PIECES = st.sampled_from(["STR (", "sTrStArTs(", "ſum(", "SHA256(", "x:str(", "?str(", "ıri(",

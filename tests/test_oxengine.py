@@ -249,3 +249,15 @@ def test_bound_variables_give_rdflibs_answer(dataset, mirror):
     reference = RdflibEngine(dataset).evaluate(Prepared(text), scope)
     theirs = solutions(reference.to_raw(path.take(reference)[0]))
     assert len(ours) > 20 and ours == theirs
+
+
+def test_from_in_a_label_is_no_from_clause():
+    """What is in a string, an IRI or a comment is no FROM (nor DESCRIBE, GROUP_CONCAT, <<)."""
+    for text in ('SELECT ?r { ?r rdfs:label "Assertions from sentence p3.s5"@en }',
+                 "SELECT ?r { ?r rdfs:label ?l } # from the labels, << not a triple term",
+                 "SELECT ?r { ?r <http://example.org/describe/group_concat> ?l }"):
+        assert not oxengine._defined_differently(text), text
+    for text in ("SELECT ?r FROM <http://x/> { ?r ?p ?o }", "DESCRIBE <http://x/>",
+                 "SELECT (GROUP_CONCAT(?l) AS ?all) { ?r rdfs:label ?l }",
+                 "SELECT * { << ?s ?p ?o >> ?q ?r }"):
+        assert oxengine._defined_differently(text), text

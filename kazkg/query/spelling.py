@@ -41,7 +41,7 @@ _LITERALS = re.compile(r"""
     | (?P<number> (?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)? )
     """, re.VERBOSE | re.DOTALL)
 # What reads a literal's spelling or computes a new literal from its value, searched in the
-# query's code (_code: no comment, IRI, string or prefixed name left to match in): a built-in
+# query's code (code(): no comment, IRI, string or prefixed name left to match in): a built-in
 # call, a call of an IRI or prefixed name (a cast, a function), or an operator before what
 # may be an operand (a variable, a bracket, a number, a string, a call).
 _CALLS = re.compile(r"(?<![\w:])(STR|CONCAT|STRLEN|SUBSTR|UCASE|LCASE|STRSTARTS|STRENDS|"
@@ -77,7 +77,7 @@ def matters(prepared, originals: dict, predicates) -> bool:
     literals = _typed_literals(prepared.text)
     if literals is None or any(oxigraph_spelling(*literal) in originals for literal in literals):
         return True
-    if not originals or not _reads(_code(prepared.text)):
+    if not originals or not _reads(code(prepared.text)):
         return False
     # Decided once for all texts of one shape (_bare): a query made unique by a comment, a
     # LIMIT or a literal is not parsed again (20-330 ms). rdflib reads \\u
@@ -125,7 +125,7 @@ def _bare(text: str) -> str:
 
 
 @memo(maxsize=256)
-def _code(text: str) -> str:
+def code(text: str) -> str:
     """The text with each comment, IRI, string and prefixed name replaced by a stand-in: what
     they hold is no call nor operator (the /2 of every w3.org IRI had rdflib parse nearly every
     query, 20-280 ms each). Nothing before or after a stand-in reads otherwise: a token left
