@@ -85,8 +85,11 @@ def public_root(url: str | None) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+STARTED = "kazkg.started"  # when kazkg.web.fastquery began a request it handed over
+
+
 def _started():
-    g.started = time.perf_counter()
+    g.started = request.environ.get(STARTED) or time.perf_counter()
     try:
         request.args  # parsed once here, so that every view may use it
     except UnicodeDecodeError as error:

@@ -16,7 +16,7 @@ import time
 from ..query.jobs import Answer
 from ..query.workers import WorkerBug
 from .answers import chunks, content_type
-from .app import READING, log_request
+from .app import READING, STARTED, log_request
 from .endpoint import OUTCOME, query_job
 from .protocol import Operation
 from .urlquery import ascii_pairs
@@ -45,7 +45,7 @@ class QueryFastPath:
             answer = bug
         if not isinstance(answer, Answer) or answer.status != 200 or answer.stream is not None \
                 or answer.media_type == "text/html":
-            environ[OUTCOME] = answer
+            environ[OUTCOME], environ[STARTED] = answer, started  # its log line counts the wait
             return self.app(environ, start_response)
         headers = [("Content-Type", content_type(answer.media_type)),
                    ("Content-Length", str(len(answer.body))), *answer.headers.items(),
