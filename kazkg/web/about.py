@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..namespaces import KAZKG
 from .answers import service
-from .lookup import cached, select
+from .lookup import cached, known, select
 
 # The classes a dataset describes itself with, the most specific first.
 DESCRIBED_BY = ("void:Dataset", "dcat:Dataset", "schema:Dataset", "owl:Ontology")
@@ -42,14 +42,27 @@ class About:
     classes: list = field(default_factory=list)  # (class IRI, instances), the largest first
 
 
+OWN = About(True, "kazkg: Kazakhstan's industrial development in the Soviet era (1956-1985)",
+            "A linked-data knowledge graph of Kazakhstan's industrial development in the Soviet "
+            "era: enterprises, cities, sectors, policies, awards and statistics, each statement "
+            "linked to its source sentence or URL.")
+
+
 def about() -> About:
     svc = service()
     if svc.own_data:
-        return About(True, "kazkg: Kazakhstan's industrial development in the Soviet era (1956-1985)",
-                     "A linked-data knowledge graph of Kazakhstan's industrial development in the "
-                     "Soviet era: enterprises, cities, sectors, policies, awards and statistics, "
-                     "each statement linked to its source sentence or URL.")
+        return OWN
     return cached("about", lambda: _described(svc.files))
+
+
+def about_known() -> About:
+    """about() without running its query, for an error page (the error may be the query
+    path's own): until the query has been answered once, someone else's data is named by
+    its files."""
+    svc = service()
+    if svc.own_data:
+        return OWN
+    return known("about") or _by_file_names(svc.files)
 
 
 def _described(files: list[str]) -> About:
@@ -63,8 +76,13 @@ def _described(files: list[str]) -> About:
         found.setdefault(key, (str(row["title"]), str(row.get("description") or "")))
     classes = [(str(r["type"]), int(r["n"])) for r in select(CLASSES_QUERY)
                if not str(r["type"]).startswith(str(KAZKG))]
-    names = ", ".join(files) or "no files"
     if found:
         title, description = found[min(found)]
+        names = ", ".join(files) or "no files"
         return About(False, title, description or f"Data from {names}.", files, classes)
-    return About(False, names, f"RDF data from {names}, served by kazkg.", files, classes)
+    return _by_file_names(files, classes)
+
+
+def _by_file_names(files: list[str], classes: list | None = None) -> About:
+    names = ", ".join(files) or "no files"
+    return About(False, names, f"RDF data from {names}, served by kazkg.", files, classes or [])

@@ -11,7 +11,7 @@ import json
 import logging
 import secrets
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, g, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -23,6 +23,7 @@ log = logging.getLogger("kazkg.web")
 def error_response(status: int, message: str, *, position=None, headers=None) -> Response:
     title = HTTP_STATUS_CODES.get(status, "Error")
     if prefers_html(request.headers.get("Accept")):
+        g.error_page = True  # its chrome runs no query (pages.chrome): this may be its error
         body = render_template("error.html", status=status, title=title, message=message,
                                position=position)
         response = Response(body, status, mimetype="text/html")

@@ -85,6 +85,12 @@ def cached(key, compute):
 _MISSING = object()
 
 
+def known(key):
+    """What `cached` holds for `key` in this dataset version, or None: never computed here."""
+    svc = service()
+    return svc.__dict__.get("page_cache", {}).get((svc.version, key))
+
+
 def forget_stale(store: dict, version: str) -> None:
     """Drop what was computed for an earlier version of the dataset (a write made it stale):
     a thousand writes must not leave a thousand copies of every lookup."""

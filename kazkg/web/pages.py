@@ -11,13 +11,13 @@ from contextlib import nullcontext
 
 from urllib.parse import quote
 
-from flask import Blueprint, current_app, redirect, render_template, request
+from flask import Blueprint, current_app, g, redirect, render_template, request
 from werkzeug.exceptions import BadRequest
 
 from ..namespaces import KAZKG, compact
 from .answers import service
 from . import dcat
-from .about import about
+from .about import about, about_known
 from .describe import dump_filenames
 from .lookup import cached, counts, names
 from .i18n import page_lang as lang
@@ -34,10 +34,11 @@ def compact_filter(iri) -> str:
 
 
 @bp.app_context_processor
-def search_box():
+def chrome():
     # the box shows the search's own words only: other pages are kept whatever their ?q=
     shown = request.args.get("q", "") if request.endpoint == "pages.search" else ""
-    return {"q": shown, "about": about}
+    # an error page names the dataset from what is known, by no query (kazkg.web.errors)
+    return {"q": shown, "about": about_known if g.get("error_page") else about}
 
 
 @bp.route("/")
