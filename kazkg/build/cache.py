@@ -139,9 +139,13 @@ def save(key: str, dataset: Dataset, summary: dict) -> None:
                      "files": {data.name: digest(data)}}
             write_atomic(meta, json.dumps(entry).encode("utf-8"))
     except OSError as error:  # a folder the system refuses costs the next run a rebuild, not this one its result
-        log.warning("kazkg: cannot keep the build in the cache folder %s (KAZKG_CACHE_DIR): %s; "
-                    "the next run builds again (point KAZKG_CACHE_DIR at a writable folder)",
-                    _directory(), error.strerror or error)
+        _not_kept(error)
+
+
+def _not_kept(error: OSError) -> None:
+    log.warning("kazkg: cannot keep the build in the cache folder %s (KAZKG_CACHE_DIR): %s; "
+                "the next run builds again (point KAZKG_CACHE_DIR at a writable folder)",
+                _directory(), error.strerror or error)
 
 
 def save_summary(key: str, summary: dict) -> None:
@@ -159,8 +163,7 @@ def save_summary(key: str, summary: dict) -> None:
             write_atomic(meta, json.dumps({**summary, "key": key, "pickle": False,
                                            "files": {}}).encode("utf-8"))
     except OSError as error:
-        log.warning("kazkg: cannot keep the build in the cache folder %s (KAZKG_CACHE_DIR): %s",
-                    _directory(), error.strerror or error)
+        _not_kept(error)
 
 
 def note(key: str, more: dict) -> None:
