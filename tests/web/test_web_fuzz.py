@@ -39,7 +39,18 @@ ACCEPTS = ["", "*/*", "text/html", "application/sparql-results+json;q=0", "text/
            "application/sparql-results+xml;q=0.5, application/json", "image/*"]
 
 
-def check(response, started):
+def check(send):
+    """Send the request (`send()`); it must be answered below 500, quickly, with no traceback.
+
+    A 503 for the time limit is the one 5xx a request may earn without a fault in how it was
+    handled: the CI machine can stall a worker past the fixture's 2 s limit while other tests
+    load both cores. Such a request is sent once more, alone; only a request that runs out of
+    time twice is a failure (none of these queries is slow on an idle machine)."""
+    started = time.monotonic()
+    response = send()
+    if response.status_code == 503 and b"time limit" in response.data:
+        started = time.monotonic()
+        response = send()
     took = time.monotonic() - started
     assert response.status_code < 500, (response.status_code, response.data[:300])
     assert took < SLOWEST, took
@@ -49,8 +60,7 @@ def check(response, started):
 @FUZZ
 @given(text=st.text(max_size=300))
 def test_random_query_text(client, text):
-    started = time.monotonic()
-    check(client.get("/sparql", query_string={"query": text}), started)
+    check(lambda: client.get("/sparql", query_string={"query": text}))
 
 
 @FUZZ
@@ -66,16 +76,14 @@ def test_mutated_valid_queries(client, base, data):
             text = text[:at] + data.draw(st.text(min_size=1, max_size=3)) + text[at:]
         else:
             text = text[:at] + " " + data.draw(st.sampled_from(TOKENS)) + " " + text[at:]
-    started = time.monotonic()
-    check(client.post("/sparql", data=text.encode("utf-8", "surrogatepass"),
-                      content_type="application/sparql-query"), started)
+    check(lambda: client.post("/sparql", data=text.encode("utf-8", "surrogatepass"),
+                              content_type="application/sparql-query"))
 
 
 @FUZZ
 @given(tokens=st.lists(st.sampled_from(TOKENS), max_size=25))
 def test_token_soup(client, tokens):
-    started = time.monotonic()
-    check(client.post("/sparql", data={"query": " ".join(tokens)}), started)
+    check(lambda: client.post("/sparql", data={"query": " ".join(tokens)}))
 
 
 @FUZZ
@@ -85,8 +93,7 @@ def test_random_bodies_and_headers(client, body, content_type, accept, method):
     headers = {"Accept": accept}
     if content_type:
         headers["Content-Type"] = content_type
-    started = time.monotonic()
-    check(client.open("/sparql", method=method, data=body, headers=headers), started)
+    check(lambda: client.open("/sparql", method=method, data=body, headers=headers))
 
 
 PARAMS = ["query", "update", "default-graph-uri", "named-graph-uri", "format", "graph",
@@ -105,5 +112,4 @@ def test_random_parameters(client, pairs, raw, path, accept, if_none_match):
     headers = {"Accept": accept}
     if if_none_match:
         headers["If-None-Match"] = if_none_match
-    started = time.monotonic()
-    check(client.get(f"{path}?{query}", headers=headers), started)
+    check(lambda: client.get(f"{path}?{query}", headers=headers))
