@@ -65,17 +65,18 @@ def results(reach, shapes: Graph, terms, store, asserted, graphs: dict, oxigraph
     return found
 
 
-def refuse_violations(found, terms, graphs: dict, ontology: set, names) -> None:
+def refuse_violations(found, terms, graphs, ontology: set, names) -> None:
     """Raise ValidationFailed when a result is a violation, naming the files (graphs, but
-    those in `ontology`) that describe its focus node."""
+    those in `ontology`) that describe its focus node; `graphs` yields (graph name, its
+    integer-coded triples) pairs, read only when there is something to report."""
     if not found:
         return
     from . import validate
 
     subjects: dict = {}
-    for g, coded in graphs.items():
+    for g, triples in graphs:
         if g not in ontology:
-            for s, _, _ in decode(coded):
+            for s, _, _ in triples:
                 subjects.setdefault(s, set()).add(g)
     namespace = Graph()
     bind_prefixes(namespace)

@@ -19,8 +19,8 @@ import time
 
 from rdflib import Graph, Literal, URIRef
 
-from ..namespaces import INFERRED_GRAPH, bind_prefixes
-from . import cache, closure, localshapes, mirror, state, store
+from ..namespaces import INFERRED_GRAPH
+from . import byfocus, cache, closure, localshapes, mirror, state, store
 from .closure.delta import extend
 from .closure.vocabulary import SUB
 from .copyview import CopyView
@@ -159,19 +159,8 @@ def _validate(old, foci, view, shapes, names, inputs) -> list:
         always = {(s, SUB, o) for s, o in view.pairs(SUB) if (s, SUB, o) in old}  # the hierarchy
         local = localshapes.local_graph(old.reach, foci, terms, view, old, always)
         found += [r for r in validate.results(local, shapes) if terms.known(r[0]) in foci]
-    if found:
-        from . import validate
-
-        subjects: dict = {}
-        for g in old.graphs:
-            if g not in ontology:
-                for s, _, _ in old.graph(g):
-                    subjects.setdefault(s, set()).add(g)
-        namespace = Graph()
-        bind_prefixes(namespace)
-        validate.refuse_violations(validate.violations(
-            found, namespace.namespace_manager,
-            lambda node: subjects.get(terms.known(node), set()), names))
+    byfocus.refuse_violations(found, terms, ((g, old.graph(g)) for g in old.graphs),
+                              ontology, names)
     return found
 
 

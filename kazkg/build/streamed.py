@@ -54,7 +54,8 @@ def _build(inputs, key, shapes, names, digests, started, reach) -> dict | None:
     if shapes is not None:  # SHACL's violations are reported before the closure's contradictions
         kept.results = byfocus.results(reach, shapes, coder.terms, fast.engine.store, kept,
                                        graphs, coder.oxigraph_terms())
-        byfocus.refuse_violations(kept.results, coder.terms, graphs,
+        byfocus.refuse_violations(kept.results, coder.terms,
+                                  ((g, state.decode(c)) for g, c in graphs.items()),
                                   {str(s.graph) for s in inputs.ontology}, names)
         kept.reach = reach
     t2 = time.perf_counter()

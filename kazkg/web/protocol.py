@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask import Request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 
-from .urlquery import unquote_bytes
+from .urlquery import utf8_pairs
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
@@ -30,15 +30,8 @@ class Operation:
 
 def _pairs(data: bytes, what: str) -> list[tuple[str, str]]:
     """Decode `a=1&b=2` strictly: every name and value must be UTF-8 once percent-decoded."""
-    pairs = []
     try:
-        for field in data.split(b"&"):
-            if not field:
-                continue
-            name, _, value = field.partition(b"=")
-            pairs.append(tuple(unquote_bytes(part.replace(b"+", b" ")).decode("utf-8")
-                               for part in (name, value)))
-        return pairs
+        return utf8_pairs(data)
     except UnicodeDecodeError:
         raise BadRequest(f"the {what} is not valid UTF-8 once percent-decoded") from None
 

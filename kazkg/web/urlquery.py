@@ -29,23 +29,28 @@ def unquote_bytes(data: bytes) -> bytes:
         return unquote_to_bytes(data)
 
 
+def utf8_pairs(data: bytes) -> list[tuple[str, str]]:
+    """The name=value pairs of `a=1&b=2`, each percent-decoded and then read as UTF-8 (empty
+    fields skipped); UnicodeDecodeError when one is not UTF-8."""
+    pairs = []
+    for field in data.split(b"&"):
+        if field:
+            name, _, value = field.partition(b"=")
+            pairs.append((unquote_bytes(name.replace(b"+", b" ")).decode("utf-8"),
+                          unquote_bytes(value.replace(b"+", b" ")).decode("utf-8")))
+    return pairs
+
+
 def ascii_pairs(query: bytes) -> list[tuple[str, str]] | None:
     """urllib.parse.parse_qsl(query.decode(), keep_blank_values=True) for an ASCII query
     string whose names and values are UTF-8 once decoded; None for any other (the caller then
     asks urllib, with its own handling of what is not UTF-8)."""
     if not query.isascii():
         return None
-    pairs = []
     try:
-        for field in query.split(b"&"):
-            if not field:
-                continue
-            name, _, value = field.partition(b"=")
-            pairs.append((unquote_bytes(name.replace(b"+", b" ")).decode("utf-8"),
-                          unquote_bytes(value.replace(b"+", b" ")).decode("utf-8")))
+        return utf8_pairs(query)
     except UnicodeDecodeError:
         return None
-    return pairs
 
 
 class FastRequest(Request):

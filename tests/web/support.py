@@ -3,7 +3,10 @@ conftest.py)."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 from kazkg.tools.bench import RUNAWAY, servers  # noqa: F401 (RUNAWAY: for the tests)
 
@@ -19,6 +22,23 @@ def fixture_build():
     from kazkg.build.inputs import from_files
 
     return build(from_files([PROTOCOL_DATA]), infer=False)
+
+
+@contextmanager
+def writable_client(store: Path, token: str, **config):
+    """A test client of the fixture data in-process with `--enable-update` and `token`, its
+    writes kept in `store`; `config` adds to or overrides the app's settings."""
+    from kazkg.web import create_app
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KAZKG_UPDATE_STORE", str(store))
+        application = create_app(fixture_build(), {
+            "WORKERS": 2, "QUERY_TIMEOUT": 20.0, "ENABLE_UPDATE": True, "UPDATE_TOKEN": token,
+            **config})
+        try:
+            yield application.test_client()
+        finally:
+            application.extensions["kazkg"].close()
 
 
 class Server(servers.KazkgServer):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from kazkg.namespaces import INFERRED_GRAPH
-from tests.web.support import fixture_build
+from tests.web.support import writable_client
 
 TOKEN = {"Authorization": "Bearer b-t0k"}
 UPDATE = {**TOKEN, "Content-Type": "application/sparql-update"}
@@ -17,15 +17,8 @@ EX = "http://example.org/bulk/"
 
 @pytest.fixture(scope="module")
 def writer(private_cache, tmp_path_factory):
-    from kazkg.web import create_app
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("KAZKG_UPDATE_STORE", str(tmp_path_factory.mktemp("writes")))
-        application = create_app(fixture_build(), {
-            "WORKERS": 2, "QUERY_TIMEOUT": 20.0, "ENABLE_UPDATE": True,
-            "UPDATE_TOKEN": "b-t0k", "BODY_LIMIT": 1_000_000})
-        yield application.test_client()
-        application.extensions["kazkg"].close()
+    with writable_client(tmp_path_factory.mktemp("writes"), "b-t0k", BODY_LIMIT=1_000_000) as client:
+        yield client
 
 
 def count(client, where: str) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from kazkg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
-from tests.web.support import fixture_build
+from tests.web.support import writable_client
 
 TOKEN = {"Authorization": "Bearer w-t0k"}
 UPDATE = {**TOKEN, "Content-Type": "application/sparql-update"}
@@ -19,15 +19,9 @@ TRIPLE = "<http://example.org/s> <http://example.org/p> <http://example.org/o> .
 
 @pytest.fixture(scope="module")
 def writer(private_cache, tmp_path_factory):
-    from kazkg.web import create_app
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("KAZKG_UPDATE_STORE", str(tmp_path_factory.mktemp("writes")))
-        application = create_app(fixture_build(), {
-            "WORKERS": 1, "QUERY_TIMEOUT": 20.0, "ENABLE_UPDATE": True,
-            "UPDATE_TOKEN": "w-t0k", "PUBLIC_URL": "https://kazkg.example.org/"})
-        yield application.test_client()
-        application.extensions["kazkg"].close()
+    with writable_client(tmp_path_factory.mktemp("writes"), "w-t0k", WORKERS=1,
+                         PUBLIC_URL="https://kazkg.example.org/") as client:
+        yield client
 
 
 def ask(client, text: str) -> bool:
