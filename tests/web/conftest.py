@@ -3,9 +3,17 @@ real `kazkg serve` processes on 127.0.0.1 (started and stopped here, on free por
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
+from tests.web.abuse import full_run
 from tests.web.support import PROTOCOL_DATA, Server, fixture_build
+
+
+def pytest_configure(config):
+    if full_run(config):  # `-m abuse`: the full fuzzing too (test_web_fuzz.py reads this)
+        os.environ.setdefault("KAZKG_FUZZ_EXAMPLES", "2000")
 
 
 @pytest.fixture(scope="session")

@@ -1,18 +1,21 @@
 """Fuzzing with hypothesis: malformed requests and queries never get a 5xx, and never hang.
 
-Five properties x 2,000 examples = 10,000 generated requests per run (KAZKG_FUZZ_EXAMPLES
-sets the number per property). They run in-process through the Flask test client, but every
-query still goes through the real worker pool.
+Part of the abuse suite: five properties x 2,000 examples = 10,000 generated requests with
+`pytest -m abuse`, x 300 in the default run (KAZKG_FUZZ_EXAMPLES sets the number per
+property). They run in-process through the Flask test client, but every query still goes
+through the real worker pool.
 """
 
 import os
 import time
 from urllib.parse import quote
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-EXAMPLES = int(os.environ.get("KAZKG_FUZZ_EXAMPLES", "2000"))
+pytestmark = pytest.mark.abuse
+EXAMPLES = int(os.environ.get("KAZKG_FUZZ_EXAMPLES", "300"))  # -m abuse: 2000 (conftest.py)
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 SLOWEST = 5.0  # seconds: the 2 s time limit, and room to spare
