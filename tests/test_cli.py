@@ -87,6 +87,12 @@ def test_unknown_query_name_lists_the_available_ones():
     assert "Traceback" not in done.stderr
 
 
+def test_an_update_is_said_to_be_one():
+    done = kazkg_cli("query", "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    assert done.returncode == 2
+    assert "error: this is a SPARQL Update, not a query" in done.stderr
+
+
 def test_sparql_syntax_error_shows_where():
     done = kazkg_cli("query", "SELECT ?s WHERE {\n  ?s ?p \n}")
     assert done.returncode == 2

@@ -79,6 +79,16 @@ def prepare(text: str, base: str | None = None, project_prefixes: bool = False,
     return prepared
 
 
+def _is_update(sparql, text: str) -> bool:
+    from pyparsing import ParseException
+
+    try:
+        sparql.parser.parseUpdate(text)
+    except (ParseException, ValueError):
+        return False
+    return True
+
+
 def form(query: "Query") -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE."""
     return query.algebra.name.replace("Query", "").upper()
@@ -94,6 +104,9 @@ def parse(text: str, project_prefixes: bool = False, base: str | None = None) ->
     try:
         tree = sparql.parser.parseQuery(text)
     except ParseException as error:
+        if _is_update(sparql, text):
+            raise QueryError("this is a SPARQL Update, not a query: send it as an update, to a "
+                             "server started with --enable-update") from None
         raise QueryError(f"SPARQL syntax error: {error.msg}", error.lineno, error.col, text) from None
     except ValueError as error:  # rdflib's parser refuses e.g. an invalid \u escape so
         raise QueryError(f"SPARQL syntax error: {error}") from None

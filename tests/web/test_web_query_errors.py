@@ -31,6 +31,20 @@ def test_grouped_queries_that_keep_the_rules_run(client):
         assert client.get("/sparql", query_string={"query": text}).status_code == 200, text
 
 
+@pytest.mark.parametrize("update", [
+    "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "PREFIX x: <urn:x>\nCLEAR ALL",
+    "DELETE WHERE { ?s ?p ?o }", "LOAD <http://example.org/x> INTO GRAPH <urn:g>"])
+def test_an_update_sent_as_a_query_is_said_to_be_one(client, update):
+    r = client.get("/sparql", query_string={"query": update})
+    assert r.status_code == 400
+    assert error(r)["message"].startswith("this is a SPARQL Update, not a query"), update
+
+
+def test_a_broken_update_sent_as_a_query_is_a_syntax_error(client):
+    r = client.get("/sparql", query_string={"query": "INSERT DATA { <urn:a> }"})
+    assert r.status_code == 400 and "SPARQL syntax error" in error(r)["message"]
+
+
 def test_an_undeclared_prefix_is_named_with_its_position(client):
     r = client.get("/sparql", query_string={"query": "SELECT ?s WHERE {\n  ?s nope:p ?o }"})
     assert r.status_code == 400 and "nope:" in error(r)["message"]
