@@ -18,6 +18,7 @@ from rdflib import BNode, Literal, URIRef
 from werkzeug.exceptions import HTTPException
 
 from ..namespaces import sparql_prologue
+from . import termnames
 from .admission import ours
 from .answers import service
 
@@ -162,14 +163,17 @@ class Names:
 
     def _best(self, iri, lang: str) -> tuple[str, str | None]:
         """(label, its language), or (local name, None) when nothing names `iri`."""
-        found = self.labels.get(str(iri), {})
+        found = {**termnames.NAMES.get(str(iri), {}), **self.labels.get(str(iri), {})}
         for choice in (lang, "en", "kk", "ru", ""):
             if choice in found:
                 return found[choice], choice
         if found:
             return next(iter(found.items()))[::-1]
         text = str(iri)
-        return readable(text.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]) or text, None
+        local = text.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        words = readable(local)
+        # numberOfPages made "number of pages" is English; an identifier kept as it is, none
+        return (words, "en") if words != local else (local or text, None)
 
     def has(self, iri) -> bool:
         return str(iri) in self.labels or str(iri) in self.types

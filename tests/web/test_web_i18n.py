@@ -143,3 +143,32 @@ def test_the_catalog_titles_are_in_the_page_language(app):
         assert set(config["examples"]) == set(queries)
     english = app.test_client().get("/sparql?lang=en", headers=HTML).get_data(as_text=True)
     assert 'lang="en">Timeline of dated events, 1956-1989</button>' in english
+
+
+def test_every_property_of_the_data_is_named_in_each_page_language(app):
+    """Properties of other vocabularies (skos:altLabel, geosparql:hasGeometry ...) get names in
+    kk, ru and en from kazkg.web.termnames where the data gives none: a Kazakh page showed
+    "alt label" as a word of no language."""
+    import kazkg
+    from kazkg.web.lookup import names
+
+    used = [str(row.p) for row in kazkg.query("SELECT DISTINCT ?p { GRAPH ?g { ?s ?p ?o } }")]
+    with app.test_request_context("/"):
+        known = names()
+        unnamed = {lang: [p for p in used if known._best(p, lang)[1] != lang]
+                   for lang in ("kk", "ru", "en")}
+    assert unnamed == {"kk": [], "ru": [], "en": []}
+
+
+def test_a_property_page_in_kazakh_names_skos_terms_in_kazakh(app):
+    body = app.test_client().get("/resource/shymkent?lang=kk", headers=HTML).get_data(as_text=True)
+    assert 'class="prop">басқа атауы</a>' in body and "alt label" not in body
+
+
+def test_a_name_made_from_an_unlabelled_terms_local_name_is_marked_english():
+    from kazkg.web.lookup import Names
+
+    unnamed = Names([], [])
+    assert unnamed.label_html("http://example.org/v#numberOfPages", "kk") == \
+        '<span lang="en">number of pages</span>'
+    assert unnamed.label_html("http://example.org/book-1", "kk") == "book-1"
