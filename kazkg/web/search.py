@@ -140,16 +140,20 @@ def search(query: str, labels: dict[str, list[Label]], types, limit: int = 50) -
             if value and value + label.bonus > best:
                 best, matched, matched_lang = value + label.bonus, label.text, label.lang
         if best > 0:
-            # Things people look for (places, enterprises, events) before the records about them.
-            if _is_record(types.get(iri, set())):
-                best -= 20
-            hits.append(Hit(iri, best, matched, matched_lang))
+            # Things people look for (places, enterprises) first, then the events that befell
+            # them (whose labels begin with their names), then the records about either
+            hits.append(Hit(iri, best - _demotion(types.get(iri, set())), matched, matched_lang))
     hits.sort(key=lambda h: (-h.score, len(h.matched), h.iri))
     return hits[:limit]
 
 
-RECORD_CLASSES = ("Assertion", "Geometry", "Sentence", "Paragraph", "NameUse", "SourceConflict")
+RECORD_CLASSES = ("Assertion", "Geometry", "Sentence", "Paragraph", "NameUse", "SourceConflict",
+                  "AdministrativeMembership", "Identification", "EditorialStatement", "Mention")
 
 
-def _is_record(types: set[str]) -> bool:
-    return any(t.rsplit("#", 1)[-1] in RECORD_CLASSES for t in types)
+def _demotion(types: set[str]) -> float:
+    """What a hit loses for its kind: 20 for a record, 5 for an event, 0 for a thing."""
+    local = {t.rsplit("#", 1)[-1] for t in types}
+    if local.intersection(RECORD_CLASSES):
+        return 20.0
+    return 5.0 if "Event" in local else 0.0

@@ -223,6 +223,18 @@ def test_search_go_redirects_to_the_best_hit(site):
     assert response.status_code == 303 and response.headers["Location"].endswith("/resource/shymkent")
 
 
+@pytest.mark.parametrize("name, slug", [
+    ("Achisai", "achisai-polymetallic-combine"), ("Ачисай", "achisai-polymetallic-combine"),
+    ("Uzen", "uzen-oil-field"), ("Гурьев", "guryev-oblast")])
+def test_a_thing_ranks_before_its_events_and_records(site, name, slug):
+    """An event's label begins with the name of what it befell ("Achisai mine at work
+    (1935)"), and a membership's with its member's: both matched a search as well as the
+    thing itself, and go=1, finding no single best hit, did not jump."""
+    response = site.get("/search", query_string={"q": name, "go": "1"}, headers=HTML)
+    assert response.status_code == 303, name
+    assert response.headers["Location"].endswith(f"/resource/{slug}")
+
+
 def test_search_keys():
     from kazkg.web.search import key
 
