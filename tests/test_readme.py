@@ -192,3 +192,11 @@ def test_what_is_in_the_graph_is_counted(built):
         shown = re.search(pattern, table)
         assert shown, f"README's table no longer says {pattern!r}"
         assert int(shown.group(1).replace(",", "")) == number, (pattern, number)
+
+
+def test_the_query_catalog_table_lists_every_query():
+    """One row per file of queries/, and no row for a query that is not there."""
+    table = README[README.index("## The query catalog"):]
+    table = table[:table.index("\n\n", table.index("| name |"))]
+    listed = re.findall(r"^\| `([a-z0-9-]+)` \|", table, re.M)
+    assert sorted(listed) == sorted(path.stem for path in (ROOT / "queries").glob("*.rq"))
