@@ -73,7 +73,8 @@ def browse():
     def regions(place: str) -> list[tuple[str, str]]:
         out = []
         for r in sorted(idx.regions.get(place, []), key=lambda r: (r.start or -10_000, r.region)):
-            years = f"{r.start or ''}–{r.end or ''}" if (r.start, r.end) != (None, None) else ""
+            years = ("" if (r.start, r.end) == (None, None) else str(r.start) if r.start == r.end
+                     else f"{r.start or ''}–{r.end or ''}")
             out.append((nm.label(r.region, lang), years))
         return out
 

@@ -1,6 +1,6 @@
 """The facet index behind /browse: for every resource of the dataset, its classes, sectors,
 places (and the regions those places belonged to, with the years), its years and the kinds
-of source that state something about it. Built once per dataset version from five SELECTs on
+of source that state something about it. Built once per dataset version from six SELECTs on
 the worker pool (kazkg.web.lookup), then filtered in Python: a page view costs no query.
 
 Facets, as portals such as the Sampo ones offer them: choosing a value narrows the list; each
@@ -24,12 +24,18 @@ SECTORS = """SELECT DISTINCT ?x ?sector WHERE {
 PLACES = """SELECT DISTINCT ?x ?place WHERE {
   ?x kazkg:place|kazkg:locatedIn|kazkg:memberPlace|((kazkg:involves|kazkg:about|kazkg:appliesTo)/(kazkg:locatedIn|kazkg:place)) ?place
   FILTER (isIRI(?place)) }"""
+# What an event or a statistic is about that is itself a member of a region (the Bukhtarma
+# station, the Uzen field): not a place of the facet, but its regions are the item's
+MEMBERS = """SELECT DISTINCT ?x ?site WHERE {
+  ?x kazkg:involves|kazkg:about|kazkg:appliesTo ?site . ?m kazkg:memberPlace ?site }"""
+# A membership's period, or its one year (a kazkg:Year where a source attests only that year)
 MEMBERSHIPS = """SELECT ?place ?region ?from ?to WHERE {
   ?m a kazkg:AdministrativeMembership ; kazkg:memberPlace ?place ; kazkg:memberOf ?region .
-  OPTIONAL { ?m kazkg:hasTime ?t . OPTIONAL { ?t time:hasBeginning/time:inXSDgYear ?b }
+  OPTIONAL { ?m kazkg:hasTime ?t . OPTIONAL { ?t time:inXSDgYear ?y }
+             OPTIONAL { ?t time:hasBeginning/time:inXSDgYear ?b }
              OPTIONAL { ?t time:hasEnd/time:inXSDgYear ?e } }
-  BIND (xsd:integer(SUBSTR(STR(?b), 1, 4)) AS ?from)
-  BIND (xsd:integer(SUBSTR(STR(?e), 1, 4)) AS ?to) }"""
+  BIND (xsd:integer(SUBSTR(STR(COALESCE(?y, ?b)), 1, 4)) AS ?from)
+  BIND (xsd:integer(SUBSTR(STR(COALESCE(?y, ?e)), 1, 4)) AS ?to) }"""
 SOURCES = """SELECT DISTINCT ?x ?kind ?from WHERE {
   GRAPH ?g { ?x ?p ?o } FILTER (isIRI(?x))
   ?g a kazkg:Assertion . OPTIONAL { ?g prov:wasDerivedFrom ?from }
@@ -94,12 +100,22 @@ def index() -> Index:
         places = defaultdict(set)
         for row in select(PLACES):
             places[str(row["x"])].add(str(row["place"]))
+        members = defaultdict(set)
+        for row in select(MEMBERS):
+            members[str(row["x"])].add(str(row["site"]))
         for iri, entry in entries.items():
             here = set(places.get(iri, ()))
             if str(KAZKG.Place) in entry.values["class"]:
                 here.add(iri)
+            # The regions of the item's own memberships (a settlement's, an enterprise's: the
+            # Bukhtarma station is a member of East Kazakhstan Oblast itself), of the members
+            # it involves and of the places it lies in, in the item's years. Enterprises and
+            # places carry no kazkg:hasTime, so they are in every region they or their places
+            # ever belonged to, as the catalog's enterprises-of-a-region has it; an event or a
+            # statistic only in the regions its places belonged to at its time (the first oil
+            # of the Uzen field, 1965, in Guryev Oblast, not in Mangyshlak Oblast).
             start, end = spans.get(iri, (-10_000, 10_000))
-            for place in list(here):  # the regions the place was in, in the item's years
+            for place in here | members.get(iri, set()) | {iri}:
                 here.update(r.region for r in regions.get(place, ()) if r.holds(start, end))
             entry.values["place"] = here
         for row in select(SOURCES):

@@ -99,6 +99,40 @@ def test_browse_facets_counts_and_pages(client):
     assert client.get("/browse?page=x", headers=HTML).status_code == 400
 
 
+def test_browse_by_region_gives_the_catalog_enterprises_for_every_region(client, dataset):
+    """/browse?place=R&class=Enterprise lists, for every region R of the data, the enterprises
+    that queries/enterprises-of-a-region.rq finds with R in place of East Kazakhstan Region:
+    those that are members of R themselves (the Bukhtarma station of East Kazakhstan Oblast,
+    1979) and those in a settlement that was."""
+    from kazkg.query import catalog
+    from tests.support import rdflib_answer
+
+    text = catalog.get("enterprises-of-a-region").text
+    assert "kzr:east-kazakhstan-region" in text
+    regions = {str(row["r"]) for row in rdflib_answer(dataset, """PREFIX kazkg: <https://w3id.org/kazkg/ontology#>
+        SELECT DISTINCT ?r WHERE { { ?r a kazkg:AdministrativeRegion } UNION { ?m kazkg:memberOf ?r } }""")}
+    assert len(regions) >= 15
+    enterprise = quote("https://w3id.org/kazkg/ontology#Enterprise", safe="")
+    seen = {}
+    for region in sorted(regions):
+        expected = {str(row["enterprise"]) for row in
+                    rdflib_answer(dataset, text.replace("kzr:east-kazakhstan-region", f"<{region}>"))}
+        body = html(client, f"/browse?place={quote(region, safe='')}&class={enterprise}")
+        assert f'id="results-title">{len(expected)} resources' in body, region
+        found = body[body.index('<ol class="found"'):body.index("</ol>")] if expected else ""
+        listed = {str(KZR) + local for local in re.findall(r'href="/resource/([^"#?]+)"', found)}
+        assert listed == expected, region
+        seen[region.rsplit("/", 1)[-1]] = {e.rsplit("/", 1)[-1] for e in expected}
+    assert "bukhtarma-hpp" in seen["east-kazakhstan-oblast"] and "bukhtarma-hpp" in seen["east-kazakhstan-region"]
+    for oblast in ("guryev-oblast", "mangyshlak-oblast", "mangystau-region"):
+        assert "uzen-oil-field" in seen[oblast], oblast
+    # An event at a member is in the member's regions of its year: the Uzen field's first oil
+    # (1965, p2.s9) in Guryev Oblast, not in Mangyshlak Oblast (formed in 1973).
+    first_oil = 'href="/resource/first-oil-uzen-1965"'
+    assert first_oil in html(client, "/browse?place=" + quote(str(KZR["guryev-oblast"]), safe=""))
+    assert first_oil not in html(client, "/browse?place=" + quote(str(KZR["mangyshlak-oblast"]), safe=""))
+
+
 def test_endpoint_knows_the_project_prefixes(client):
     r = client.get("/sparql", query_string={"query": "SELECT ?e WHERE { ?e a kazkg:Enterprise } LIMIT 1"},
                    headers={"Accept": "application/sparql-results+json"})
