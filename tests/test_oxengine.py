@@ -261,3 +261,22 @@ def test_from_in_a_label_is_no_from_clause():
                  "SELECT (GROUP_CONCAT(?l) AS ?all) { ?r rdfs:label ?l }",
                  "SELECT * { << ?s ?p ?o >> ?q ?r }"):
         assert oxengine._defined_differently(text), text
+
+
+def test_what_the_engine_reads_in_the_code_is_kept_by_code():
+    """Texts that differ only in a comment, a string, an IRI or a prefixed name have one code
+    (kazkg.query.spelling.code): what is read there is worked out once for all of them, and
+    still answers for each what it answers alone."""
+    from kazkg.query import spelling
+
+    oxengine._differs_in_code.cache_clear()
+    spelling._reads.cache_clear()
+    texts = [f'SELECT ?r {{ ?r rdfs:label "{label}" ; <http://x/{n}> ?v }} # request {n}'
+             for n, label in enumerate(("a", "b from c", "d"))]
+    for text in texts:
+        assert not oxengine._defined_differently(text), text
+        assert not spelling._reads(spelling.code(text)), text
+    assert oxengine._differs_in_code.cache_info().hits == 2
+    assert spelling._reads.cache_info().hits == 2
+    assert oxengine._defined_differently("SELECT ?r FROM <http://x/> { ?r ?p ?o } # request 9")
+    assert spelling._reads(spelling.code('SELECT (STR(?v) AS ?s) { ?r <http://x/1> ?v } # 9'))

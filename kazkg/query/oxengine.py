@@ -226,11 +226,16 @@ class OxigraphEngine:
 _rdflib_term = functools.lru_cache(maxsize=1 << 18)(to_rdflib)
 
 
-@memo(maxsize=1024)
 def _defined_differently(text: str) -> bool:
     """Read in the query's code (kazkg.query.spelling.code): a label "Assertions from ..." is
     no FROM, and such a look-up went to rdflib (about 1 s under load, past the lane's limit)."""
-    found = spelling.code(text)
+    return _differs_in_code(spelling.code(text))
+
+
+@memo(maxsize=1024)
+def _differs_in_code(found: str) -> bool:
+    """_defined_differently of a query whose code is `found`: kept by code, which texts that
+    differ only in their comments, strings, IRIs or prefixed names share (0.04 ms a query)."""
     return ("<<" in found or caseless_search(_DIFFERENT, found, _DIFFERENT_WORDS)
             or caseless_search(_NEWER, found, _NEWER_WORDS))
 

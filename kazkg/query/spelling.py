@@ -93,8 +93,10 @@ def matters(prepared, originals: dict, predicates) -> bool:
     return _reads_respelled(prepared.parsed.algebra, predicates())
 
 
+@memo(maxsize=1024)
 def _reads(code: str) -> bool:
-    """Whether the query's code calls or computes (what _CALLS or _OTHERS finds in it)."""
+    """Whether the query's code calls or computes (what _CALLS or _OTHERS finds in it); kept by
+    code, which texts that differ only in comments, strings, IRIs or names share."""
     return caseless_search(_CALLS, code, _CALL_WORDS) or _OTHERS.search(code) is not None
 
 

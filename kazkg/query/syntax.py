@@ -18,7 +18,7 @@ def memo(maxsize: int):
         @functools.wraps(fn)
         def call(text: str, *args):
             return cached(text, *args) if len(text) <= SMALL_TEXT else fn(text, *args)
-        call.cache_clear = cached.cache_clear
+        call.cache_clear, call.cache_info = cached.cache_clear, cached.cache_info
         return call
     return decorate
 
