@@ -128,3 +128,26 @@ def test_close_ends_the_zygote_and_every_worker(pool):
     assert len(pids) == 2 and all(map(alive, pids))
     pool.close()
     assert not any(map(alive, pids)) and not alive(pool._zygote_pid)
+
+
+def test_a_workers_socket_is_polled_with_its_own_poller():
+    """Worker.ready: a reply (or the end of the worker) can be read, or not yet, within a
+    given time; one poll object per worker, made once (Connection.poll makes a selector at
+    every call, on every query)."""
+    from multiprocessing import Pipe
+
+    from kazkg.query.workers import Worker
+
+    ours, theirs = Pipe()
+    worker = Worker(0, ours)
+    poller = worker._poll
+    started = time.monotonic()
+    assert not worker.ready(0.05) and time.monotonic() - started >= 0.04
+    assert not worker.ready(-1)  # a deadline passed: no wait at all
+    theirs.send(("ok", 1))
+    assert worker.ready(5) and worker.ready(0) and worker._poll is poller
+    assert ours.recv() == ("ok", 1)
+    theirs.close()
+    assert worker.ready(5)  # the end can be read: recv raises EOFError, the worker is gone
+    with pytest.raises(EOFError):
+        ours.recv()

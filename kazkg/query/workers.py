@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import pickle
 import queue
+import select
 import signal
 import socket
 import struct
@@ -77,6 +78,13 @@ class LongReply:
 class Worker:
     def __init__(self, pid: int, conn: Connection, generation: int = 0):
         self.pid, self.conn, self.generation = pid, conn, generation
+        self._poll = select.poll()
+        self._poll.register(conn.fileno(), select.POLLIN)
+
+    def ready(self, seconds: float) -> bool:
+        """Whether the worker's next message (or its end) can be read within `seconds`: one
+        poll() of its socket, kept with it (Connection.poll makes a selector at each call)."""
+        return bool(self._poll.poll(max(0.0, seconds) * 1000))
 
 
 class Pool:
@@ -226,7 +234,7 @@ class _Borrowed:
         started = time.monotonic()
         try:
             conn.send(job)
-            ready = conn.poll(timeout)
+            ready = self.worker.ready(timeout)
             if ready:
                 status, value = conn.recv()
         except (EOFError, OSError):
@@ -252,7 +260,7 @@ class _Borrowed:
         conn, got = self.worker.conn, 0
         while got < size:
             try:
-                ready = conn.poll(max(0.0, deadline - time.monotonic()))
+                ready = self.worker.ready(deadline - time.monotonic())
                 piece = conn.recv_bytes() if ready else None
             except (EOFError, OSError):
                 self.done = True

@@ -42,6 +42,7 @@ UNKNOWN_COST = LANE_SECONDS / 2  # what the next job of a client never run is as
 # waiting behind a stream of new addresses, nor is a new one behind those refused once.
 EQUAL = 2 * REQUEST_COST
 RETRY_SECONDS = 2
+KNOWN_ADDRESSES = 4096
 _own = threading.local()
 
 
@@ -82,11 +83,18 @@ class Usage:
         self._memory = mmap.mmap(-1, self.SLOTS * 3 * 8)  # anonymous and shared: kept by a fork
         self._cells = memoryview(self._memory).cast("d")
         self._key = os.urandom(16)
+        self._slots: dict = {}  # address -> its slot, for up to KNOWN_ADDRESSES of them
 
     def _slot(self, client) -> int:
-        digest = hashlib.blake2b(str(client).encode("utf-8", "replace"), key=self._key,
-                                 digest_size=8).digest()
-        return int.from_bytes(digest, "little") % self.SLOTS * 3
+        slot = self._slots.get(client)
+        if slot is None:  # a keyed hash, worked out once per address (a job asks 3-7 times)
+            digest = hashlib.blake2b(str(client).encode("utf-8", "replace"), key=self._key,
+                                     digest_size=8).digest()
+            slot = int.from_bytes(digest, "little") % self.SLOTS * 3
+            if len(self._slots) >= KNOWN_ADDRESSES:
+                self._slots = {}
+            self._slots[client] = slot
+        return slot
 
     def _read(self, slot: int, now: float) -> tuple[float, float]:
         amount, when, typical = self._cells[slot:slot + 3]
@@ -125,7 +133,8 @@ class Admission:
         self._evicted: set = set()  # tickets whose place a better job took
         self._usage = usage or Usage()
         self._tickets = itertools.count()
-        self._changed = threading.Condition()
+        self._lock = threading.Lock()
+        self._bells: dict = {}  # ticket -> the Condition (on _lock) its job waits on
 
     def _rank(self, ticket, now: float) -> tuple:
         client = self._waiting[ticket]
@@ -146,7 +155,18 @@ class Admission:
         if worst == ticket:
             raise Refused(self.what)
         self._evicted.add(worst)
-        self._changed.notify_all()  # it is told at once, not at the end of its wait
+        self._ring(worst)  # it is told at once, not at the end of its wait
+
+    def _ring(self, ticket) -> None:
+        bell = self._bells.get(ticket)
+        if bell is not None:
+            bell.notify()
+
+    def _next(self) -> None:
+        """Wake the job that goes first, if a slot is free for it: only that one (waking every
+        waiter at each change cost each job several thread switches, under load)."""
+        if self._busy < self.slots and len(self._waiting) > len(self._evicted):
+            self._ring(self._first(time.monotonic()))
 
     @contextmanager
     def enter(self, client, wait: float):
@@ -154,7 +174,7 @@ class Admission:
         runs in the lane (the caller shortens its time limit to LANE_SECONDS). Busy (or its
         Refused) when there is none for it."""
         own = getattr(_own, "active", False)
-        with self._changed:
+        with self._lock:
             now = time.monotonic()
             deadline = now + wait
             ticket = next(self._tickets)
@@ -167,30 +187,35 @@ class Admission:
                 while True:
                     if ticket in self._evicted:
                         raise Refused(self.what)
-                    if self._busy < self.slots and self._first(time.monotonic()) == ticket:
-                        break
+                    if self._busy < self.slots:
+                        first = self._first(time.monotonic())
+                        if first == ticket:
+                            break
+                        self._ring(first)  # woken in its place (the ranks moved with time)
                     left = deadline - time.monotonic()
                     if left <= 0:
                         raise Busy(wait)
-                    self._changed.wait(left)
-            except Busy:  # it held a place in the queue for nothing: that is use too
-                self._usage.charge(client, time.monotonic(), waited=time.monotonic() - now)
+                    bell = self._bells.get(ticket) or self._bells.setdefault(
+                        ticket, threading.Condition(self._lock))
+                    bell.wait(left)
+            except BaseException as error:
+                if isinstance(error, Busy):  # it held a place in the queue for nothing: use too
+                    self._usage.charge(client, time.monotonic(), waited=time.monotonic() - now)
+                self._leave(ticket)
+                self._next()  # the next in line may be able to start now
                 raise
-            finally:
-                del self._waiting[ticket]
-                self._own.discard(ticket)
-                self._evicted.discard(ticket)
-                self._changed.notify_all()  # the next in line may be able to start now
+            self._leave(ticket)
             lane = self._busy_full >= self.full and not own
             counted = not lane and not own  # the server's own jobs take no client's slot
             self._busy += 1
             self._busy_full += counted
             self._running[client] = self._running.get(client, 0) + 1
+            self._next()  # a slot may still be free, for the job now first
         started = time.monotonic()
         try:
             yield lane
         finally:
-            with self._changed:
+            with self._lock:
                 now = time.monotonic()
                 self._usage.charge(client, now, ran=now - started)
                 self._busy -= 1
@@ -200,4 +225,10 @@ class Admission:
                     self._running[client] = left
                 else:
                     del self._running[client]
-                self._changed.notify_all()
+                self._next()
+
+    def _leave(self, ticket) -> None:
+        del self._waiting[ticket]
+        self._bells.pop(ticket, None)
+        self._own.discard(ticket)
+        self._evicted.discard(ticket)

@@ -54,10 +54,15 @@ class AnswerCache:
 ENTRY = 160  # an OrderedDict entry (its links and hash) and the (answer, size) pair
 
 
+_LEAVES = frozenset((bytes, str, int, float, bool, type(None)))
+
+
 def footprint(value) -> int:
     """The bytes `value` holds, with what it refers to: bytes, texts, numbers, tuples, lists,
     dicts and objects with a __dict__ (an Answer, a kept page), as sys.getsizeof counts them."""
     size = sys.getsizeof(value)
+    if type(value) in _LEAVES:  # most of what an answer and a key hold: said first
+        return size
     if isinstance(value, (tuple, list, set, frozenset)):
         return size + sum(footprint(item) for item in value)
     if isinstance(value, dict):

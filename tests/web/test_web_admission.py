@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 
@@ -209,3 +210,49 @@ def test_a_new_client_passes_a_queue_of_cheap_searches():
     release([new, *queued])
     assert new.outcome == "ran"
     assert sum(isinstance(h.outcome, Refused) for h in queued) == 1  # the worst made room
+
+
+def test_a_freed_slot_wakes_only_the_job_that_goes_first(monkeypatch):
+    """Each waiting job has a bell of its own: a freed slot rings the first in line only (all
+    of them were woken at every change, each to find it was not its turn: thread switches that
+    cost every query under load), and the others sleep on until their turn."""
+    from kazkg.web import admission
+
+    woken = []
+
+    class Counted(threading.Condition):
+        def wait(self, timeout=None):
+            found = super().wait(timeout)
+            if sys._getframe(1).f_code.co_name == "enter":  # a job waiting for its slot
+                woken.append(threading.current_thread().name)
+            return found
+
+    monkeypatch.setattr(admission.threading, "Condition", Counted)
+    gate, running = taken(queue=4, heavy=3.0)
+    later = [Holder(gate, name) for name in ("heavy", "second", "third")]
+    waiting(gate, 3)
+    names = {holder._thread.name: client for holder, client in zip(later, ("heavy", "second",
+                                                                          "third"))}
+    running.release()
+    later[2].entered.wait(5)  # the newest of equals goes first ("heavy" used more)
+    time.sleep(0.2)  # time for any other waiter woken to have run
+    assert [names[name] for name in woken] == ["third"]
+    assert not later[0].entered.is_set() and not later[1].entered.is_set()
+    release(later)
+    assert all(holder.outcome == "ran" for holder in later)
+
+
+def test_a_clients_slot_is_worked_out_once_and_the_addresses_kept_are_bounded(monkeypatch):
+    from kazkg.web import admission
+    from kazkg.web.admission import Usage
+
+    monkeypatch.setattr(admission, "KNOWN_ADDRESSES", 8)
+    usage = Usage()
+    first = usage._slot("10.0.0.1")
+    assert usage._slots == {"10.0.0.1": first}
+    for n in range(20):
+        usage._slot(f"10.0.1.{n}")
+        assert len(usage._slots) <= 8
+    assert usage._slot("10.0.0.1") == first  # the same keyed hash when worked out again
+    usage.charge("10.0.0.1", time.monotonic(), ran=1.0)
+    assert usage.score("10.0.0.1", time.monotonic()) > 1.0
