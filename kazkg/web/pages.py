@@ -21,6 +21,7 @@ from .about import about, about_known
 from .describe import dump_filenames
 from .lookup import cached, counts, names
 from .i18n import page_lang as lang
+from .reading import qualifier
 from .resource import local, own_page
 from . import search as finder
 
@@ -81,4 +82,5 @@ def search():
             target = own_page(hits[0].iri)  # only ever to a page of this site
             if target is not None:
                 return redirect(quote(target, safe="/#%:@!$&'()*+,;=?~"), 303)
-        return render_template("search.html", hits=hits, names=nm, local=local, lang=lang())
+        return render_template("search.html", hits=hits, names=nm, local=local, lang=lang(),
+                               qualifier=qualifier)

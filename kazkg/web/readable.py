@@ -111,12 +111,15 @@ def readable(iri: str, rows: list[dict], lang: str) -> dict:
 def _groups(iri: str, rows: list[dict], folded: dict, lang: str) -> list[Group]:
     nm, edition = names(), text()
     sure = certainties()
+    own = sure.get((URIRef(iri),))  # the page's resource stands for one claim, this sure
     by_graph: dict[str, Group] = {}
     for row in sorted(rows, key=lambda r: str(r["g"])):
         graph = str(row["g"])
         group = by_graph.get(graph)
         if group is None:
             group = by_graph[graph] = _group(graph, row.get("src"), edition, nm)
+            if own and own[2] == graph and group.certainty:
+                group.certainty = own[0]  # a weak source's claim is no attested one
         s, p, o = _key(row)
         inbound = str(row["dir"]) == "in"
         if str(p) in SHOWN_ABOVE or (inbound and p == OA.hasBody):
@@ -239,9 +242,18 @@ def summary(iri: str, rows: list[dict], asserted: dict, lang: str) -> dict:
         coords = anydata.coordinates()[iri]
     mentioned = text().mentioned.get(iri, [])
     return dict(kinds=kinds, broader=broader, definition=definition, labels=labels,
-                alt=sorted({(str(a), a.language or "") for a in nm.alt.get(iri, [])}), periods=periods,
+                alt=other_names(nm.alt.get(iri, [])), periods=periods,
                 where=where, when=when, events=events, numbers=numbers, own=own, coords=coords,
                 certainty=certainties().get((URIRef(iri),)), mentioned=mentioned)
+
+
+def other_names(alt) -> list[tuple[str, str, str]]:
+    """(text, first language, its languages joined) per name: a name written alike in two
+    languages (Шевченко in kk and in ru) is listed once, with both tags."""
+    langs: dict[str, set] = defaultdict(set)
+    for a in alt:
+        langs[str(a)].add(a.language or "")
+    return [(text, min(tags), ", ".join(sorted(t for t in tags if t))) for text, tags in sorted(langs.items())]
 
 
 def _unique_labels(types, nm, lang) -> list:

@@ -16,6 +16,7 @@ from . import anydata
 from .answers import service
 from .i18n import lazy_gettext as _l, page_lang
 from .lookup import cached, names, select
+from .reading import qualifier
 from .resource import local
 
 bp = Blueprint("timeline", __name__)
@@ -54,6 +55,7 @@ class Item:
     precision: str
     sectors: set = field(default_factory=set)
     places: set = field(default_factory=set)
+    certainty: str | None = None  # of an item that is one claim, where less than attested
 
     @property
     def kind(self) -> str:
@@ -62,7 +64,7 @@ class Item:
             return "open"
         if self.start == self.end:
             return "exact"
-        return "period" if rule in ("", "date-exact-year") else "span"
+        return "period" if rule in ("", "date-exact-year", "date-stated-years") else "span"
 
     @property
     def undated(self) -> bool:
@@ -100,6 +102,8 @@ def items() -> list[Item]:
             if row.get("place") is not None:
                 item.places.add(str(row["place"]))
         kept = [i for i in found.values() if i.end >= YEARS[0] and i.start <= YEARS[1]]
+        for i in kept:
+            i.certainty = qualifier(i.iri)
         return sorted(kept, key=lambda i: (i.start, i.end, i.iri))
     return cached("timeline", compute)
 
