@@ -27,6 +27,7 @@ from ..errors import InputError
 from ..build.inputs import data_root
 from ..namespaces import KAZKG, KZG, KZR, SCHEMA
 from .selectors import Span, locate
+from .targets import in_text, lang_literal as _lang, target as _target
 
 COLUMNS = ("sentence", "body", "kk", "en", "motivation", "certainty", "note")
 MOTIVATIONS = ("identifying", "linking")
@@ -96,14 +97,6 @@ def _slug(sid: str) -> str:
     return sid.replace(".", "-")
 
 
-def _string(text: str) -> str:
-    return Literal(text).n3()
-
-
-def _lang(text: str, lang: str) -> str:
-    return Literal(text, lang=lang).n3()
-
-
 PREFIXES = """\
 @prefix kazkg:   <https://w3id.org/kazkg/ontology#> .
 @prefix kzr:     <https://w3id.org/kazkg/resource/> .
@@ -115,22 +108,6 @@ PREFIXES = """\
 @prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .
 """
-
-
-def _selectors(name: str, span: Span) -> str:
-    quote = [f"oa:exact {_string(span.exact)}"]
-    quote += [f"oa:prefix {_string(span.prefix)}"] if span.prefix else []
-    quote += [f"oa:suffix {_string(span.suffix)}"] if span.suffix else []
-    return (f"kzr:{name}-quote\n    a oa:TextQuoteSelector ;\n    " + " ;\n    ".join(quote)
-            + f" .\n\nkzr:{name}-position\n    a oa:TextPositionSelector ;\n"
-            f'    oa:start "{span.start}"^^xsd:integer ;\n'
-            f'    oa:end "{span.end}"^^xsd:integer .\n')
-
-
-def _target(name: str, source: str, span: Span) -> str:
-    return (f"kzr:{name}\n    a oa:SpecificResource ;\n    oa:hasSource {source} ;\n"
-            f"    oa:hasSelector kzr:{name}-quote , kzr:{name}-position .\n\n"
-            + _selectors(name, span))
 
 
 def _annotation(name: str, row: Row, kk: Span, en: Span | None) -> str:
@@ -182,9 +159,9 @@ def render(document: str, sid: str, rows: list[Row], sentence: Sentence, where: 
         name = f"{document}-{_slug(sid)}-mention-{row.body}"
         if used[row.body] > 1:
             name += f"-{used[row.body]}"
-        block = _annotation(name, row, kk, en) + "\n" + _target(f"{name}-kk", source, kk)
+        block = _annotation(name, row, kk, en) + "\n" + _target(f"{name}-kk", source, kk, in_text(sid))
         if en:
-            block += "\n" + _target(f"{name}-en", translation, en)
+            block += "\n" + _target(f"{name}-en", translation, en, in_text(sid, translated=True))
         blocks.append(block)
     aligned = sum(1 for r in rows if r.en)
     head = (f"# Named graph <{graph_iri(document, sid)}>\n"

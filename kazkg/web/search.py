@@ -80,6 +80,8 @@ def index(names) -> dict[str, list[Label]]:
     once per dataset instead of once per search."""
     found = {}
     for iri in set(names.labels) | set(names.alt):
+        if _is_part(names.asserted_types.get(iri) or names.types.get(iri, set())):
+            continue  # a mention's target or selector: the mention itself is found
         texts = [(text, 0.0, lang) for lang, text in names.labels.get(iri, {}).items()]
         texts += [(str(alt), -1.0, alt.language or "") for alt in names.alt.get(iri, [])]
         found[iri] = [Label(text, bonus, key(text), tuple(words(text)), lang) for text, bonus, lang in texts]
@@ -149,6 +151,13 @@ def search(query: str, labels: dict[str, list[Label]], types, limit: int = 50) -
 
 RECORD_CLASSES = ("Assertion", "Geometry", "Sentence", "Paragraph", "NameUse", "SourceConflict",
                   "AdministrativeMembership", "Identification", "EditorialStatement", "Mention")
+
+
+PART_CLASSES = ("SpecificResource", "TextQuoteSelector", "TextPositionSelector")
+
+
+def _is_part(types: set[str]) -> bool:
+    return bool(types) and all(t.rsplit("#", 1)[-1] in PART_CLASSES for t in types)
 
 
 def _demotion(types: set[str]) -> float:
