@@ -1,0 +1,50 @@
+"""What the pages say of how sure a claim is and what it is called, on the bundled dataset: a
+weak source's claim is no "attested" one on its page, in search and on the timeline; Soviet
+names on the kk and ru map are in the sources' Cyrillic; a name is listed once."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+HTML = {"Accept": "text/html"}
+
+
+def get(site, path) -> str:
+    response = site.get(path, headers=HTML)
+    assert response.status_code == 200, (path, response.status_code)
+    return unescape(response.get_data(as_text=True))
+
+
+def test_a_weak_claim_is_a_hypothesis_on_its_page(site):
+    body = get(site, "/resource/renaming-oskemen-1993")
+    group = re.search(r'<p class="graph">graph <a href="/graph/facts/oskemen-kupi">.*?</p>', body).group(0)
+    assert "c-hypothesis" in group and "Attested in a source" not in group
+    assert "kupi.com" in body and "weak" in body  # the reason, in the summary
+
+
+def test_search_and_timeline_show_the_qualifier(site):
+    hits = get(site, "/search?q=Ust-Kamenogorsk")
+    row = re.search(r'<li><a href="/resource/renaming-oskemen-1993">.*?</li>', hits, flags=re.S).group(0)
+    assert 'class="certainty c-hypothesis"' in row
+    assert "-kk-quote" not in hits and "-kk-position" not in hits  # a mention's parts are not hits
+    timeline = get(site, "/timeline")
+    row = re.search(r'<li class="row">\s*<a class="label" href="/resource/construction-start-ekibastuz-gres-1-1974">'
+                    r'.*?</li>', timeline, flags=re.S).group(0)
+    assert 'class="certainty c-hypothesis"' in row
+    row = re.search(r'<li class="row">\s*<a class="label" href="/resource/plenum-1956">.*?</li>',
+                    timeline, flags=re.S).group(0)
+    assert "certainty" not in row  # an attested event carries no qualifier
+
+
+def test_soviet_names_on_the_kk_and_ru_map_are_the_sources_cyrillic(site):
+    for lang, name in (("ru", "Джамбул"), ("kk", "Жамбыл")):
+        body = get(site, f"/map?lang={lang}&names=soviet")
+        labels = re.findall(r'<a href="/resource/taraz" class="marker[^"]*" aria-label="([^"]+)"', body)
+        assert labels == [name], (lang, labels)
+
+
+def test_a_name_written_alike_in_two_languages_is_listed_once(site):
+    body = get(site, "/resource/aktau?lang=ru")
+    others = body[body.index("другие названия"):][:600]
+    assert others.count(">Шевченко<") == 1 and "kk, ru" in others
