@@ -21,7 +21,7 @@ from .about import about, about_known
 from .describe import dump_filenames
 from .lookup import cached, counts, names
 from .i18n import page_lang as lang
-from .reading import qualifier
+from .readable import qualifier
 from .resource import local, own_page
 from . import search as finder
 

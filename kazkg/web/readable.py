@@ -35,6 +35,13 @@ WHERE = (str(KAZKG.locatedIn), str(KAZKG.hasMembership), str(KAZKG.placeInComple
 WHEN = (str(KAZKG.hasTime), str(KAZKG.existedDuring))
 
 
+def qualifier(iri: str) -> str | None:
+    """The certainty of a resource that stands for one claim, where it is less than attested
+    (an editorial reading, a hypothesis): what a list of hits or a timeline shows beside it."""
+    found = certainties().get((URIRef(iri),))
+    return found[0] if found and found[0] != ATTESTED else None
+
+
 def properties() -> tuple[dict, dict]:
     """({property: its super-properties}, {property: its inverses}) of the ontology."""
     def compute():

@@ -242,13 +242,6 @@ def certainties() -> dict:
     return cached("reading-certainty", compute)
 
 
-def qualifier(iri: str) -> str | None:
-    """The certainty of a resource that stands for one claim, where it is less than attested
-    (an editorial reading, a hypothesis): what a list of hits or a timeline shows beside it."""
-    found = certainties().get((URIRef(iri),))
-    return found[0] if found and found[0] != ATTESTED else None
-
-
 def statements(sentence: Sentence, lang: str = "en") -> list[Subject]:
     """What the sentence's graph says, subject by subject (events and claims first, then the
     things they are about)."""

@@ -16,7 +16,7 @@ from . import anydata
 from .answers import service
 from .i18n import lazy_gettext as _l, page_lang
 from .lookup import cached, names, select
-from .reading import qualifier
+from .readable import qualifier
 from .resource import local
 
 bp = Blueprint("timeline", __name__)
