@@ -48,3 +48,6 @@ def test_a_name_written_alike_in_two_languages_is_listed_once(site):
     body = get(site, "/resource/aktau?lang=ru")
     others = body[body.index("другие названия"):][:600]
     assert others.count(">Шевченко<") == 1 and "kk, ru" in others
+    marker = re.search(r'<a href="/resource/aktau" class="marker[^"]*"[^>]*><title>([^<]*)</title>',
+                       get(site, "/map?lang=ru")).group(1)
+    assert marker.count("Шевченко") == 1, marker
