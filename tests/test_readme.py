@@ -200,3 +200,14 @@ def test_the_query_catalog_table_lists_every_query():
     table = table[:table.index("\n\n", table.index("| name |"))]
     listed = re.findall(r"^\| `([a-z0-9-]+)` \|", table, re.M)
     assert sorted(listed) == sorted(path.stem for path in (ROOT / "queries").glob("*.rq"))
+
+
+def test_the_dataset_version_shown_is_the_datas(built):
+    """Every dataset version the README shows for the bundled data is the one it has now (a
+    historian who cites the README's example would otherwise cite data that differs); the
+    versions of the README's copy with a note added are those of the copy's examples."""
+    extending = README.index("## Extending the graph")
+    shown = re.findall(r'dataset (?:version )?([0-9a-f]{12})\b|"version":"([0-9a-f]{12})"',
+                       README[:extending])
+    assert shown and {a or b for a, b in shown} == {built.version}
+    assert f"instead of {built.version})" in README[extending:]
