@@ -5,7 +5,8 @@ parsing are asynchronous (one thread, poll()), so an idle or slowloris connectio
 socket and a small object, never an HTTP thread; a thread is taken only by a request that has
 arrived whole. What waitress lacked is set here:
 - thousands of connections per process (its default of 100 is what 220 idle sockets broke),
-  and at most CONNECTIONS_PER_CLIENT of them from one address;
+  with deadlines, and caps per address and network that close an idle connection to make
+  room for a new one (kazkg.web.connections);
 - a request body over `body_limit` is refused with 413 from its headers alone: no "100
   Continue", nothing read or spooled to disk;
 - answers are written in chunks that wait for the client (the high watermark), so a slow
@@ -30,14 +31,11 @@ from waitress.server import BaseWSGIServer, create_server
 from waitress.task import ErrorTask
 
 from .balance import Balance
+from .connections import CONNECTIONS, LOOK_SECONDS, Table, more_open_files
 from .fastquery import QueryFastPath
 from .wire import Utf8RequestParser, error_body, refusal
 
 HEADER_LIMIT = 64 * 1024  # request line and headers: a GET query up to about 60 KB
-CONNECTIONS = 4000  # per HTTP process
-CONNECTIONS_PER_CLIENT = 500
-IDLE_SECONDS = 60  # a keep-alive connection with nothing to say, or a request not whole
-# this long after its first byte, is closed (waitress looks every 30 s)
 WATERMARK = 1024 * 1024  # a response waits for its reader above this many unsent bytes
 RETRY_SECONDS = 1
 LINGER_SECONDS = 2  # after a 413, the body still on its way is read and dropped this long
@@ -74,34 +72,30 @@ class _ErrorTask(ErrorTask):
 
 
 class _Channel(HTTPChannel):
-    """One connection: counted per client address, and no 100 Continue for a refused body."""
+    """One connection: counted per client address and network, with deadlines and room made
+    at the caps (kazkg.web.connections), and no 100 Continue for a refused body."""
 
     error_task_class = _ErrorTask
     parser_class = Utf8RequestParser  # raw UTF-8 in a URL read as percent-encoded
-    _open: dict[str, int] = {}
-    _lock = threading.Lock()
+    table = Table()  # this process's connections (serve sets its limit)
     balance = Balance(1)  # this process's share of the connections (serve sets it)
+    answered = False  # whether a request has arrived whole on it
+    _counted = False
 
     def __init__(self, server, sock, addr, adj, map=None):
         super().__init__(server, sock, addr, adj, map)
-        self._client = addr[0] if isinstance(addr, tuple) else str(addr)
-        with self._lock:
-            count = self._open.get(self._client, 0) + 1
-            self._open[self._client] = count
-            self.balance.opened()
-        if count > CONNECTIONS_PER_CLIENT:
-            self.close()  # a flood of sockets from one address: refuse the surplus
+        self.client = addr[0] if isinstance(addr, tuple) else str(addr)
+        self.began = self.creation_time  # the first request's clock runs from the opening
+        self.balance.opened()
+        self._counted = True
+        if not self.table.admit(self):
+            self.close()  # every connection in its scope is busy: no room for one more
 
     def del_channel(self, map=None):  # every way of closing a channel ends here
-        client = self.__dict__.pop("_client", None)
-        if client is not None:
-            with self._lock:
-                self.balance.closed()
-                left = self._open.get(client, 1) - 1
-                if left > 0:
-                    self._open[client] = left
-                else:
-                    self._open.pop(client, None)
+        if self._counted:
+            self._counted = False
+            self.table.remove(self)
+            self.balance.closed()
         super().del_channel(map)
 
     linger = False  # after this answer, drop what the client still sends, then close
@@ -141,16 +135,19 @@ class _Channel(HTTPChannel):
         if not data or time.monotonic() > self._lingering_until:
             self.handle_close()
 
-    _began = 0.0
+    def lingering(self) -> bool:
+        return self._lingering_until is not None
 
     def received(self, data):
-        # A request's clock runs from its first byte: one trickled in a byte at a time
-        # (slowloris) is closed IDLE_SECONDS after it began, as an idle connection would be.
-        if self.request is None:
-            self._began = time.time()
+        # A later request's clock runs from its first byte; one trickled in a byte at a time
+        # (slowloris) counts as active when it began, not at its last byte.
+        if self.request is None and self.answered:
+            self.began = time.time()
         result = super().received(data)
+        if self.requests:
+            self.answered = True
         if self.request is not None:
-            self.last_activity = self._began
+            self.last_activity = self.began
         return result
 
     def send_continue(self):
@@ -238,7 +235,7 @@ class _Closing:
             self._release()
 
 
-ACCEPT_BATCH = 128
+ACCEPT_BATCH = 512
 
 
 def _accept_many(server: BaseWSGIServer) -> None:
@@ -262,29 +259,22 @@ def _accept_many(server: BaseWSGIServer) -> None:
         server.channel_class(server, conn, server.fix_addr(addr), server.adj, map=server._map)
 
 
-def _more_open_files() -> None:
-    """Every connection is a file descriptor: raise the soft limit to the hard one."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = hard if hard != resource.RLIM_INFINITY else 65536
-    if soft != resource.RLIM_INFINITY and soft < wanted:
-        try:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
-        except (OSError, ValueError):
-            pass
-
-
 def serve(app, sockets, threads: int, body_limit: int, ready=None, balance=None) -> None:
     """Serve the WSGI `app` on `sockets` with waitress until the process is stopped; `ready()`
     is called once the server is set up, just before it starts answering; `balance`: the
     kazkg.web.balance.Balance this process shares the connections by."""
-    _more_open_files()
+    more_open_files()
     soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
-    connections = CONNECTIONS if soft == resource.RLIM_INFINITY else min(CONNECTIONS, soft - 64)
+    spare = 2 * ACCEPT_BATCH + 64  # connections closed for room go at the loop's next turn
+    limit = CONNECTIONS if soft == resource.RLIM_INFINITY else min(CONNECTIONS, soft - spare)
+    _Channel.table.limit = max(100, limit)
     waitress.server.Adjustments = _Adjustments  # create_server builds its adjustments by name
     server = create_server(
         ClientLimit(QueryFastPath(app), threads // 2), sockets=sockets, threads=threads, ident="kazkg",
         clear_untrusted_proxy_headers=True, asyncore_use_poll=True,
-        connection_limit=max(100, connections), channel_timeout=IDLE_SECONDS,
+        # waitress's own limit and clean-up are kazkg.web.connections's; its limit (stop
+        # accepting) is only reached if a closing takes longer than a turn of the loop
+        connection_limit=_Channel.table.limit + 2 * ACCEPT_BATCH, cleanup_interval=LOOK_SECONDS,
         max_request_header_size=HEADER_LIMIT, max_request_body_size=body_limit + 1,
         outbuf_high_watermark=WATERMARK, outbuf_overflow=4 * WATERMARK)
     dispatchers = getattr(server, "map", None) or server._map  # several sockets, or one
@@ -293,6 +283,7 @@ def serve(app, sockets, threads: int, body_limit: int, ready=None, balance=None)
             dispatcher.channel_class = _Channel
             dispatcher.pages = app  # for waitress's own refusals as the app's error page
             dispatcher.handle_accept = functools.partial(_accept_many, dispatcher)
+            dispatcher.maintenance = _Channel.table.expire  # the deadlines, every LOOK_SECONDS
             if balance is not None:
                 balance.watch(dispatcher)  # and its channels count into it
     if ready is not None:

@@ -54,7 +54,7 @@ def listen(host: str, port: int) -> list[socket.socket]:
     sockets: list[socket.socket] = []
     try:
         for family, _, _, _, address in dict.fromkeys(found):
-            sockets.append(socket.create_server(address[:2], family=family, backlog=1024,
+            sockets.append(socket.create_server(address[:2], family=family, backlog=4096,
                                                 dualstack_ipv6=False))
     except OSError:
         for opened in sockets:

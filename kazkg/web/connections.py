@@ -1,0 +1,168 @@
+"""Who holds the connections of an HTTP process, and for how long: no client can fill them.
+
+A connection costs waitress a socket, never a thread (kazkg.web.httpserver), but a process
+holds a fixed number of them; 4,300 idle sockets from ten addresses, never closed, once made
+every other client wait for a connection the process no longer accepted. So:
+- deadlines, looked at every second: a request's line and headers arrive whole within
+  HEAD_SECONDS (the first request's from the connection's opening, so a socket that never
+  sends a byte is closed then; a later one's from its first byte), its body within
+  BODY_SECONDS of its first byte; a keep-alive connection with nothing to say is closed
+  KEEPALIVE_SECONDS after its last activity. A request being answered has no deadline here.
+- caps that make room rather than refuse: at most CONNECTIONS_PER_CLIENT connections of one
+  address, CONNECTIONS_PER_NETWORK of one network (an IPv4 /24, an IPv6 /64), and the
+  process's limit in all. A new connection over a cap is accepted, and an idle connection is
+  closed for it: the least recently active one of the address that holds most connections
+  within the cap's scope (its own address, its network, the process). Idle means nothing
+  being answered and nothing left to send: never sent a byte, between requests, or a request
+  not whole. So the one who holds most pays, and a newcomer is neither refused nor left in the
+  kernel's queue; only when every connection of that scope is busy is the newcomer closed.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import resource
+import threading
+import time
+
+CONNECTIONS = 4000  # per HTTP process (KAZKG_CONNECTIONS; fewer if the file limit is low)
+CONNECTIONS_PER_CLIENT = 256
+CONNECTIONS_PER_NETWORK = 1024
+HEAD_SECONDS = 5.0
+BODY_SECONDS = 60.0
+KEEPALIVE_SECONDS = 20.0
+LOOK_SECONDS = 1.0  # how often the deadlines are looked at
+
+
+def more_open_files() -> None:
+    """Every connection is a file descriptor: raise the soft limit to the hard one."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = hard if hard != resource.RLIM_INFINITY else 65536
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        except (OSError, ValueError):
+            pass
+
+
+def network_of(client: str) -> str:
+    """The network `client` is counted in: its /24 (IPv4) or /64 (IPv6), else itself."""
+    head, dot, _ = client.rpartition(".")
+    if dot and ":" not in client and head.count(".") == 2:
+        return f"{head}.0/24"
+    try:
+        address = ipaddress.ip_address(client)
+    except ValueError:
+        return client
+    if address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    prefix = 24 if address.version == 4 else 64
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
+def idle(channel) -> bool:
+    """Whether `channel` may be closed to make room: nothing being answered, nothing to send,
+    not closing already."""
+    return not (channel.requests or channel.total_outbufs_len or channel.will_close
+                or channel.close_when_flushed or channel.lingering())
+
+
+def overdue(channel, now: float) -> bool:
+    """Whether an idle `channel` has outlived its deadline (see the module's docstring)."""
+    request = channel.request
+    if request is None:
+        if not channel.answered:
+            return now > channel.began + HEAD_SECONDS
+        return now > channel.last_activity + KEEPALIVE_SECONDS
+    if not request.headers_finished:
+        return now > channel.began + HEAD_SECONDS
+    return now > channel.began + BODY_SECONDS
+
+
+class Table:
+    """The open connections of one HTTP process, by client address and by network."""
+
+    def __init__(self, limit: int = CONNECTIONS):
+        self.limit = limit
+        self._clients: dict[str, dict] = {}  # address: {channel: None}, oldest first
+        self._networks: dict[str, dict[str, int]] = {}  # network: {address: connections}
+        self._sizes: dict[str, int] = {}  # network: connections
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def admit(self, channel) -> bool:
+        """Count the new `channel` (its .client an address), closing an idle connection where
+        it goes over a cap; False (and the channel not counted) when there was none to close."""
+        client = channel.client
+        network = channel.network = network_of(client)
+        with self._lock:
+            if len(self._clients.get(client, ())) >= CONNECTIONS_PER_CLIENT:
+                scope = [client]
+            elif self._sizes.get(network, 0) >= CONNECTIONS_PER_NETWORK:
+                scope = self._heaviest(self._networks[network])
+            elif self._count >= self.limit:
+                heaviest = sorted(self._sizes, key=self._sizes.__getitem__, reverse=True)
+                scope = [address for net in heaviest
+                         for address in self._heaviest(self._networks[net])]
+            else:
+                scope = None
+            if scope is not None:
+                victim = self._idlest(scope)
+                if victim is None:
+                    return False
+                self._drop(victim)
+                victim.will_close = True  # closed by the loop at its next turn
+            self._clients.setdefault(client, {})[channel] = None
+            addresses = self._networks.setdefault(network, {})
+            addresses[client] = addresses.get(client, 0) + 1
+            self._sizes[network] = self._sizes.get(network, 0) + 1
+            self._count += 1
+            return True
+
+    def remove(self, channel) -> None:
+        """`channel` is closed (closing twice, or one never admitted, changes nothing)."""
+        with self._lock:
+            self._drop(channel)
+
+    def expire(self, now: float | None = None) -> int:
+        """Mark every idle connection past its deadline to be closed; how many there were."""
+        now = time.time() if now is None else now
+        with self._lock:
+            due = [channel for channels in self._clients.values() for channel in channels
+                   if idle(channel) and overdue(channel, now)]
+        for channel in due:
+            channel.will_close = True
+        return len(due)
+
+    def _heaviest(self, addresses: dict[str, int]) -> list[str]:
+        return sorted(addresses, key=addresses.__getitem__, reverse=True)
+
+    def _idlest(self, scope: list[str]):
+        """The least recently active idle connection of the first address in `scope` that
+        has one."""
+        for client in scope:
+            found = [channel for channel in self._clients.get(client, ()) if idle(channel)]
+            if found:
+                return min(found, key=lambda channel: channel.last_activity)
+        return None
+
+    def _drop(self, channel) -> None:
+        client = channel.client
+        channels = self._clients.get(client)
+        if channels is None or channel not in channels:
+            return
+        del channels[channel]
+        if not channels:
+            del self._clients[client]
+        network = channel.network
+        addresses = self._networks[network]
+        addresses[client] -= 1
+        if not addresses[client]:
+            del addresses[client]
+        self._sizes[network] -= 1
+        if not self._sizes[network]:
+            del self._sizes[network], self._networks[network]
+        self._count -= 1
