@@ -7,7 +7,8 @@ every other client wait for a connection the process no longer accepted. So:
   HEAD_SECONDS (the first request's from the connection's opening, so a socket that never
   sends a byte is closed then; a later one's from its first byte), its body within
   BODY_SECONDS of its first byte; a keep-alive connection with nothing to say is closed
-  KEEPALIVE_SECONDS after its last activity. A request being answered has no deadline here.
+  KEEPALIVE_SECONDS after its last activity, and an answer's reader that takes nothing for
+  BODY_SECONDS. A request being answered has no deadline here (it has the query time limit).
 - caps that make room rather than refuse: at most CONNECTIONS_PER_CLIENT connections of one
   address, CONNECTIONS_PER_NETWORK of one network (an IPv4 /24, an IPv6 /64), and the
   process's limit in all. A new connection over a cap is accepted, and an idle connection is
@@ -68,7 +69,13 @@ def idle(channel) -> bool:
 
 
 def overdue(channel, now: float) -> bool:
-    """Whether an idle `channel` has outlived its deadline (see the module's docstring)."""
+    """Whether `channel` has outlived its deadline (see the module's docstring); an answer
+    still to send, its request done, waits BODY_SECONDS for a reader that takes nothing."""
+    if channel.requests or channel.will_close or channel.close_when_flushed \
+            or channel.lingering():
+        return False  # being answered, or closing already (a lingering close has its own)
+    if channel.total_outbufs_len:
+        return now > channel.last_activity + BODY_SECONDS
     request = channel.request
     if request is None:
         if not channel.answered:
@@ -132,7 +139,7 @@ class Table:
         now = time.time() if now is None else now
         with self._lock:
             due = [channel for channels in self._clients.values() for channel in channels
-                   if idle(channel) and overdue(channel, now)]
+                   if overdue(channel, now)]
         for channel in due:
             channel.will_close = True
         return len(due)

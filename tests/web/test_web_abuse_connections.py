@@ -16,7 +16,7 @@ import time
 import pytest
 
 from kazkg.web import connections
-from kazkg.web.connections import HEAD_SECONDS, KEEPALIVE_SECONDS, Table, network_of
+from kazkg.web.connections import BODY_SECONDS, HEAD_SECONDS, KEEPALIVE_SECONDS, Table, network_of
 from tests.web.abuse import Prober, connect, full  # noqa: F401
 from tests.web.support import PROTOCOL_DATA, Server
 
@@ -92,11 +92,15 @@ def test_the_deadlines():
     trickled.request = Partial()
     answering = Stand("10.0.0.4", last=0, began=0)
     answering.requests = ["a runaway"]
-    for channel in (silent, kept, trickled, answering):
+    unread = Stand("10.0.0.5", last=0, began=0, answered=True)  # its reader takes nothing
+    unread.total_outbufs_len = 1000
+    for channel in (silent, kept, trickled, answering, unread):
         table.admit(channel)
     assert table.expire(HEAD_SECONDS - 0.1) == 0
     assert table.expire(HEAD_SECONDS + 0.1) == 2 and silent.will_close and trickled.will_close
     assert table.expire(1 + KEEPALIVE_SECONDS + 0.1) == 1 and kept.will_close
+    assert not unread.will_close
+    assert table.expire(BODY_SECONDS + 0.1) == 1 and unread.will_close
     assert not answering.will_close
 
 
