@@ -13,10 +13,14 @@ import pyoxigraph as ox
 from rdflib import Dataset
 
 from ..errors import InputError
+from ..formats import entities
 from ..formats.table import READABLE
 from ..formats.terms import to_rdflib
 from ..namespaces import bind_prefixes
 from .inputs import Inputs
+
+# An RDF/XML file may grow this much by its entities (the &owl; idiom grows a file far less).
+ENTITY_GROWTH, ENTITY_SLACK = 16, 16 << 20
 
 
 def parse(path: Path, base_iri: str | None = None) -> list:
@@ -26,6 +30,14 @@ def parse(path: Path, base_iri: str | None = None) -> list:
     if fmt is None:
         known = ", ".join(sorted(READABLE))
         raise InputError(path, f"unknown RDF file extension {path.suffix!r} (known: {known})")
+    if fmt.oxigraph == ox.RdfFormat.RDF_XML:  # its parser expands entities without a limit
+        try:
+            data = path.read_bytes()
+            entities.check(data, ENTITY_GROWTH * len(data) + ENTITY_SLACK, "the file")
+        except entities.EntityRefused as refused:
+            raise InputError(path, str(refused)) from None
+        except OSError as error:
+            raise InputError(path, str(error)) from None
     try:
         return list(
             ox.parse(path=path, format=fmt.oxigraph,

@@ -66,7 +66,31 @@ def _rdflib_sparql():
     import rdflib.plugins.sparql as rdflib_sparql
 
     rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # FROM <iri> names a graph, never fetches one
+    _strlang_errs()
     return rdflib_sparql
+
+
+@functools.cache
+def _strlang_errs() -> None:
+    """rdflib's STRLANG raised ValueError for a tag that is not one (STRLANG("x", "bad tag!")),
+    which ended a query or an update with a 500; SPARQL makes it an expression error (a BIND of
+    it leaves its variable unbound), so it is one here."""
+    from rdflib.plugins.sparql import operators, parser
+    from rdflib.plugins.sparql.parserutils import Comp
+    from rdflib.plugins.sparql.sparql import SPARQLError
+
+    def strlang(expr, ctx):
+        try:
+            return operators.Builtin_STRLANG(expr, ctx)
+        except ValueError as error:
+            raise SPARQLError(str(error)) from None
+
+    todo = [parser.BuiltInCall]
+    while todo:  # the grammar's BuiltInCall: alternatives in alternatives
+        element = todo.pop()
+        if isinstance(element, Comp) and element.name == "Builtin_STRLANG":
+            element.setEvalFn(strlang)
+        todo.extend(getattr(element, "exprs", ()))
 
 
 def prepare(text: str, base: str | None = None, project_prefixes: bool = False,

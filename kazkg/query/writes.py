@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef, Variable
 
 from ..errors import QueryError
+from ..formats import entities
 from ..formats.table import RDF_FORMATS
 from ..formats.terms import is_named_graph, to_oxigraph, to_rdflib
 from ..namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
@@ -71,11 +72,15 @@ def holds(dataset: Dataset, graph: str) -> bool:
     return next(iter(Graph(store=dataset.store, identifier=URIRef(graph))), None) is not None
 
 
-def parse_body(body: bytes, media_type: str, base: str) -> bytes:
-    """Check a Graph Store body and return it as N-Triples; QueryError if it does not parse."""
+def parse_body(body: bytes, media_type: str, base: str, limit: int | None = None) -> bytes:
+    """Check a Graph Store body and return it as N-Triples; QueryError if it does not parse,
+    entities.EntityRefused if it is XML whose entities could expand past `limit` bytes (by
+    default its own size) or refer to entities (kazkg.formats.entities)."""
     fmt = BODY_FORMATS.get(media_type)
     if fmt is None:
         raise QueryError(f"unsupported RDF media type {media_type!r}")
+    if fmt == ox.RdfFormat.RDF_XML:  # before the parser, which expands entities without a limit
+        entities.check(body, len(body) if limit is None else limit)
     try:
         triples = list(ox.parse(input=body, format=fmt, base_iri=base))
     except (SyntaxError, ValueError) as error:
@@ -83,11 +88,24 @@ def parse_body(body: bytes, media_type: str, base: str) -> bytes:
     return "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples).encode("utf-8")
 
 
-class _Recorder:
-    """Watches an rdflib Memory store's add and remove, noting each quad that really changes."""
+def _well_formed(triple, graph) -> bool:
+    """Whether the quad is RDF: each IRI an absolute IRI, the subject an IRI or a blank node,
+    the predicate an IRI, a language tag a language tag."""
+    try:
+        ox.Quad(*(to_oxigraph(term) for term in triple), ox.NamedNode(str(graph)))
+    except (TypeError, ValueError):
+        return False
+    return True
 
-    def __init__(self, store):
-        self.store, self.delta = store, Delta(set(), set())
+
+class _Recorder:
+    """Watches an rdflib Memory store's add and remove, noting each quad that really changes.
+    With `skip_ill_formed` (an update's templates), a triple that would not be RDF is left out,
+    as SPARQL 1.1 Update (3.1.3) says for INSERT templates: rdflib made IRI("not an iri"), a
+    literal subject; Oxigraph and the write store refused them after the fact (a 500)."""
+
+    def __init__(self, store, skip_ill_formed: bool = False):
+        self.store, self.delta, self.skip = store, Delta(set(), set()), skip_ill_formed
         self._add, self._remove = store.add, store.remove
 
     def __enter__(self):
@@ -99,6 +117,8 @@ class _Recorder:
 
     def add(self, triple, context, quoted=False):
         name = getattr(context, "identifier", context)
+        if self.skip and not _well_formed(triple, name):
+            return None
         if next(self.store.triples(triple, context), None) is None:
             quad = (*triple, URIRef(name))
             if quad in self.delta.removed:
@@ -133,8 +153,8 @@ def apply(dataset: Dataset, op: tuple) -> Delta:
 
 
 def _apply(dataset: Dataset, op: tuple) -> Delta:
-    with _Recorder(dataset.store) as delta:
-        kind = op[0]
+    kind = op[0]  # data and Graph Store bodies come from pyoxigraph's parser: RDF already
+    with _Recorder(dataset.store, skip_ill_formed=kind == "update") as delta:
         if kind == "update":  # the text, or the update already parsed from it
             _own_default(dataset, parse_update(op[1], base=op[2]) if isinstance(op[1], str) else op[1])
             return delta

@@ -6,6 +6,7 @@ https://www.w3.org/TR/sparql11-http-rdf-update/
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from flask import Blueprint, current_app, request
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
@@ -20,11 +21,17 @@ bp = Blueprint("store", __name__)
 
 
 def target() -> str | None:
-    """The graph a request names: None for ?default, the IRI for ?graph=."""
+    """The graph a request names: None for ?default, the IRI for ?graph= (400 if it is not an
+    absolute IRI: before anything is read or written)."""
     graphs = request.args.getlist("graph")
     has_default = "default" in request.args
     if has_default == bool(graphs) or len(graphs) > 1:
         raise BadRequest("name exactly one graph: ?default, or ?graph=IRI once")
+    if graphs:
+        try:
+            ox.NamedNode(graphs[0])
+        except ValueError as error:
+            raise BadRequest(f"the graph {graphs[0]!r} is not an absolute IRI ({error})") from None
     return graphs[0] if graphs else None
 
 
@@ -59,8 +66,9 @@ def graph_store():
                 f"send the graph as one of {', '.join(writes.BODY_FORMATS)}, not {media_type or 'nothing'}")
         data = protocol._body(request, current_app.config["BODY_LIMIT"])
         try:
-            body = writes.parse_body(data, media_type, graph or current_app.config["PUBLIC_URL"] + "store")
-        except QueryError as error:
-            return error_response(400, str(error))
+            body = writes.parse_body(data, media_type, graph or current_app.config["PUBLIC_URL"] + "store",
+                                     limit=current_app.config["BODY_LIMIT"])
+        except QueryError as error:  # 413 for XML entities that would expand past the limit
+            return error_response(getattr(error, "status", 400), str(error))
     op = (request.method.lower(), graph, body)
     return respond(service().write({"kind": "write", "op": op}))
