@@ -75,12 +75,12 @@ def respond(answer: Answer, etag: str | None = None) -> Response:
     return response
 
 
-def rdf_response(graph: Graph | Callable[[], Graph], key: tuple, page=None,
+def rdf_response(graph: Graph | Callable[[], Graph], key: tuple | Callable[[], tuple], page=None,
                  relabel: bool = True) -> Response:
     """A small graph (service description, VoID) in the negotiated RDF format; with `page`
     (a function giving the HTML answer), a browser gets that instead. `graph` may be a
     function: it is then called only once the answer is known to be needed (not for a 406,
-    a page or a 304), since VoID sizes and checksums every dump the first time. `relabel`:
+    a page or a 304); so may `key` (asked only once a graph is to be sent). `relabel`:
     False for a graph whose blank nodes are labelled by what they stand for already."""
     try:
         fmt = best_match(request.headers.get("Accept"), RDF_FORMATS,
@@ -89,6 +89,7 @@ def rdf_response(graph: Graph | Callable[[], Graph], key: tuple, page=None,
         return error_response(406, str(error))
     if fmt is PAGE:
         return page()
+    key = key() if callable(key) else key  # VoID's says whether the dumps' sizes are in
     etag = service().etag(key + (fmt.name,))
     cached = not_modified(etag)
     if cached is not None:

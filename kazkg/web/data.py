@@ -20,17 +20,23 @@ def void():
     svc = service()
     root = current_app.config["PUBLIC_URL"]  # never the Host header: a client could forge it
 
+    entries: dict = {}
+
+    def key():  # once an RDF answer is to be sent: a short wait at most, see dcat.distributions
+        entries.update(dcat.distributions())
+        return ("void", root, svc.own_data, dcat.sized(entries))
+
     def description():
         described = about()  # kazkg's own data is titled in kk, ru and en
         titles = dcat.TITLES if described.own else {"en": described.title}
-        graph = void_description(svc.meta, root, titles)
-        dcat.describe(graph, root, svc.meta, svc.data_version)
+        graph = void_description(svc.meta, root, titles, svc.data_version)
+        dcat.describe(graph, root, svc.meta, svc.data_version, entries)
         return graph
 
     # A browser (the footer's VoID link) is sent to the page that describes the dataset and
-    # its downloads for people; RDF clients get VoID and DCAT.
-    return rdf_response(description, ("void", root, svc.own_data),  # own data: titled thrice
-                        page=lambda: redirect("/#downloads", 303))
+    # its downloads for people; RDF clients get VoID and DCAT. The key (and so the ETag) says
+    # whether the dumps' sizes are in: they come later on a fresh cache.
+    return rdf_response(description, key, page=lambda: redirect("/#downloads", 303))
 
 
 @bp.route("/download/<filename>")

@@ -4,7 +4,8 @@ schema.org Dataset markup for the home page.
 https://www.w3.org/TR/vocab-dcat-3/ : one dcat:Distribution per dump, with its media type,
 byte size, SPDX checksum (SHA-256), download URL and license; the SPARQL endpoint is the
 dcat:DataService that serves the dataset. A dump's size and checksum need its bytes: they are
-made once per build (the dumps are then in the answer cache) and kept beside it.
+made once per build (the dumps are then in the answer cache), in a thread that VoID does not
+wait for beyond a short bound, and kept beside it; after writes they are left out.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import threading
 
 from flask import current_app
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -36,6 +38,8 @@ ENDPOINT_TITLES = {"kk": "kazkg SPARQL 1.1 сұраныс нүктесі",
                    "ru": "SPARQL 1.1-точка доступа kazkg",
                    "en": "kazkg SPARQL 1.1 endpoint"}
 FILE = "distributions-1.json"  # beside the cached build
+SIZING_WAIT = 1.0  # seconds VoID may wait for dumps being sized (the fixture's take well under)
+_SIZING_LOCK = threading.Lock()
 
 
 def dump(fmt: str):
@@ -49,39 +53,83 @@ def dump(fmt: str):
                                headers={**answer.headers, "X-Dataset-Version": svc.data_version})
 
 
-def distributions() -> dict[str, dict]:
-    """{filename: {"format", "media_type", "bytes", "sha256"}} of every dump (None when a
-    dump could not be made in time: the catalogue then leaves out its size and checksum)."""
+def distributions(wait: float | None = None) -> dict[str, dict]:
+    """{filename: {"format", "media_type", "bytes", "sha256"}} of every dump; an entry without
+    "sha256" is a dump whose size and checksum are not known (the catalogue then leaves them
+    out). Never waits more than `wait` seconds (SIZING_WAIT): dumps not made yet are sized in a thread of
+    this process, and VoID has their sizes once it is done (its ETag changes then: see
+    kazkg.web.data). The first VoID on a fresh cache waited for all six dumps (20 s and more)."""
     svc = service()
     store = svc.__dict__.setdefault("page_cache", {})
     key = (svc.version, "distributions")
     if key in store:
         return store[key]
-    path = cache.beside(svc.build_key, FILE) if not svc.writes else None
+    if svc.writes:
+        # Every write changes every dump: sizing them again at each write took the first VoID
+        # after one 65-90 s (and held the worker pool meanwhile). After writes, the catalogue
+        # gives the dumps without byteSize and checksum.
+        return _unsized()
+    path = cache.beside(svc.build_key, FILE)
     try:  # checked against the cache's manifest: a size or checksum edited is never served
-        found = json.loads(cache.read_bytes(path)) if path else None
+        found = json.loads(cache.read_bytes(path))
     except (OSError, ValueError):
         found = None
     if found is None:
-        found = {}
-        for filename, fmt in sorted(dump_filenames().items()):
-            answer = dump(fmt)
-            entry = {"format": fmt, "media_type": FORMATS[fmt].media_type}
-            if answer.status == 200:
-                entry.update(bytes=len(answer.body), sha256=hashlib.sha256(answer.body).hexdigest())
-            found[filename] = entry
-        if path and all("sha256" in e for e in found.values()):
-            try:
-                cache.keep(path, json.dumps(found, indent=1).encode("utf-8"))
-            except OSError:  # a read-only cache folder: count again next time
-                pass
+        with _SIZING_LOCK:
+            sizing = svc.__dict__.get("sizing")
+            if sizing is None or sizing[0] != key:
+                app = current_app._get_current_object()
+                thread = threading.Thread(target=_size, args=(app, svc, key, path), daemon=True,
+                                          name="kazkg-dump-sizes")
+                svc.__dict__["sizing"] = (key, thread)
+                thread.start()
+            else:
+                thread = sizing[1]
+        thread.join(SIZING_WAIT if wait is None else wait)
+        return store.get(key) or _unsized()
     forget_stale(store, svc.version)
     store[key] = found
     return found
 
 
-def describe(graph: Graph, root: str, meta, version: str) -> None:
-    """Add the DCAT description to `graph` (the VoID description of the same dataset)."""
+def _unsized() -> dict[str, dict]:
+    return {filename: {"format": fmt, "media_type": FORMATS[fmt].media_type}
+            for filename, fmt in sorted(dump_filenames().items())}
+
+
+def _size(app, svc, key, path) -> None:
+    """Make every dump (kept in the answer cache) and keep their sizes and checksums, in
+    `svc`'s page cache for `key` and, when all were made, beside the cached build."""
+    with app.app_context():
+        found = _unsized()
+        for filename, entry in found.items():
+            answer = dump(entry["format"])
+            if answer.status == 200:
+                entry.update(bytes=len(answer.body), sha256=hashlib.sha256(answer.body).hexdigest())
+        if svc.version != key[0]:  # a write or a new build meanwhile: these sizes are stale
+            return
+        store = svc.__dict__.setdefault("page_cache", {})
+        if all("sha256" in e for e in found.values()):
+            try:
+                cache.keep(path, json.dumps(found, indent=1).encode("utf-8"))
+            except OSError:  # a read-only cache folder: count again next time
+                pass
+            forget_stale(store, svc.version)
+            store[key] = found
+        # else: not kept, so that the next VoID tries again (a dump over DUMP_TIMEOUT, say)
+        with _SIZING_LOCK:
+            if svc.__dict__.get("sizing", (None,))[0] == key and key not in store:
+                svc.__dict__.pop("sizing", None)
+
+
+def sized(entries: dict[str, dict]) -> bool:
+    """Whether `entries` (of distributions()) give every dump's size and checksum."""
+    return all("sha256" in e for e in entries.values())
+
+
+def describe(graph: Graph, root: str, meta, version: str, entries: dict[str, dict]) -> None:
+    """Add the DCAT description to `graph` (the VoID description of the same dataset), its
+    dumps those of `entries` (distributions())."""
     graph.bind("dcat", DCAT)
     graph.bind("spdx", SPDX)
     ds, endpoint = DATASET_IRI, URIRef(root + "sparql")
@@ -89,7 +137,7 @@ def describe(graph: Graph, root: str, meta, version: str) -> None:
     graph.add((ds, RDF.type, DCAT.Dataset))
     graph.add((ds, DCAT.version, Literal(version)))
     graph.add((ds, DCAT.landingPage, URIRef(BASE)))
-    for filename, entry in distributions().items():
+    for filename, entry in entries.items():
         dist = URIRef(f"{DATASET_IRI}#{filename}")
         graph.add((ds, DCAT.distribution, dist))
         graph.add((dist, RDF.type, DCAT.Distribution))

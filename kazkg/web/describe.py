@@ -73,15 +73,16 @@ def service_description(meta: Metadata, endpoint: str, update: bool) -> Graph:
     return graph
 
 
-def void_description(meta: Metadata, root: str, titles: dict[str, str]) -> Graph:
-    """`root` is the server's URL, ending in a slash; `titles` the dataset's, by language."""
+def void_description(meta: Metadata, root: str, titles: dict[str, str], version: str) -> Graph:
+    """`root` is the server's URL, ending in a slash; `titles` the dataset's, by language;
+    `version` the served one (after writes, with their count)."""
     graph = _graph()
     ds = DATASET_IRI
     graph.add((ds, RDF.type, VOID.Dataset))
     for lang, title in titles.items():
         graph.add((ds, DCTERMS.title, Literal(title, lang=lang)))
-    graph.add((ds, DCTERMS.identifier, Literal(meta.version)))
-    graph.add((ds, DCTERMS.hasVersion, Literal(meta.version)))
+    graph.add((ds, DCTERMS.identifier, Literal(version)))
+    graph.add((ds, DCTERMS.hasVersion, Literal(version)))
     if meta.license:
         graph.add((ds, DCTERMS.license, URIRef(meta.license)))
     graph.add((ds, VOID.sparqlEndpoint, URIRef(root + "sparql")))

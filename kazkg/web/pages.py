@@ -52,9 +52,10 @@ def home():
     if not described.own:
         by_class = described.classes
     root = current_app.config["PUBLIC_URL"]  # never the Host header: a client could forge it
-    body = render_template("home.html", by_class=by_class, names=nm, meta=meta,
+    version = service().data_version  # the served one: after writes, with their count
+    body = render_template("home.html", by_class=by_class, names=nm, meta=meta, data_version=version,
                            downloads=sorted(dump_filenames()), local=local,
-                           markup=dcat.schema_org(root, meta, service().data_version, described))
+                           markup=dcat.schema_org(root, meta, version, described))
     links = ['</.well-known/void>; rel="alternate"; type="text/turtle"']
     links += [f'</download/{name}>; rel="alternate"' for name in sorted(dump_filenames())]
     return body, 200, {"Link": ", ".join(links)}

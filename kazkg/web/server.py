@@ -66,7 +66,8 @@ def listen(host: str, port: int) -> list[socket.socket]:
 def banner(app: Flask, built, host: str, port: int, processes: int, seconds: float) -> str:
     """What `kazkg serve` says when it is ready: the dataset, the endpoint and its limits."""
     config, workers = app.config, app.config["WORKERS"]
-    return (f"kazkg serve: dataset {built.version} ({app.extensions['kazkg'].meta.triples} "
+    served = app.extensions["kazkg"]  # its version: the build's, and the writes kept since
+    return (f"kazkg serve: dataset {served.data_version} ({served.meta.triples} "
             f"triples, {'cache' if built.from_cache else 'built'}) ready in {seconds:.1f}s\n"
             f"  web pages        {local_root(host, port)}\n"
             f"  SPARQL endpoint  {local_root(host, port)}sparql  (query timeout "

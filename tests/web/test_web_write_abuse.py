@@ -1,0 +1,182 @@
+"""Writes under abuse, in-process (`--enable-update` with a token): an RDF/XML entity bomb is
+refused before any parser expands it, a graph IRI that is not one is a 400 before anything is
+written, an update's ill-formed template triples are left out (the rest is written), VoID after
+writes answers at once, and every page shows the version served. (Issue 12.)"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from kazkg.formats import entities
+from tests.web.support import writable_client
+
+TOKEN = {"Authorization": "Bearer w-t0k"}
+UPDATE = {**TOKEN, "Content-Type": "application/sparql-update"}
+XML = {**TOKEN, "Content-Type": "application/rdf+xml"}
+NT = {**TOKEN, "Content-Type": "application/n-triples"}
+JSON = {"Accept": "application/sparql-results+json"}
+LIMIT = 200_000  # the writer's body limit
+RDF = ('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+       'xmlns:ex="http://example.org/">{}</rdf:RDF>')
+
+
+@pytest.fixture(scope="module")
+def writer(private_cache, tmp_path_factory):
+    with writable_client(tmp_path_factory.mktemp("writes"), "w-t0k", WORKERS=1,
+                         BODY_LIMIT=LIMIT) as client:
+        yield client
+
+
+def ask(client, text: str) -> bool:
+    reply = client.get("/sparql", query_string={"query": text}, headers=JSON)
+    assert reply.status_code == 200, reply.data[:300]
+    return reply.get_json()["boolean"]
+
+
+def document(declarations: str, value: str, about: str = "http://example.org/s") -> str:
+    return (f'<?xml version="1.0"?><!DOCTYPE rdf:RDF [{declarations}]>' + RDF.format(
+        f'<rdf:Description rdf:about="{about}"><ex:p>{value}</ex:p></rdf:Description>'))
+
+
+def laughs(levels: int) -> str:
+    """The 'billion laughs' body: entity a<i> is ten of a<i-1>; a0 is ten x."""
+    declared = '<!ENTITY a0 "xxxxxxxxxx">' + "".join(
+        '<!ENTITY a%d "%s">' % (i, ("&a%d;" % (i - 1)) * 10) for i in range(1, levels + 1))
+    return document(declared, f"&a{levels};")
+
+
+def test_the_billion_laughs_are_refused_before_any_parser(writer):
+    import pyoxigraph as ox
+
+    body = laughs(3)
+    parsed = list(ox.parse(input=body.encode(), format=ox.RdfFormat.RDF_XML))
+    assert len(parsed[0].object.value) == 10_000 > 20 * len(body)  # what the parser would make
+    for method in ("post", "put"):
+        reply = getattr(writer, method)("/store?graph=urn:x:lol", data=body, headers=XML)
+        assert reply.status_code == 400, reply.data[:300]
+        message = reply.get_json()["error"]["message"]
+        assert "'a1'" in message and "refer" in message and "billion laughs" in message
+    assert not ask(writer, "ASK { GRAPH <urn:x:lol> { ?s ?p ?o } }")
+
+
+def test_a_flat_entity_expanded_past_the_body_limit_is_413(writer):
+    body = document(f'<!ENTITY big "{"y" * 1000}">', "&big;" * (LIMIT // 1000 + 1))
+    assert len(body) < LIMIT // 20
+    reply = writer.post("/store?graph=urn:x:big", data=body, headers=XML)
+    assert reply.status_code == 413, reply.data[:300]
+    assert f"{LIMIT:,} bytes" in reply.get_json()["error"]["message"]
+    assert not ask(writer, "ASK { GRAPH <urn:x:big> { ?s ?p ?o } }")
+    small = document(f'<!ENTITY big "{"y" * 1000}">', "&big;" * 10)  # 10 KB once expanded: fine
+    assert writer.post("/store?graph=urn:x:big", data=small, headers=XML).status_code in (201, 204)
+    assert ask(writer, f'ASK {{ GRAPH <urn:x:big> {{ ?s ?p "{"y" * 10_000}" }} }}')
+
+
+def test_the_namespace_entity_idiom_still_works(writer):
+    body = document('<!ENTITY ex "http://example.org/">', "plain &amp; &#65;", about="&ex;idiom")
+    reply = writer.put("/store?graph=urn:x:idiom", data=body, headers=XML)
+    assert reply.status_code in (201, 204), reply.data[:300]
+    assert ask(writer, 'ASK { GRAPH <urn:x:idiom> { <http://example.org/idiom> ?p "plain & A" } }')
+
+
+@pytest.mark.parametrize("declaration", [
+    '<!ENTITY ext SYSTEM "file:///etc/passwd">', '<!ENTITY % p "x">',
+    '<!ENTITY a "&lt;">\n<!ENTITY b "%p;">'])
+def test_external_and_parameter_entities_are_refused(writer, declaration):
+    reply = writer.post("/store?graph=urn:x:ext", data=document(declaration, "v"), headers=XML)
+    assert reply.status_code == 400, reply.data[:300]
+    assert "entit" in reply.get_json()["error"]["message"]
+
+
+def test_the_check_reads_utf16_too():
+    with pytest.raises(entities.EntityRefused):
+        entities.check(laughs(2).encode("utf-16"), LIMIT)
+    entities.check(document('<!ENTITY ex "http://example.org/">', "v").encode("utf-16"), LIMIT)
+
+
+def test_an_rdfxml_file_with_an_entity_bomb_is_an_input_error(tmp_path):
+    from kazkg.build.store import parse
+    from kazkg.errors import InputError
+
+    path = tmp_path / "lol.rdf"
+    path.write_text(laughs(3))
+    with pytest.raises(InputError, match="refer"):
+        parse(path)
+
+
+@pytest.mark.parametrize("graph", ["not%20an%20iri", "relative", "%00", "http://a/%3E"])
+@pytest.mark.parametrize("method", ["put", "post", "delete"])
+def test_a_graph_that_is_not_an_iri_is_400_before_any_write(writer, graph, method):
+    writes = writer.get("/health").get_json()["writes"]
+    reply = getattr(writer, method)(f"/store?graph={graph}", data="<urn:s> <urn:p> <urn:o> .\n",
+                                    headers=NT)
+    assert reply.status_code == 400, reply.data[:300]
+    assert "is not an absolute IRI" in reply.get_json()["error"]["message"]
+    assert writer.get("/health").get_json()["writes"] == writes
+
+
+@pytest.mark.parametrize("where, bad", [
+    ('BIND(IRI("not an iri") AS ?x)', "GRAPH ?x { <urn:s> <urn:p> <urn:o> }"),
+    ('BIND("a literal" AS ?x)', "?x <urn:p> <urn:o>"),
+    ('BIND(STRLANG("x", "bad tag!") AS ?x)', "<urn:s> <urn:p> ?x"),
+    ('BIND(IRI("relative iri") AS ?x)', "<urn:s> ?x <urn:o>")])
+def test_ill_formed_template_triples_are_skipped_and_the_rest_written(writer, where, bad):
+    good = f"<urn:kept> <urn:p> {len(where)}"
+    reply = writer.post("/sparql", data=f"INSERT {{ {bad} . {good} }} WHERE {{ {where} }}",
+                        headers=UPDATE)
+    assert reply.status_code == 204, reply.data[:300]
+    assert ask(writer, f"ASK {{ {good} }}")
+    assert not ask(writer, "ASK { GRAPH ?g { <urn:s> ?p ?o } }")
+    assert writer.get("/health").get_json()["status"] == "ok"
+
+
+def test_strlang_with_a_bad_tag_is_unbound_in_a_query(writer):
+    reply = writer.get("/sparql", headers=JSON, query_string={
+        "query": 'SELECT ?x WHERE { BIND(STRLANG("x", "bad tag!") AS ?x) } '})
+    assert reply.status_code == 200, reply.data[:300]
+    assert reply.get_json()["results"]["bindings"] in ([{}], [])
+
+
+def test_void_and_pages_after_a_write_answer_at_once_with_the_served_version(writer):
+    reply = writer.post("/sparql", data="INSERT DATA { <urn:v> <urn:p> <urn:o> }", headers=UPDATE)
+    assert reply.status_code == 204
+    version = writer.get("/health").get_json()["version"]
+    assert "-w" in version
+    started = time.monotonic()
+    void = writer.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    assert void.status_code == 200 and time.monotonic() - started < 2
+    text = void.get_data(as_text=True)
+    assert "dcat:downloadURL" in text and "dcat:byteSize" not in text and "spdx:checksum" not in text
+    assert f'dcterms:hasVersion "{version}"' in text and f'dcterms:identifier "{version}"' in text
+    home = writer.get("/").get_data(as_text=True)
+    base = version.split("-w")[0]  # the build's version, which the page showed after writes
+    assert f"<code>{version}</code>" in home and f"<code>{base}</code>" not in home
+    assert f'"version": "{version}"' in home  # the schema.org markup
+
+
+def test_void_on_a_fresh_cache_answers_before_the_dumps_are_sized(private_cache, tmp_path,
+                                                                   monkeypatch):
+    from kazkg.build import cache
+    from kazkg.web import dcat
+
+    release, real = threading.Event(), dcat.dump
+    monkeypatch.setattr(dcat, "dump", lambda fmt: release.wait(30) and real(fmt))
+    monkeypatch.setattr(dcat, "SIZING_WAIT", 0.2)
+    with writable_client(tmp_path / "store", "w-t0k", WORKERS=1) as client:
+        svc = client.application.extensions["kazkg"]
+        cache.beside(svc.build_key, dcat.FILE).unlink(missing_ok=True)
+        started = time.monotonic()
+        first = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+        assert first.status_code == 200 and time.monotonic() - started < 2
+        assert "dcat:downloadURL" in first.get_data(as_text=True)
+        assert "dcat:byteSize" not in first.get_data(as_text=True)
+        release.set()
+        svc.__dict__["sizing"][1].join(30)
+        second = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+        assert "dcat:byteSize" in second.get_data(as_text=True)
+        assert second.headers["ETag"] != first.headers["ETag"]  # the content changed
+        again = client.get("/.well-known/void", headers={
+            "Accept": "text/turtle", "If-None-Match": second.headers["ETag"]})
+        assert again.status_code == 304
