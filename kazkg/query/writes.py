@@ -235,6 +235,14 @@ def _own_default(dataset: Dataset, update):
                     t for ts in (op.quads or {}).values() for t in ts)] for term in triple):
             raise QueryError(f"{'INSERT' if op.name == 'InsertData' else 'DELETE'} DATA may not "
                              "hold variables (SPARQL 1.1 Update, 3.1): use INSERT or DELETE ... WHERE")
+        if op.name == "InsertData":  # data, not a template: an ill-formed triple is an error
+            for graph, triples in [(DEFAULT_GRAPH, op.triples or ())] + list((op.quads or {}).items()):
+                bad = next((t for t in triples if not _well_formed(t, graph)), None)
+                if bad is not None:
+                    raise QueryError("INSERT DATA holds a triple that is not RDF (an IRI that is "
+                                     "not an absolute IRI, a language tag that is not BCP 47, or "
+                                     "a string that is not Unicode), so nothing was written: "
+                                     + " ".join(repr(str(term)) for term in bad))
         if op.name == "InsertData" and op.triples:
             op.quads.setdefault(URIRef(DEFAULT_GRAPH), []).extend(op.triples)
             op.triples = []

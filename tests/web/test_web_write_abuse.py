@@ -132,6 +132,18 @@ def test_ill_formed_template_triples_are_skipped_and_the_rest_written(writer, wh
     assert writer.get("/health").get_json()["status"] == "ok"
 
 
+@pytest.mark.parametrize("term", [r'"\uD800"', '"x"@bad-tag-that-is-way-too-long', "<urn:bad%>",
+                                  '"x"^^<urn:bad%>'])
+def test_insert_data_that_is_not_rdf_is_400_and_writes_nothing(writer, term):
+    writes = writer.get("/health").get_json()["writes"]
+    reply = writer.post("/sparql", data=f"INSERT DATA {{ <urn:ok> <urn:p> <urn:o> . "
+                                         f"<urn:bad> <urn:p> {term} }}", headers=UPDATE)
+    assert reply.status_code == 400, reply.data[:300]
+    assert "not RDF" in reply.get_json()["error"]["message"]
+    assert writer.get("/health").get_json()["writes"] == writes
+    assert not ask(writer, "ASK { <urn:ok> ?p ?o }")
+
+
 def test_strlang_with_a_bad_tag_is_unbound_in_a_query(writer):
     reply = writer.get("/sparql", headers=JSON, query_string={
         "query": 'SELECT ?x WHERE { BIND(STRLANG("x", "bad tag!") AS ?x) } '})
@@ -154,6 +166,13 @@ def test_void_and_pages_after_a_write_answer_at_once_with_the_served_version(wri
     base = version.split("-w")[0]  # the build's version, which the page showed after writes
     assert f"<code>{version}</code>" in home and f"<code>{base}</code>" not in home
     assert f'"version": "{version}"' in home  # the schema.org markup
+    from types import SimpleNamespace
+
+    from kazkg.web import server
+
+    line = server.banner(writer.application, SimpleNamespace(version=base, from_cache=True),
+                         "127.0.0.1", 8000, 1, 1.0)
+    assert line.startswith(f"kazkg serve: dataset {version} (")  # the start-up line
 
 
 def test_void_on_a_fresh_cache_answers_before_the_dumps_are_sized(private_cache, tmp_path,
