@@ -38,9 +38,10 @@ class EntityRefused(QueryError):
 
 
 def _ascii_view(data: bytes) -> bytes:
-    """The document's bytes with UTF-16 made one byte a character (what the patterns read)."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 1 and 0 in data[:2]):
-        for codec in ("utf-16",) if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-16-le", "utf-16-be"):
+    """The document's bytes, a UTF-16 one as UTF-8 (the patterns read ASCII)."""
+    bom = data[:2] in (b"\xff\xfe", b"\xfe\xff")
+    if bom or (len(data) > 1 and 0 in data[:2]):
+        for codec in ("utf-16",) if bom else ("utf-16-le", "utf-16-be"):
             try:
                 text = data.decode(codec)
             except UnicodeDecodeError:
@@ -63,7 +64,7 @@ def check(data: bytes, limit: int, what: str = "the request body") -> None:
                             "refused: kazkg never fetches a document)")
     values: dict[bytes, int] = {}
     for match in declared:
-        name, value = match.group(1), match.group(2) if match.group(2) is not None else match.group(3)
+        name, value = match.group(1), match.group(2 if match.group(2) is not None else 3)
         inner = [ref.group(1).decode("ascii", "replace") for ref in _REFERENCE.finditer(value)
                  if ref.group(1) not in _PREDEFINED]
         if inner:

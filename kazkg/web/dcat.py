@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 import json
 import threading
+import time
 
 from flask import current_app
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -39,6 +40,7 @@ ENDPOINT_TITLES = {"kk": "kazkg SPARQL 1.1 сұраныс нүктесі",
                    "en": "kazkg SPARQL 1.1 endpoint"}
 FILE = "distributions-1.json"  # beside the cached build
 SIZING_WAIT = 1.0  # seconds VoID may wait for dumps being sized (the fixture's take well under)
+SIZING_RETRY = 60.0  # seconds before a round of sizing that failed is tried again
 _SIZING_LOCK = threading.Lock()
 
 
@@ -56,9 +58,10 @@ def dump(fmt: str):
 def distributions(wait: float | None = None) -> dict[str, dict]:
     """{filename: {"format", "media_type", "bytes", "sha256"}} of every dump; an entry without
     "sha256" is a dump whose size and checksum are not known (the catalogue then leaves them
-    out). Never waits more than `wait` seconds (SIZING_WAIT): dumps not made yet are sized in a thread of
-    this process, and VoID has their sizes once it is done (its ETag changes then: see
-    kazkg.web.data). The first VoID on a fresh cache waited for all six dumps (20 s and more)."""
+    out). Never waits more than `wait` seconds (SIZING_WAIT): dumps not made yet are sized in
+    a thread of this process, one round at a time, and VoID has their sizes once it is done
+    (its ETag changes then: see kazkg.web.data). The first VoID on a fresh cache waited for
+    all six dumps (20 s and more)."""
     svc = service()
     store = svc.__dict__.setdefault("page_cache", {})
     key = (svc.version, "distributions")
@@ -76,12 +79,13 @@ def distributions(wait: float | None = None) -> dict[str, dict]:
         found = None
     if found is None:
         with _SIZING_LOCK:
-            sizing = svc.__dict__.get("sizing")
-            if sizing is None or sizing[0] != key:
+            sizing = svc.__dict__.get("sizing")  # (key, thread, when it started)
+            if sizing is None or sizing[0] != key or (  # a round that failed: again, not at once
+                    not sizing[1].is_alive() and time.monotonic() - sizing[2] > SIZING_RETRY):
                 app = current_app._get_current_object()
                 thread = threading.Thread(target=_size, args=(app, svc, key, path), daemon=True,
                                           name="kazkg-dump-sizes")
-                svc.__dict__["sizing"] = (key, thread)
+                svc.__dict__["sizing"] = (key, thread, time.monotonic())
                 thread.start()
             else:
                 thread = sizing[1]
@@ -103,23 +107,21 @@ def _size(app, svc, key, path) -> None:
     with app.app_context():
         found = _unsized()
         for filename, entry in found.items():
+            if svc.version != key[0]:  # a write or a new build meanwhile: these would be stale
+                break
             answer = dump(entry["format"])
             if answer.status == 200:
                 entry.update(bytes=len(answer.body), sha256=hashlib.sha256(answer.body).hexdigest())
-        if svc.version != key[0]:  # a write or a new build meanwhile: these sizes are stale
-            return
         store = svc.__dict__.setdefault("page_cache", {})
-        if all("sha256" in e for e in found.values()):
+        if svc.version == key[0] and sized(found):
             try:
                 cache.keep(path, json.dumps(found, indent=1).encode("utf-8"))
             except OSError:  # a read-only cache folder: count again next time
                 pass
             forget_stale(store, svc.version)
             store[key] = found
-        # else: not kept, so that the next VoID tries again (a dump over DUMP_TIMEOUT, say)
-        with _SIZING_LOCK:
-            if svc.__dict__.get("sizing", (None,))[0] == key and key not in store:
-                svc.__dict__.pop("sizing", None)
+        # else: not kept, so that a VoID SIZING_RETRY seconds later tries again (a dump over
+        # DUMP_TIMEOUT, say)
 
 
 def sized(entries: dict[str, dict]) -> bool:

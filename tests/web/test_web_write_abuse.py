@@ -199,3 +199,24 @@ def test_void_on_a_fresh_cache_answers_before_the_dumps_are_sized(private_cache,
         again = client.get("/.well-known/void", headers={
             "Accept": "text/turtle", "If-None-Match": second.headers["ETag"]})
         assert again.status_code == 304
+
+
+def test_a_round_of_sizing_that_failed_is_not_kept_nor_tried_again_at_once(private_cache, tmp_path,
+                                                                            monkeypatch):
+    from kazkg.build import cache
+    from kazkg.query.jobs import Answer
+    from kazkg.web import dcat
+
+    calls = []
+    monkeypatch.setattr(dcat, "dump", lambda fmt: calls.append(fmt) or Answer(503, error="slow"))
+    with writable_client(tmp_path / "store", "w-t0k", WORKERS=1) as client:
+        svc = client.application.extensions["kazkg"]
+        cache.beside(svc.build_key, dcat.FILE).unlink(missing_ok=True)
+        for _ in range(3):
+            void = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+            assert void.status_code == 200 and "dcat:byteSize" not in void.get_data(as_text=True)
+        assert len(calls) == 6  # one round, not one a request
+        assert not cache.beside(svc.build_key, dcat.FILE).exists()
+        monkeypatch.setattr(dcat, "SIZING_RETRY", 0.0)
+        client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+        assert len(calls) == 12
