@@ -25,17 +25,59 @@ def content_type(media_type: str) -> str:
 
 
 def not_modified(etag: str, exists: bool = False) -> Response | None:
-    """A 304 when a conditional GET already holds this exact answer. `If-None-Match: *`
-    (RFC 9110, 13.1.2) matches any current representation, so it gives a 304 only once the
-    caller knows that the resource `exists`: never for one that would answer 404 or 400."""
+    """The answer to a conditional GET or HEAD before any work (RFC 9110, 13.1 and 13.2.2),
+    else None: 412 when If-Match names no current tag (strong comparison), 304 when
+    If-None-Match names this one (weak comparison: W/"x" matches "x"). `*` matches any current
+    representation, so both are decided only once the caller knows that the resource `exists`
+    (never for one that would answer 404 or 400): until then `conditional` decides them on
+    the finished response."""
     if request.method not in ("GET", "HEAD"):
         return None
-    tags = request.if_none_match
-    if tags.is_strong(etag.strip('"')) or (exists and tags.star_tag):
+    wanted, held = request.if_match, request.if_none_match
+    if wanted:
+        if not exists:
+            return None
+        if not (wanted.star_tag or wanted.is_strong(etag.strip('"'))):
+            return _failed()
+    if held.contains_weak(etag.strip('"')) and not held.star_tag or exists and held.star_tag:
         response = Response(status=304)
         response.headers["ETag"] = etag
         return response
     return None
+
+
+KEPT_IN_304 = ("ETag", "Cache-Control", "Content-Location", "Expires", "Vary")
+
+
+def conditional(response: Response) -> Response:
+    """After a view (an after_request hook): the preconditions of a GET or HEAD on the answer
+    it made, for the answers no view decided early (a page without its own ETag, an ETag not
+    checked before the work, `*`): a 200 becomes 412 if If-Match names no tag of it, else 304
+    if If-None-Match names its tag or is `*`."""
+    if request.method not in ("GET", "HEAD") or response.status_code != 200:
+        return response
+    wanted, held = request.if_match, request.if_none_match
+    if not wanted and not held:
+        return response
+    tag = response.headers.get("ETag") or ""
+    etag = tag.removeprefix("W/").strip('"')
+    if wanted and not (wanted.star_tag or etag and tag == etag.join('""')
+                       and wanted.is_strong(etag)):
+        response.close()
+        return _failed()
+    if held.star_tag or etag and held.contains_weak(etag):
+        response.close()
+        changed = Response(status=304)
+        for name in KEPT_IN_304:
+            if name in response.headers:
+                changed.headers[name] = response.headers[name]
+        return changed
+    return response
+
+
+def _failed() -> Response:
+    return error_response(412, "If-Match names no current version of this resource (its ETag "
+                          "differs): fetch it again")
 
 
 CHUNK = 256 * 1024

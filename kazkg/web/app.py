@@ -12,6 +12,7 @@ from .. import settings
 from ..errors import KazkgError
 from . import (browse, data, endpoint, errors, i18n, mapview, ontology, pagecache, pages, resource,
                store, text, timeline)
+from .answers import conditional
 from .service import Service
 from .urlquery import FastRequest
 
@@ -67,6 +68,7 @@ def create_app(build=None, config: dict | None = None, start: bool = True) -> Fl
     app.before_request(_started)
     pagecache.init_app(app)  # after _started: request.args is checked first
     app.after_request(_headers)
+    app.after_request(conditional)  # before _headers (hooks run last first): 304 is logged
     return app
 
 
@@ -117,7 +119,8 @@ def _headers(response):
             response.headers[name] = value
         if request.method == "OPTIONS":
             response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
-            response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, If-None-Match"
+            response.headers["Access-Control-Allow-Headers"] = ("Accept, Content-Type, "
+                                                                "If-None-Match, If-Match")
             response.headers["Access-Control-Max-Age"] = "86400"
     if not request.environ.get(pagecache.START_UP):  # the pages rendered before the server is ready
         log_request(request.remote_addr, request.method, request.path, request.query_string,

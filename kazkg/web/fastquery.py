@@ -60,9 +60,9 @@ class QueryFastPath:
 
 def plain_query(environ) -> str | None:
     """The query of a GET of /sparql whose only parameter is `query`, with no conditional
-    header (a 304 is Flask's to give) and nothing the protocol refuses; None for any other."""
+    header (a 304 or 412 is Flask's to give) and nothing the protocol refuses; None for any other."""
     if environ.get("REQUEST_METHOD") != "GET" or environ.get("PATH_INFO") not in PATHS \
-            or "HTTP_IF_NONE_MATCH" in environ:
+            or "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MATCH" in environ:
         return None
     pairs = ascii_pairs(environ.get("QUERY_STRING", "").encode("latin-1"))
     if not pairs or len(pairs) != 1 or pairs[0][0] != "query" or "\x00" in pairs[0][1]:
