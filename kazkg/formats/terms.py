@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+import math
+
 import pyoxigraph as ox
+import rdflib.term
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
 _XSD_STRING = str(XSD.string)
+
+
+def xsd_float_lexical(value: float) -> str:
+    """A float as xsd:double (and xsd:float) spells it: INF, -INF and NaN where Python's
+    str gives inf, -inf and nan, which are no lexical form of either type."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "INF" if value > 0 else "-INF"
+    return str(value)
+
+
+# rdflib spells a float literal's value with str(); kazkg's writers and engines all import
+# this module, so every literal they make from a float is spelled as XSD says.
+rdflib.term._GenericPythonToXSDRules[:] = [
+    (kind, (xsd_float_lexical, datatype) if kind is float else (lexical, datatype))
+    for kind, (lexical, datatype) in rdflib.term._GenericPythonToXSDRules]
 
 
 def is_named_graph(name) -> bool:

@@ -4,6 +4,11 @@ In a grouped query (GROUP BY, or an aggregate in SELECT, HAVING or ORDER BY) eve
 of SELECT must be a group key, or used only inside an aggregate. rdflib answers such a query
 with an arbitrary value of the variable; Oxigraph refuses it with a message about an "unbound"
 variable. kazkg answers 400 with the message Jena gives: "Non-group key variable in SELECT".
+An aggregate anywhere else (BIND, FILTER, GROUP BY) is a 400 too, as in Oxigraph and Jena:
+rdflib failed on it inside (a 500).
+
+`name_keys` gives a GROUP BY expression without AS a variable of its own (rdflib's algebra
+grouped by None, and failed inside).
 """
 
 from __future__ import annotations
@@ -22,11 +27,52 @@ _SELECT = r"(?i)\bselect\b"
 _NOT_INTO = ("Builtin_EXISTS", "Builtin_NOTEXISTS", "SubSelect")
 
 
+_QUERIES = ("SelectQuery", "SubSelect", "ConstructQuery", "AskQuery", "DescribeQuery")
+_KEY = "_kazkg_group_key"  # lengthened with _ until the query's text does not hold it
+
+
 def check(tree, text: str) -> None:
-    """QueryError for the first grouped SELECT (outer or sub-select) that breaks the rules."""
+    """QueryError for the first grouped SELECT (outer or sub-select) that breaks the rules,
+    or the first aggregate where none may be."""
     for node in walk(tree):
+        if node.name in _QUERIES:
+            for part in ("where", "groupby"):
+                _no_aggregate_in(field(node, part), text)
         if node.name in ("SelectQuery", "SubSelect") and _grouped(node):
             _check_select(node, text)
+
+
+def name_keys(tree, text: str) -> None:
+    """GROUP BY (expression) becomes GROUP BY (expression AS ?_kazkg_group_keyN), with a name
+    the query does not use."""
+    key = _KEY
+    while key in text:
+        key += "_"
+    for number, node in enumerate(n for n in walk(tree) if n.name == "GroupAs"):
+        if field(node, "var") is None:
+            node["var"] = Variable(f"{key}{number}")
+
+
+def _no_aggregate_in(node, text: str) -> None:
+    for found in _outside_subselects(node):
+        if found.name.startswith("Aggregate_"):
+            name = {"GroupConcat": "GROUP_CONCAT"}.get(found.name[10:], found.name[10:].upper())
+            line, column = position(text, rf"(?i)\b{name}\s*\(", r"\{")
+            raise QueryError(f"{name} is an aggregate: it may be used in SELECT, HAVING or "
+                             "ORDER BY, not in a graph pattern (BIND, FILTER) nor in GROUP BY",
+                             line, column, text)
+
+
+def _outside_subselects(node):
+    if isinstance(node, CompValue):
+        if node.name == "SubSelect":
+            return  # checked as a query of its own
+        yield node
+        for value in node.values():
+            yield from _outside_subselects(value)
+    elif isinstance(node, (list, tuple, ParseResults)):
+        for value in node:
+            yield from _outside_subselects(value)
 
 
 def _grouped(select: CompValue) -> bool:

@@ -65,32 +65,11 @@ def _rdflib_sparql():
     third of a second, which a query that Oxigraph answers need not wait for."""
     import rdflib.plugins.sparql as rdflib_sparql
 
+    from . import contained
+
     rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # FROM <iri> names a graph, never fetches one
-    _strlang_errs()
+    contained.install()  # SPARQL's rules for errors in expressions (kazkg.query.contained)
     return rdflib_sparql
-
-
-@functools.cache
-def _strlang_errs() -> None:
-    """rdflib's STRLANG raised ValueError for a tag that is not one (STRLANG("x", "bad tag!")),
-    which ended a query or an update with a 500; SPARQL makes it an expression error (a BIND of
-    it leaves its variable unbound), so it is one here."""
-    from rdflib.plugins.sparql import operators, parser
-    from rdflib.plugins.sparql.parserutils import Comp
-    from rdflib.plugins.sparql.sparql import SPARQLError
-
-    def strlang(expr, ctx):
-        try:
-            return operators.Builtin_STRLANG(expr, ctx)
-        except ValueError as error:
-            raise SPARQLError(str(error)) from None
-
-    todo = [parser.BuiltInCall]
-    while todo:  # the grammar's BuiltInCall: alternatives in alternatives
-        element = todo.pop()
-        if isinstance(element, Comp) and element.name == "Builtin_STRLANG":
-            element.setEvalFn(strlang)
-        todo.extend(getattr(element, "exprs", ()))
 
 
 def prepare(text: str, base: str | None = None, project_prefixes: bool = False,
@@ -137,6 +116,7 @@ def parse(text: str, project_prefixes: bool = False, base: str | None = None) ->
     known = PREFIXES if project_prefixes else {}
     undeclared_prefix(tree, known, text)
     grouping.check(tree, text)
+    grouping.name_keys(tree, text)
     if tree[1].name == "DescribeQuery" and dict.get(tree[1], "var") is None:
         # rdflib's algebra cannot plan DESCRIBE * (a TypeError inside it): a 400, not a 500
         raise QueryError("DESCRIBE * is not supported: name what to describe, e.g. "

@@ -139,7 +139,8 @@ def test_insert_data_that_is_not_rdf_is_400_and_writes_nothing(writer, term):
     reply = writer.post("/sparql", data=f"INSERT DATA {{ <urn:ok> <urn:p> <urn:o> . "
                                          f"<urn:bad> <urn:p> {term} }}", headers=UPDATE)
     assert reply.status_code == 400, reply.data[:300]
-    assert "not RDF" in reply.get_json()["error"]["message"]
+    message = reply.get_json()["error"]["message"]  # a lone surrogate's escape: a syntax error
+    assert "not RDF" in message or "is not a character" in message, message
     assert writer.get("/health").get_json()["writes"] == writes
     assert not ask(writer, "ASK { <urn:ok> ?p ?o }")
 
