@@ -43,6 +43,7 @@ def save(dataset: Dataset, path: Path, key: str) -> None:
     shutil.rmtree(partial, ignore_errors=True)
     store = ox.Store(str(partial))
     store.bulk_extend(dataset_quads(dataset, set()))
+    store.optimize()  # compacted, as kazkg.build.mirror.write leaves its stores (5x faster)
     store.flush()
     del store
     (partial / MARKER).write_text(key + "\n", encoding="utf-8")
