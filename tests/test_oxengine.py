@@ -14,7 +14,7 @@ from rdflib.plugins.sparql.processor import SPARQLResult
 
 from kazkg.build import cache, mirror as mirror_layout
 from kazkg.build.mirror import STORE
-from kazkg.query import catalog, oxengine, path
+from kazkg.query import catalog, decided, oxengine, path
 from kazkg.query.engines import Declined, Scope
 from kazkg.query.sparql import Prepared
 from tests.support import rdflib_answer
@@ -234,9 +234,12 @@ def test_a_rebuild_drops_what_was_kept_beside_the_old_entry(built):
     """A rebuild names blank nodes afresh: a mirror of the old build would name them otherwise."""
     oxengine.Mirror.cached(built.dataset, built.fingerprint)
     folder = cache.beside(built.fingerprint, STORE)
-    assert folder.exists()
+    decisions = decided.Kept(built.fingerprint)
+    decisions.keep(("a shape",), False)
+    assert folder.exists() and decisions.path.exists()
     cache.save(built.fingerprint, built.dataset, {"seconds": built.seconds})
     assert not folder.exists() and cache.load(built.fingerprint) is not None
+    assert not decisions.path.exists()
 
 
 def test_bound_variables_give_rdflibs_answer(dataset, mirror):

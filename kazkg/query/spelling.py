@@ -70,26 +70,35 @@ _COMPUTING = {"Builtin_STR", "Builtin_CONCAT", "Builtin_STRLEN", "Builtin_SUBSTR
               "UnaryMinus", "Aggregate_Sum", "Aggregate_Avg"}
 
 
-def matters(prepared, originals: dict, predicates) -> bool:
+def matters(prepared, originals: dict, predicates, kept=None) -> bool:
     """True when the answer to `prepared` may depend on a spelling Oxigraph does not keep.
     `originals`: the data's literals that Oxigraph spells otherwise ({its spelling: theirs});
-    `predicates()`: the IRIs of the predicates that hold them (called only when needed)."""
+    `predicates()`: the IRIs of the predicates that hold them (called only when needed);
+    `kept`: the decisions kept for this build (kazkg.query.decided.Kept), or None."""
     literals = _typed_literals(prepared.text)
     if literals is None or any(oxigraph_spelling(*literal) in originals for literal in literals):
         return True
     if not originals or not _reads(code(prepared.text)):
         return False
     # Decided once for all texts of one shape (_bare): a query made unique by a comment, a
-    # LIMIT or a literal is not parsed again (20-330 ms). rdflib reads \\u
-    # escapes before comments: such a text, and one that does not parse (for rdflib's own
-    # error message, with the text's positions), are parsed as they are.
+    # LIMIT or a literal is not parsed again (20-330 ms), nor, with `kept`, in another
+    # process over the same build. rdflib reads \\u escapes before comments: such a text,
+    # and one that does not parse (for rdflib's own error message, with the text's
+    # positions), are parsed as they are.
     text = prepared.text
     if "\\u" not in text and "\\U" not in text:
+        shape = (_bare(text), prepared.project_prefixes, prepared.base)
+        found = kept.decision(shape) if kept is not None else None
+        if found is not None:
+            return found
         try:
-            return _respelled(_bare(text), prepared.project_prefixes, prepared.base,
-                              predicates())
+            found = _respelled(*shape, predicates())
         except QueryError:
             pass
+        else:
+            if kept is not None:
+                kept.keep(shape, found)
+            return found
     return _reads_respelled(prepared.parsed.algebra, predicates())
 
 
