@@ -254,7 +254,8 @@ def _run(args, env, timeout, module: str = "kazkg") -> dict:
         if process.returncode != 0:
             raise RuntimeError(f"{module} {' '.join(args)} failed (exit status "
                                f"{process.returncode}): {err.read()[-2000:]!r}")
-        return {"stdout": out.read().decode("utf-8", "replace"), "peak_mb": round(usage.ru_maxrss / 1024)}
+        return {"stdout": out.read().decode("utf-8", "replace"), "peak_mb": round(usage.ru_maxrss / 1024),
+                "cpu_s": usage.ru_utime + usage.ru_stime}
 
 
 def main(argv=None) -> None:
