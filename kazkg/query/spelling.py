@@ -16,7 +16,8 @@ engines' numbers in a canonical form, would make STR(1.0) "1", against the stand
 2. when the data holds literals that Oxigraph spells otherwise, a query that reads the
    spelling of, or computes from, a variable that may hold one (the object of one of their
    predicates, of a variable predicate or of a property path; read from rdflib's algebra,
-   parsed only when the text holds such a function or operator).
+   parsed only when the text holds such a function or operator, and then once per build and
+   query shape: the decision is kept beside the cached build, kazkg.query.decided).
 """
 
 from __future__ import annotations
