@@ -7,6 +7,8 @@ store (loading it takes a seventh of the time of parsing N-Quads). The manifest 
 SHA-256 digest of every file of the entry, the pickle and what is kept `beside` it (kazkg
 serve's Oxigraph copy, a folder, and its metadata). A file is read only after its digest has
 been checked (`check`): a damaged, cut or edited one is removed and made again, never served.
+One file beside an entry carries its own digest instead, as query processes write it without
+the manifest's lock: the spelling check's decisions (kazkg.query.decided).
 A folder's files have their digests noted beside it by their stat (kazkg.build.stamps): the
 next process reads again only a file whose size, times or inode changed. What a killed
 build left (temporary files and folders) is removed by the next run. The key covers the

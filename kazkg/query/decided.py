@@ -92,7 +92,8 @@ def _load(path: Path, key: str, variant: str) -> dict:
     if not (isinstance(found, dict) and isinstance(found.get("decisions"), dict)
             and found.get("digest") == _digest({k: v for k, v in found.items() if k != "digest"})
             and all(isinstance(v, bool) for v in found["decisions"].values())
-            and (found.get("predicates") is None or isinstance(found["predicates"], list))):
+            and (found.get("predicates") is None or isinstance(found["predicates"], list)
+                 and all(isinstance(iri, str) for iri in found["predicates"]))):
         log.warning("kazkg: the cache file %s is damaged; its decisions are made again", path)
         return nothing
     if (found.get("key"), found.get("variant"), found.get("code")) != (key, variant,

@@ -11,7 +11,8 @@
   start, cache, query and output (the target: at most 3 s), wall-clock; "CPU s": the CPU
   time that process used (user and system), which a shared machine's load does not stretch.
 
-Each figure is the median of --runs, after one run that is not counted. The data are made by
+Each figure is the median of --runs, after one run that is not counted; in-process, the two
+take turns. The data are made by
 kazkg.tools.scale (--factor 1: the bundled data) and built once into the work folder's cache.
 """
 
@@ -44,8 +45,8 @@ def in_process(runs: int) -> dict:
     reference.bulk_extend(mirror.store)  # the same quads, in memory
     figures = {}
     for name, query in catalog.load_all().items():
-        ours = _median(runs, lambda: _read_rdflib(api.query(name)))
-        theirs = _median(runs, lambda: _read_oxigraph(reference.query(query.text)))
+        ours, theirs = _medians(runs, lambda: _read_rdflib(api.query(name)),
+                                lambda: _read_oxigraph(reference.query(query.text)))
         figures[name] = {"rows": ours[1], "pyoxigraph ms": round(theirs[0] * 1000, 1),
                          "kazkg.query ms": round(ours[0] * 1000, 1)}
         if ours[1] != theirs[1]:
@@ -53,15 +54,18 @@ def in_process(runs: int) -> dict:
     return figures
 
 
-def _median(runs: int, run) -> tuple[float, int]:
-    """(median seconds of `runs` calls after a first one, the count the call returns)."""
-    count = run()
-    seconds = []
+def _medians(runs: int, *calls) -> list[tuple[float, int]]:
+    """For each call, (median seconds of `runs` calls after a first one, the count it
+    returns); the calls take turns, so that a shared machine's load, which changes by the
+    second, weighs on each alike."""
+    counts = [call() for call in calls]
+    seconds: list = [[] for _ in calls]
     for _ in range(runs):
-        started = time.perf_counter()
-        run()
-        seconds.append(time.perf_counter() - started)
-    return median(seconds), count
+        for call, taken in zip(calls, seconds):
+            started = time.perf_counter()
+            call()
+            taken.append(time.perf_counter() - started)
+    return [(median(taken), count) for taken, count in zip(seconds, counts)]
 
 
 def _read_rdflib(result) -> int:
