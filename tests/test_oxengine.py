@@ -206,10 +206,10 @@ def test_the_mirror_of_a_cached_build_is_kept_and_read_back(built):
 def test_a_store_written_in_batches_is_compacted(dataset, tmp_path, monkeypatch):
     """Bulk loading leaves table files per batch, and a look-up on disk reads through all of
     them (Oxigraph's queries 5x slower at 100x): the store is left compacted, a file an index."""
-    monkeypatch.setattr(mirror_layout, "BATCH", 5000)  # 6 batches at 1x: 28 files before
+    monkeypatch.setattr(mirror_layout, "BATCH", 5000)  # 8 batches at 1x: 23 files before
     folder = tmp_path / "store"
     assert mirror_layout.write_dataset(folder, dataset)
-    assert len(list(folder.glob("*.sst"))) <= 12  # Oxigraph's column families
+    assert len(list(folder.glob("*.sst"))) <= 15  # about one a column family (12): 13 at 1x
 
 
 def test_a_forked_process_opens_the_cached_store_itself(built):

@@ -80,6 +80,16 @@ class Kept:
         return self._read
 
 
+def respelled_predicates(kept: Kept | None, store, originals: dict) -> frozenset:
+    """The IRIs of the predicates whose objects include a literal of `originals` in the
+    Oxigraph `store`: kept beside the build, for the next process (7,903 quads at 100x, 0.14 s
+    on disk), when `kept` is given."""
+    def look_up() -> frozenset:
+        return frozenset(quad.predicate.value for literal in originals
+                         for quad in store.quads_for_pattern(None, None, literal))
+    return kept.predicates(look_up) if kept is not None else look_up()
+
+
 def _load(path: Path, key: str, variant: str) -> dict:
     """What the file at `path` holds for the build, or nothing if it holds no such thing."""
     nothing = {"predicates": None, "decisions": {}}

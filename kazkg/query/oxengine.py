@@ -7,9 +7,8 @@ rdflib stays the reference: the engine declines what it could not answer the sam
 the next engine (rdflib's) runs it. That is the case for anything that could reach outside
 the dataset or that the two engines define differently (SERVICE, FROM, DESCRIBE, GROUP_CONCAT,
 SPARQL 1.2, an explicit protocol dataset, a function Oxigraph does not know, an answer that
-depends on a literal's spelling: kazkg.query.spelling),
-and for every syntax error, so that error
-messages and their positions stay rdflib's. tests/test_oxengine.py checks that both engines
+depends on a literal's spelling: kazkg.query.spelling), and for every syntax error, so that
+error messages and their positions stay rdflib's. tests/test_oxengine.py checks that both engines
 give the same answers on every catalog query.
 
 The mirror holds every named graph as it is, and in its default graph the set union of all
@@ -46,7 +45,6 @@ _DIFFERENT = re.compile(r"(?<![?$\w:])(FROM|DESCRIBE|GROUP_CONCAT)(?![\w:-])", r
 # SPARQL 1.2 (triple terms, directional literals): rdflib refuses it, so Oxigraph must too
 _NEWER = re.compile(r"<<|(?<![?$\w:])(TRIPLE|isTRIPLE|SUBJECT|PREDICATE|OBJECT|STRLANGDIR|"
                     r"LANGDIR|hasLANG|hasLANGDIR)\s*\(", re.IGNORECASE)
-_COMMENT = re.compile(r"^\s*#[^\n]*$", re.MULTILINE)
 # Each match of the two (but <<) begins with one of these words (kazkg.query.syntax.caseless_search)
 _DIFFERENT_WORDS = ("from", "describe", "group_concat")
 _NEWER_WORDS = ("triple", "istriple", "subject", "predicate", "object", "strlangdir", "langdir",
@@ -154,13 +152,9 @@ class Mirror:
             self.kept = None  # decided for the build's spellings, no longer these
 
     def respelled_predicates(self) -> frozenset:
-        """The IRIs of the predicates whose objects include a literal of `originals` (7,903
-        quads at 100x, 0.14 s on disk: kept beside the build, for the next process)."""
+        """The IRIs of the predicates whose objects include a literal of `originals`."""
         if "_predicates" not in self.__dict__:
-            def look_up() -> frozenset:
-                return frozenset(quad.predicate.value for literal in self.originals
-                                 for quad in self.store.quads_for_pattern(None, None, literal))
-            self._predicates = self.kept.predicates(look_up) if self.kept else look_up()
+            self._predicates = decided.respelled_predicates(self.kept, self.store, self.originals)
         return self._predicates
 
     def spelled(self, value):
