@@ -28,6 +28,15 @@ def start(served: Served, text: str, *, base: str | None = None, project_prefixe
     return served.evaluate(prepared, scope or Scope(generation=served.applied))
 
 
+def choose(served: Served, text: str, *, base: str | None = None,
+           project_prefixes: bool = False) -> str:
+    """The name of the engine `start` would try first for the query (QueryError if it is
+    wrong or not allowed): it is prepared and guarded as `start` does it, but not evaluated."""
+    prepared = prepare(text, base, project_prefixes, ())
+    scope = Scope(generation=served.applied)
+    return next(engine.name for engine in served.engines if engine.accepts(prepared, scope))
+
+
 def take(evaluation: Evaluation, limit: int = 0) -> tuple[object, bool]:
     """(what is kept of the answer, whether some was dropped): at most `limit` rows or
     triples, 0 meaning no limit; an ASK's answer is kept whole."""

@@ -50,12 +50,18 @@ _own = threading.local()
 def ours():
     """Jobs started in this block are the server's own (the pages' shared lookups, computed
     once per dataset): they go first, are never refused for a full queue and may take the last
-    worker at the full time limit."""
-    _own.active = True
+    worker at the full time limit. Blocks may nest (a lookup that needs another): the outer
+    one's jobs stay the server's own after the inner one ends."""
+    before, _own.active = is_ours(), True
     try:
         yield
     finally:
-        _own.active = False
+        _own.active = before
+
+
+def is_ours() -> bool:
+    """Whether the job about to start is the server's own (in an `ours` block)."""
+    return getattr(_own, "active", False)
 
 
 class Refused(Busy):
@@ -173,7 +179,7 @@ class Admission:
         """A slot for one job of `client` for the `with` block; it yields True when the job
         runs in the lane (the caller shortens its time limit to LANE_SECONDS). Busy (or its
         Refused) when there is none for it."""
-        own = getattr(_own, "active", False)
+        own = is_ours()
         with self._lock:
             now = time.monotonic()
             deadline = now + wait

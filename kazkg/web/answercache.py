@@ -45,6 +45,11 @@ class AnswerCache:
                 _, (_, old) = self._items.popitem(last=False)
                 self._bytes -= old
 
+    def entries_now(self) -> dict:
+        """{key: value} of what is kept now (for kazkg.web.pagecache to keep on disk)."""
+        with self._lock:
+            return {key: found for key, (found, _) in self._items.items()}
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()

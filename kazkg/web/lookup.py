@@ -12,14 +12,15 @@ import json
 import re
 import threading
 from collections import defaultdict
+from contextlib import contextmanager
 
 from markupsafe import Markup, escape
 from rdflib import BNode, Literal, URIRef
 from werkzeug.exceptions import HTTPException
 
 from ..namespaces import sparql_prologue
-from . import termnames
-from .admission import ours
+from . import kept, termnames
+from .admission import is_ours, ours
 from .answers import service
 
 ROWS_LIMIT = 200_000  # page lookups are ours, not a client's: the result cap does not apply
@@ -56,18 +57,44 @@ def term(cell: dict | None):
 
 def select(body: str, bindings: dict | None = None) -> list[dict]:
     """Run a SELECT (the project's prefixes are added) and return rows of rdflib terms;
-    `bindings` ({variable name: IRI}) are bound as terms, never written into the text."""
-    answer = service().run({"kind": "query", "text": sparql_prologue() + body,
-                            "accept": "application/sparql-results+json", "format": "json",
-                            "limit": ROWS_LIMIT, "bindings": bindings or {}})
+    `bindings` ({variable name: IRI}) are bound as terms, never written into the text.
+    The server's own lookups (`cached`, computed once per dataset) have no byte cap (the
+    answer stays in this process: at 100x the labels' are 62 MB, over the 16 MiB answer_limit,
+    so every page answered 503), and those kazkg serve runs before it is ready (`patient`)
+    have the dumps' time limit (DUMP_TIMEOUT): under load they took over 10 s at 100x."""
+    svc, job = service(), {"kind": "query", "text": sparql_prologue() + body,
+                           "accept": "application/sparql-results+json", "format": "json",
+                           "limit": ROWS_LIMIT, "bindings": bindings or {}}
+    timeout = None
+    if is_ours():
+        job["max_bytes"] = 0
+        if getattr(_patience, "active", False):
+            timeout = max(svc.config["QUERY_TIMEOUT"], svc.config["DUMP_TIMEOUT"])
+    answer = svc.run(job, timeout=timeout)
     if answer.status != 200:
         raise LookupFailed(answer.error or f"status {answer.status}", answer.headers)
     data = json.loads(answer.body)
     return [{name: term(cell) for name, cell in row.items()} for row in data["results"]["bindings"]]
 
 
+_patience = threading.local()
+
+
+@contextmanager
+def patient():
+    """The server's own lookups in this block may take the dumps' time limit (kazkg serve's
+    start-up: nothing is answered yet, and what they compute is kept on disk)."""
+    before, _patience.active = getattr(_patience, "active", False), True
+    try:
+        yield
+    finally:
+        _patience.active = before
+
+
 def cached(key, compute):
-    """A value computed once per dataset version (only a write makes a new one)."""
+    """A value computed once per dataset version (only a write makes a new one), and kept on
+    disk beside the cached build while no write was made (kazkg.web.kept): the next server
+    of the same dataset, code and settings reads it instead."""
     svc = service()
     store = svc.__dict__.setdefault("page_cache", {})
     full_key = (svc.version, key)
@@ -76,14 +103,18 @@ def cached(key, compute):
         with _computing(key):  # one computes, the others wait for its value
             found = store.get(full_key, _MISSING)
             if found is _MISSING:
+                found = kept.read(svc, key)
+            if found is kept.MISSING:
                 with ours():  # the server's own lookup: never cut short in the quick lane
                     found = compute()
+                kept.write(svc, key, found)
+            if full_key not in store:
                 forget_stale(store, svc.version)
                 store[full_key] = found
     return found
 
 
-_MISSING = object()
+_MISSING = kept.MISSING
 
 
 def known(key):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from flask import Flask, g, request
 
+from . import kept
 from .answercache import AnswerCache
 from .admission import ours
 from .i18n import LANGS, page_lang
@@ -80,6 +81,8 @@ def init_app(app: Flask) -> None:
         if key is not None and response.status_code == 200 and not response.is_streamed:
             headers = [(k, v) for k, v in response.headers.items() if k.lower() != "set-cookie"]
             cache.put(key, Kept(response.get_data(), headers))
+            if request.environ.get(START_UP):
+                cache.__dict__.setdefault("first", set()).add(key)  # prerender keeps them on disk
         return response
 
     @app.teardown_request
@@ -93,11 +96,41 @@ def prerender(app: Flask) -> None:
     """Render FIRST_PAGES in every language into the kept pages, as a browser asks for them
     (?lang=, a cookie or Accept-Language: the same key), and ask for each as a client of RDF
     would (*/*: the ontology's Turtle goes into the answer cache, the service description
-    into its own). As the server's own jobs: no client is charged for them."""
+    into its own). As the server's own jobs: no client is charged for them. What they put
+    in those three caches is kept on disk (kazkg.web.kept): the next server of the same
+    dataset, code and settings takes it from there and renders nothing. A page that fails
+    (503: its lookup ran out of time) is asked for once, not in every language."""
+    service, pages = app.extensions["kazkg"], app.extensions["kazkg-pages"]
+    found = kept.read(service, FIRST_PAGES, pages=True)
+    if found is not kept.MISSING:
+        _restore(service, pages, *found)
+        return
+    before = _kept_now(service, pages)
     client = app.test_client(use_cookies=False)
     browser, us = {"Accept": "text/html"}, {"REMOTE_ADDR": "kazkg start-up", START_UP: True}
     with ours():
         for path in FIRST_PAGES:
-            client.get(path, headers={"Accept": "*/*"}, environ_base=us)
+            if client.get(path, headers={"Accept": "*/*"}, environ_base=us).status_code == 503:
+                continue
             for lang in LANGS:
                 client.get(path, headers={**browser, "Accept-Language": lang}, environ_base=us)
+    now = _kept_now(service, pages)
+    first = pages.__dict__.get("first", set())
+    kept.write(service, FIRST_PAGES, (
+        {key: page for key, page in now[0].items() if key in first},
+        *({key: value for key, value in found.items() if key not in then}
+          for found, then in zip(now[1:], before[1:]))), pages=True)
+
+
+def _kept_now(service, pages: AnswerCache) -> tuple[dict, dict, dict]:
+    """What the kept pages, the answer cache and the kept descriptions hold now."""
+    return (pages.entries_now(), service.cache.entries_now(),
+            dict(service.__dict__.get("described", {})))
+
+
+def _restore(service, pages: AnswerCache, kept_pages: dict, answers: dict, described: dict):
+    for key, page in kept_pages.items():
+        pages.put(key, page)
+    for key, answer in answers.items():
+        service.cache.put(key, answer)
+    service.__dict__.setdefault("described", {}).update(described)

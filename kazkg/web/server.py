@@ -138,18 +138,28 @@ def _warm(app: Flask) -> None:
     """Run the pages' shared lookups once, at start-up, then render the first pages
     (kazkg.web.pagecache.prerender): the lookups are the only page queries that take more
     than a moment, and under load a page query may get only the quick lane of
-    kazkg.web.admission (a front runs it again in a thread: at once when they are kept). A lookup refused here (LookupFailed: busy, over the time limit) is
-    simply run again by the first page, which says what is wrong. A bug is not caught: the
+    kazkg.web.admission (a front runs it again in a thread: at once when they are kept).
+    An earlier server of the same dataset kept them on disk (kazkg.web.kept): then they are
+    read, not computed. A lookup refused here (LookupFailed) is simply run again by the
+    first page, which says what is wrong; one that ran out of time is noted on disk, and
+    the next start-ups of the same dataset leave it to that first page (at 100x the facets'
+    sources query runs for minutes: each start waited for it). A bug is not caught: the
     thread ends with its traceback in the server log (threading.excepthook)."""
-    from . import facets, lookup, mapview, pages, timeline
+    from . import facets, kept, lookup, mapview, pages, timeline
 
-    with app.app_context():
+    svc = app.extensions["kazkg"]
+    with app.app_context(), lookup.patient():
         for compute in (lookup.names, lookup.counts, timeline.items, mapview.markers,
                         mapview.soviet_names, facets.index, pages.search_index):
+            gave_up = ("gave up at start-up", compute.__module__, compute.__name__)
+            if kept.read(svc, gave_up) is not kept.MISSING:
+                continue
             try:
                 compute()
-            except lookup.LookupFailed:
-                return
+            except lookup.LookupFailed as error:
+                if "X-Time-Limit" not in error.extra_headers:
+                    return  # busy: a front's warm-up after it answers; the pages run them
+                kept.write(svc, gave_up, error.description)
     pagecache.prerender(app)  # and the first pages in each language, kept
 
 
