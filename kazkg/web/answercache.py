@@ -21,6 +21,7 @@ class AnswerCache:
         self._bytes = 0
         self._lock = threading.Lock()
         self.hits = self.misses = 0
+        self.filled_for = None  # the dataset version kazkg.web.pagecache.prerender filled it for
 
     def get(self, key):
         with self._lock:
@@ -54,6 +55,7 @@ class AnswerCache:
         with self._lock:
             self._items.clear()
             self._bytes = 0
+            self.filled_for = None
 
 
 ENTRY = 160  # an OrderedDict entry (its links and hash) and the (answer, size) pair

@@ -101,9 +101,12 @@ def prerender(app: Flask) -> None:
     dataset, code and settings takes it from there and renders nothing. A page that fails
     (503: its lookup ran out of time) is asked for once, not in every language."""
     service, pages = app.extensions["kazkg"], app.extensions["kazkg-pages"]
+    if pages.filled_for == service.version:
+        return  # done before this HTTP process forked: it holds them already
     found = kept.read(service, FIRST_PAGES, pages=True)
     if found is not kept.MISSING:
         _restore(service, pages, *found)
+        pages.filled_for = service.version
         return
     before = _kept_now(service, pages)
     client = app.test_client(use_cookies=False)
@@ -120,6 +123,7 @@ def prerender(app: Flask) -> None:
         {key: page for key, page in now[0].items() if key in first},
         *({key: value for key, value in found.items() if key not in then}
           for found, then in zip(now[1:], before[1:]))), pages=True)
+    pages.filled_for = service.version
 
 
 def _kept_now(service, pages: AnswerCache) -> tuple[dict, dict, dict]:
