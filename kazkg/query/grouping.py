@@ -54,25 +54,13 @@ def name_keys(tree, text: str) -> None:
 
 
 def _no_aggregate_in(node, text: str) -> None:
-    for found in _outside_subselects(node):
+    for found in walk(node, skip="SubSelect"):
         if found.name.startswith("Aggregate_"):
             name = {"GroupConcat": "GROUP_CONCAT"}.get(found.name[10:], found.name[10:].upper())
             line, column = position(text, rf"(?i)\b{name}\s*\(", r"\{")
             raise QueryError(f"{name} is an aggregate: it may be used in SELECT, HAVING or "
                              "ORDER BY, not in a graph pattern (BIND, FILTER) nor in GROUP BY",
                              line, column, text)
-
-
-def _outside_subselects(node):
-    if isinstance(node, CompValue):
-        if node.name == "SubSelect":
-            return  # checked as a query of its own
-        yield node
-        for value in node.values():
-            yield from _outside_subselects(value)
-    elif isinstance(node, (list, tuple, ParseResults)):
-        for value in node:
-            yield from _outside_subselects(value)
 
 
 def _grouped(select: CompValue) -> bool:

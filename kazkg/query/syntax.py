@@ -55,18 +55,21 @@ def caseless_search(pattern: re.Pattern, text: str, words: tuple[str, ...]) -> b
     return False
 
 
-def walk(node):
-    """Every CompValue in a parse tree or an algebra, depth first."""
+def walk(node, skip: str | None = None):
+    """Every CompValue in a parse tree or an algebra, depth first; none named `skip`, nor
+    anything inside one (e.g. "SubSelect": a subquery is checked as a query of its own)."""
     from pyparsing import ParseResults
     from rdflib.plugins.sparql.parserutils import CompValue
 
     if isinstance(node, CompValue):
+        if node.name == skip:
+            return
         yield node
         for value in node.values():
-            yield from walk(value)
+            yield from walk(value, skip)
     elif isinstance(node, (list, tuple, ParseResults)):
         for value in node:
-            yield from walk(value)
+            yield from walk(value, skip)
 
 
 def position(text: str, pattern: str, after: str | None = None) -> tuple[int | None, int | None]:
