@@ -9,6 +9,8 @@ import rdflib.term
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
+from ..errors import QueryError
+
 _XSD_STRING = str(XSD.string)
 
 
@@ -33,6 +35,17 @@ def is_named_graph(name) -> bool:
     """False for None and for rdflib's own default graph (an on-disk store holds the union
     there, see kazkg.build.persist)."""
     return name is not None and not str(name).startswith("urn:x-rdflib:")
+
+
+def refuse_triple_terms(triples, where: str) -> None:
+    """QueryError if a triple or quad of `triples` (pyoxigraph's) holds an RDF 1.2 triple
+    term: pyoxigraph's parsers read <<( s p o )>> and << s p o >>, kazkg's rdflib store and
+    writers cannot hold them (to_rdflib failed on them: a 500 that replaced a worker)."""
+    for found in triples:
+        if isinstance(found.subject, ox.Triple) or isinstance(found.object, ox.Triple):
+            raise QueryError(f"{where} holds an RDF 1.2 triple term (<<( ... )>> or << ... >>"
+                             f", in the triple with predicate {found.predicate}): kazkg does "
+                             "not support triple terms; nothing was written")
 
 
 def to_rdflib(term):

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from rdflib import BNode
 
 from ..errors import QueryError
-from ..formats.terms import to_rdflib
+from ..formats.terms import refuse_triple_terms, to_rdflib
 from .guard import check_depth, tokens
 from ..namespaces import sparql_prologue
 
@@ -39,6 +39,7 @@ def data_update(text: str, base: str | None, project_prefixes: bool) -> tuple | 
                               base_iri=base))
     except (SyntaxError, ValueError):
         return None  # rdflib's parser says what is wrong, with its line and column
+    refuse_triple_terms(quads, f"the {kind.upper()} DATA block")
     fresh = os.urandom(6).hex()  # INSERT DATA's blank nodes are new ones (SPARQL 1.1, 3.1.1)
     rows = []
     for quad in quads:

@@ -30,7 +30,7 @@ from rdflib import Dataset, Graph, Literal, URIRef, Variable
 from ..errors import QueryError
 from ..formats import entities
 from ..formats.table import RDF_FORMATS
-from ..formats.terms import is_named_graph, to_oxigraph, to_rdflib
+from ..formats.terms import is_named_graph, refuse_triple_terms, to_oxigraph, to_rdflib
 from ..namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from .sparql import parse_update
 
@@ -85,6 +85,7 @@ def parse_body(body: bytes, media_type: str, base: str, limit: int | None = None
         triples = list(ox.parse(input=body, format=fmt, base_iri=base))
     except (SyntaxError, ValueError) as error:
         raise QueryError(f"the request body does not parse: {error}") from None
+    refuse_triple_terms(triples, "the request body")
     return "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples).encode("utf-8")
 
 

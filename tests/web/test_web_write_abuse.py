@@ -221,3 +221,26 @@ def test_a_round_of_sizing_that_failed_is_not_kept_nor_tried_again_at_once(priva
         monkeypatch.setattr(dcat, "SIZING_RETRY", 0.0)
         client.get("/.well-known/void", headers={"Accept": "text/turtle"})
         assert len(calls) == 12
+
+
+@pytest.mark.parametrize("update", [
+    "INSERT DATA { <urn:tt:s> <urn:p> <<( <urn:a> <urn:b> <urn:c> )>> }",
+    "INSERT DATA { << <urn:a> <urn:b> <urn:c> >> <urn:p> <urn:tt:o> }",
+    "INSERT DATA { GRAPH <urn:tt:g> { <urn:tt:s> <urn:p> <urn:o> . "
+    "<urn:tt:s> <urn:p> <<( <urn:a> <urn:b> <urn:c> )>> } }"])
+def test_an_rdf_1_2_triple_term_in_insert_data_is_400(writer, update):
+    reply = writer.post("/sparql", data=update, headers=UPDATE)
+    assert reply.status_code == 400, reply.data[:300]
+    assert "triple term" in reply.get_json()["error"]["message"]
+    assert not ask(writer, "ASK { { <urn:tt:s> ?p ?o } UNION { ?s ?p <urn:tt:o> } "
+                           "UNION { GRAPH <urn:tt:g> { ?s ?p ?o } } }")
+
+
+def test_an_rdf_1_2_triple_term_in_a_graph_store_body_is_400(writer):
+    body = "<urn:tt:s2> <urn:p> <urn:o> .\n<urn:tt:s2> <urn:p> <<( <urn:a> <urn:b> <urn:c> )>> ."
+    for method in ("post", "put"):
+        reply = getattr(writer, method)("/store?graph=urn:tt:g2", data=body,
+                                        headers={**TOKEN, "Content-Type": "text/turtle"})
+        assert reply.status_code == 400, reply.data[:300]
+        assert "triple term" in reply.get_json()["error"]["message"]
+    assert not ask(writer, "ASK { GRAPH <urn:tt:g2> { ?s ?p ?o } }")
