@@ -13,7 +13,9 @@ says what they are instead, and that is what they become here:
 - an error in an aggregate's group makes that group's aggregate unbound (18.5), except COUNT,
   which counts the values that are bound and not errors;
 - a CONSTRUCT triple that is not valid RDF (an invalid IRI, a literal
-  subject or predicate, an invalid language tag) is left out of the answer (16.2);
+  subject or predicate, an invalid language tag) is left out of the answer (16.2), and a
+  selected value that is no RDF term (an invalid IRI, rdflib's None for a variable bound to
+  nothing) is unbound, as Oxigraph leaves it (the XML and TSV writers failed on them: a 500);
 - LIMIT and OFFSET take any integer (no answer has 2^63 rows: beyond that, a LIMIT is no
   limit and an OFFSET gives no rows), where Python's islice refused them;
 - integer * integer is an exact xsd:integer and decimals multiply exactly (rdflib made every
@@ -46,13 +48,14 @@ _installed = False
 
 def install() -> None:
     """Put the rules above into rdflib's SPARQL modules (once per process)."""
-    global _installed
+    global _installed, _ANY
     if _installed:
         return
     from rdflib.plugins.sparql import aggregates, evaluate, evalutils, parser
+    from rdflib import URIRef
     from rdflib.plugins.sparql.parserutils import Expr
 
-    _installed = True
+    _installed, _ANY = True, URIRef("urn:x")
     original_eval = Expr.eval
 
     def eval_expression(self, ctx={}):  # noqa: B006 (rdflib's own signature)
@@ -68,6 +71,7 @@ def install() -> None:
     evaluate.evalOrderBy = _order_by
     evaluate.evalSlice = _slice
     evaluate._fillTemplate = _valid_only(evalutils._fillTemplate)  # updates: kazkg.query.writes
+    evaluate.evalProject = _terms_only(evaluate.evalProject)
     parser.MultiplicativeExpression.setEvalFn(_multiply)
     parser.expandUnicodeEscapes = _expand_escapes
     parser.neg = _negative(parser.neg)
@@ -161,6 +165,30 @@ def _valid_only(fill):
     def valid(template, solution):
         return (triple for triple in fill(template, solution) if _is_rdf(triple))
     return valid
+
+
+def _terms_only(project):
+    """rdflib's evalProject, where a value that is not an RDF term is left out of its row."""
+    def terms_only(ctx, part):
+        from rdflib.plugins.sparql.sparql import FrozenBindings
+
+        for row in project(ctx, part):
+            if all(_is_term(value) for value in row.values()):
+                yield row
+            else:
+                yield FrozenBindings(row.ctx, ((k, v) for k, v in row.items() if _is_term(v)))
+    return terms_only
+
+
+_ANY = None  # an IRI for the triple _is_term checks a value in (set at install)
+
+
+def _is_term(value) -> bool:
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(value, BNode) or (isinstance(value, Literal) and not value.language):
+        return True  # nothing in them to check (the cheap, common case)
+    return isinstance(value, (URIRef, Literal)) and _is_rdf((_ANY, _ANY, value))
 
 
 def _is_rdf(triple) -> bool:

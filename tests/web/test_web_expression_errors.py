@@ -132,3 +132,17 @@ def test_an_infinite_double_is_spelled_inf(unreplaced, engine):
 def test_a_negative_decimal_in_the_data_of_a_query_is_read(unreplaced, engine):
     found = rows(unreplaced, f"SELECT ?v WHERE {{ VALUES ?v {{ -2.5 -3 }} {engine} }}")
     assert sorted(row["v"]["value"] for row in found) == ["-2.5", "-3"]
+
+
+@pytest.mark.parametrize("accept", [JSON, "application/sparql-results+xml", "text/csv",
+                                    "text/tab-separated-values"])
+@pytest.mark.parametrize("query", [
+    "SELECT (?x AS ?y) { FILTER(1.50 > 0) } GROUP BY ?x",
+    'SELECT (IRI("http://a b") AS ?i) { FILTER(1.50 > 0) }',
+    'SELECT ?i { BIND(IRI("http://a b") AS ?i) FILTER(1.50 > 0) }'])
+def test_a_selected_value_that_is_not_an_rdf_term_is_unbound(unreplaced, accept, query):
+    found = rows(unreplaced, query, accept)
+    if accept == JSON:
+        assert found == [{}]
+    else:
+        assert "a b" not in found and "None" not in found
