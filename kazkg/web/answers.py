@@ -75,6 +75,28 @@ def conditional(response: Response) -> Response:
     return response
 
 
+def write_precondition(tags: Callable[[], set]) -> Callable[[], Answer | None] | None:
+    """For a write (PUT, POST, DELETE, an update): None without If-Match and If-None-Match,
+    else a check to make under the write lock (kazkg.web.service.Service.write), giving a
+    412 Answer when they fail (RFC 9110, 13.1: nothing is written). `tags` gives the ETags a
+    GET of the target answers now in any format, or an empty set if it does not exist: If-Match
+    must name one (strongly; `*`: it exists), If-None-Match none (weakly; `*`: it does not)."""
+    wanted, held = request.if_match, request.if_none_match
+    if not wanted and not held:
+        return None
+
+    def check() -> Answer | None:
+        current = {tag.strip('"') for tag in tags()}
+        if wanted and not (wanted.star_tag and current or any(map(wanted.is_strong, current))):
+            return Answer(412, error="If-Match names no current version of the target (its "
+                          "ETag differs, or it does not exist): nothing was written")
+        if held and (held.star_tag and current or any(map(held.contains_weak, current))):
+            return Answer(412, error="If-None-Match names the target's current version (or "
+                          "is * and the target exists): nothing was written")
+        return None
+    return check
+
+
 def _failed() -> Response:
     return error_response(412, "If-Match names no current version of this resource (its ETag "
                           "differs): fetch it again")

@@ -6,8 +6,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request
 from werkzeug.exceptions import BadRequest
 
+from ..formats.negotiation import RDF_FORMATS
 from . import protocol, store
-from .answers import not_modified, rdf_response, require_write, respond, service
+from .answers import not_modified, rdf_response, require_write, respond, service, write_precondition
 from .describe import service_description
 from .querypage import query_page
 
@@ -70,7 +71,13 @@ def update(operation: protocol.Operation):
                          "write USING or WITH in the update instead")
     job = {"kind": "update", "text": operation.text, "base": endpoint_url(),
            "project_prefixes": True}  # the same predeclared prefixes as queries
-    return respond(service().write(job))
+    return respond(service().write(job, write_precondition(description_tags)))
+
+
+def description_tags() -> set:
+    """The ETags of the endpoint's own representation (its service description, the GET
+    without a query) in each format: what an update's If-Match and If-None-Match name."""
+    return {service().etag(("sd", endpoint_url(), fmt.name)) for fmt in RDF_FORMATS}
 
 
 def describe():

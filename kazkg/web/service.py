@@ -177,11 +177,16 @@ class Service:
         except Busy as error:
             raise ServiceUnavailable(str(error), retry_after=RETRY_SECONDS) from None
 
-    def write(self, job: dict) -> Answer:
+    def write(self, job: dict, precondition=None) -> Answer:
         """Run a write on a worker; if it changed something, make the change durable (the
         write store), hand it to the pool (every worker from now on has it) and count the
-        dataset anew, so that /health, VoID and the pages say what it holds now."""
+        dataset anew, so that /health, VoID and the pages say what it holds now.
+        `precondition` (kazkg.web.answers.write_precondition) is checked first, under the
+        same lock: its failure (an Answer) is the answer, and nothing is written."""
         with self._write_lock:
+            failed = precondition() if precondition is not None else None
+            if failed is not None:
+                return failed
             answer = self.run(job)
             if answer.status >= 300 or answer.delta is None:
                 return answer

@@ -14,7 +14,7 @@ from ..errors import QueryError
 from ..formats.negotiation import RDF_FORMATS, NotAcceptable, best_match
 from . import protocol
 from ..query import writes
-from .answers import not_modified, require_write, respond, service
+from .answers import not_modified, require_write, respond, service, write_precondition
 from .errors import error_response
 
 bp = Blueprint("store", __name__)
@@ -71,4 +71,13 @@ def graph_store():
         except QueryError as error:  # 413 for XML entities that would expand past the limit
             return error_response(getattr(error, "status", 400), str(error))
     op = (request.method.lower(), graph, body)
-    return respond(service().write({"kind": "write", "op": op}))
+    return respond(service().write({"kind": "write", "op": op},
+                                   write_precondition(lambda: graph_tags(graph))))
+
+
+def graph_tags(graph: str | None) -> set:
+    """The ETags a GET of the graph answers now, in each format (none if there is no such
+    graph; the default graph, the union, always exists)."""
+    if graph is not None and graph not in service().meta.graphs:
+        return set()
+    return {service().etag(("graph", graph, fmt.name)) for fmt in RDF_FORMATS}

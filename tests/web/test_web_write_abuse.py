@@ -244,3 +244,32 @@ def test_an_rdf_1_2_triple_term_in_a_graph_store_body_is_400(writer):
         assert reply.status_code == 400, reply.data[:300]
         assert "triple term" in reply.get_json()["error"]["message"]
     assert not ask(writer, "ASK { GRAPH <urn:tt:g2> { ?s ?p ?o } }")
+
+
+def test_a_write_whose_precondition_fails_is_412_and_writes_nothing(writer):
+    one, two = "<urn:pc:s> <urn:p> <urn:pc:one> .", "<urn:pc:s> <urn:p> <urn:pc:two> ."
+    assert writer.put("/store?graph=urn:pc:g", data=one, headers=NT).status_code in (201, 204)
+    turtle = {"Accept": "text/turtle"}
+    tag = writer.get("/store?graph=urn:pc:g", headers=turtle).headers["ETag"]
+    for method, headers in [("put", {"If-Match": '"stale-tag"'}), ("put", {"If-None-Match": "*"}),
+                            ("post", {"If-None-Match": tag}), ("delete", {"If-Match": '"stale"'})]:
+        reply = getattr(writer, method)("/store?graph=urn:pc:g", data=two,
+                                        headers={**NT, **headers})
+        assert reply.status_code == 412, (method, headers, reply.data[:300])
+    assert writer.put("/store?graph=urn:pc:new", data=two,
+                      headers={**NT, "If-Match": "*"}).status_code == 412  # no such graph
+    update = "INSERT DATA { GRAPH <urn:pc:g> { <urn:pc:s> <urn:p> <urn:pc:two> } }"
+    for headers in ({"If-Match": '"nope"'}, {"If-None-Match": "*"}):
+        reply = writer.post("/sparql", data=update, headers={**UPDATE, **headers})
+        assert reply.status_code == 412, reply.data[:300]
+    assert writer.get("/store?graph=urn:pc:g", headers=turtle).headers["ETag"] == tag
+    assert not ask(writer, "ASK { GRAPH ?g { ?s ?p <urn:pc:two> } }")
+    # a tag that is current lets the write through, and the graph's tag changes with it
+    reply = writer.put("/store?graph=urn:pc:g", data=two, headers={**NT, "If-Match": tag})
+    assert reply.status_code == 204, reply.data[:300]
+    assert writer.get("/store?graph=urn:pc:g", headers=turtle).headers["ETag"] != tag
+    assert writer.put("/store?graph=urn:pc:new", data=two,
+                      headers={**NT, "If-None-Match": "*"}).status_code == 201
+    sd = writer.get("/sparql", headers=turtle).headers["ETag"]
+    assert writer.post("/sparql", data="CLEAR SILENT GRAPH <urn:pc:new>",
+                       headers={**UPDATE, "If-Match": sd}).status_code == 204
