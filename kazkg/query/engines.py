@@ -136,19 +136,21 @@ class RdflibEngine:
         if key not in self._views:
             if len(self._views) >= 32:
                 self._views.clear()
-            self._views[key] = self._view(*key[:2])
+            self._views[key] = view(self.dataset, *key[:2])
         return self._views[key]
 
-    def _view(self, default_iris, named_iris):
-        source = self.dataset
-        view = Dataset(default_union=False)
-        default = Graph()
-        for iri in dict.fromkeys(default_iris):
-            default += Graph(store=source.store, identifier=URIRef(iri))
-        for iri in dict.fromkeys(named_iris):
-            target = view.graph(URIRef(iri))
-            target += Graph(store=source.store, identifier=URIRef(iri))
-        return view, default
+
+def view(source: Dataset, default_iris, named_iris) -> tuple[Dataset, Graph]:
+    """(dataset for GRAPH, default graph) of FROM / FROM NAMED or USING / USING NAMED: copies
+    of `source`'s graphs of those names (an unknown name is an empty graph)."""
+    found = Dataset(default_union=False)
+    default = Graph()
+    for iri in dict.fromkeys(default_iris):
+        default += Graph(store=source.store, identifier=URIRef(iri))
+    for iri in dict.fromkeys(named_iris):
+        target = found.graph(URIRef(iri))
+        target += Graph(store=source.store, identifier=URIRef(iri))
+    return found, default
 
 
 def _calling_out(run: Callable[[], dict]) -> Callable[[], dict]:

@@ -32,6 +32,7 @@ from ..formats import entities
 from ..formats.table import RDF_FORMATS
 from ..formats.terms import is_named_graph, refuse_triple_terms, to_oxigraph, to_rdflib
 from ..namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
+from . import using
 from .sparql import parse_update
 
 # Graph Store bodies are one graph, parsed by pyoxigraph: strict, and it never fetches a remote
@@ -249,10 +250,25 @@ def _own_default(dataset: Dataset, update):
             op.triples = []
     # rdflib's evalModify reads the default graph as default_context, the old name of default_graph
     kept, dataset.default_graph = dataset.default_graph, _UnionDefault(dataset)
+    using.install()  # USING NAMED as SPARQL says (kazkg.query.using)
+    dataset.get_context = _iri_contexts(dataset.get_context)
     try:
         evalUpdate(dataset, update)
     finally:
         dataset.default_graph = kept
+        del dataset.get_context  # the class's own again
+
+
+def _iri_contexts(get_context):
+    """The dataset's get_context for rdflib's evalModify, which asks it for a template's
+    GRAPH ?g: a ?g bound to a literal is no graph name, and its triples are left out (SPARQL
+    1.1 Update 3.1.3; rdflib made a graph named by the literal's text) into a graph no one
+    keeps."""
+    def named_only(identifier, *args, **kwargs):
+        if isinstance(identifier, Literal):
+            return Graph()
+        return get_context(identifier, *args, **kwargs)
+    return named_only
 
 
 def absorb(dataset: Dataset, mirror, delta: Delta) -> None:

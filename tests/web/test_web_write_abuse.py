@@ -273,3 +273,35 @@ def test_a_write_whose_precondition_fails_is_412_and_writes_nothing(writer):
     sd = writer.get("/sparql", headers=turtle).headers["ETag"]
     assert writer.post("/sparql", data="CLEAR SILENT GRAPH <urn:pc:new>",
                        headers={**UPDATE, "If-Match": sd}).status_code == 204
+
+
+def count(client, text: str) -> int:
+    reply = client.get("/sparql", query_string={"query": text}, headers=JSON)
+    assert reply.status_code == 200, reply.data[:300]
+    return int(reply.get_json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_using_named_is_the_only_named_graph_the_where_sees(writer):
+    seed = "INSERT DATA { GRAPH <urn:un:a> { <urn:un:s> <urn:p> 1 } GRAPH <urn:un:b> { <urn:un:s> <urn:p> 2 } }"
+    assert writer.post("/sparql", data=seed, headers=UPDATE).status_code == 204
+    copy = "INSERT { GRAPH <urn:un:out%d> { ?s ?p ?o } } %s WHERE { GRAPH ?g { ?s ?p ?o } }"
+    for n, using in enumerate(["USING NAMED <urn:un:empty>", "USING NAMED <urn:un:a>",
+                               "USING <urn:un:b> USING NAMED <urn:un:a>"]):
+        reply = writer.post("/sparql", data=copy % (n, using), headers=UPDATE)
+        assert reply.status_code == 204, reply.data[:300]
+    total = "SELECT (COUNT(*) AS ?n) { GRAPH <urn:un:out%d> { ?s ?p ?o } }"
+    assert [count(writer, total % n) for n in range(3)] == [0, 1, 1]
+    assert ask(writer, "ASK { GRAPH <urn:un:out1> { <urn:un:s> <urn:p> 1 } }")
+    # without a USING, the default graph is empty: the WHERE sees none of the data
+    default = ("INSERT { GRAPH <urn:un:out3> { ?s ?p ?o } } USING NAMED <urn:un:a> "
+               "WHERE { ?s ?p ?o }")
+    assert writer.post("/sparql", data=default, headers=UPDATE).status_code == 204
+    assert count(writer, total % 3) == 0
+
+
+def test_a_template_graph_named_by_a_literal_is_left_out(writer):
+    update = ('INSERT { GRAPH ?g { <urn:lg:s> <urn:p> <urn:o> } GRAPH <urn:lg:kept> '
+              '{ <urn:lg:s> <urn:p> <urn:o> } } WHERE { BIND("http://lit.example/" AS ?g) }')
+    assert writer.post("/sparql", data=update, headers=UPDATE).status_code == 204
+    assert not ask(writer, "ASK { GRAPH <http://lit.example/> { ?s ?p ?o } }")
+    assert ask(writer, "ASK { GRAPH <urn:lg:kept> { <urn:lg:s> <urn:p> <urn:o> } }")
