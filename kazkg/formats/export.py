@@ -18,6 +18,7 @@ from rdflib.compare import to_canonical_graph
 from ..namespaces import INFERRED_GRAPH, PREFIXES, bind_prefixes
 from .table import RDF_FORMATS, Format, named
 from .graphs import named_graphs, union
+from . import xmlsafe
 from .terms import to_oxigraph
 
 
@@ -103,6 +104,7 @@ def _ordered(node):
 def rdfxml(graph: Graph) -> str:
     """RDF/XML of the triples in sorted order, written by pyoxigraph."""
     triples = sorted(graph, key=lambda t: tuple(term.n3() for term in t))
+    xmlsafe.check_rdfxml(triples)  # NotXml (a 406) rather than a document that is not XML
     return ox.serialize(
         [ox.Triple(*(to_oxigraph(term) for term in t)) for t in triples],
         format=ox.RdfFormat.RDF_XML, prefixes=dict(PREFIXES),

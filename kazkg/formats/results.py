@@ -7,6 +7,7 @@ import json
 from rdflib import Graph, Literal, URIRef
 
 from ..errors import QueryError
+from . import xmlsafe
 from .export import serialize_graph
 from .table import RDF_FORMATS, RESULT_FORMATS, named
 from ..namespaces import bind_prefixes
@@ -36,6 +37,9 @@ def render(result, fmt: str) -> str:
             return tsv(result)
         if fmt == "json":
             return sparql_json(result) + "\n"
+        if fmt == "xml" and result.type == "SELECT":  # NotXml (406), not a malformed document
+            xmlsafe.check_text((v for row in result.bindings for v in row.values()),
+                               "SPARQL XML results", "JSON, CSV or TSV")
         text = result.serialize(format=named(fmt, RESULT_FORMATS).rdflib).decode("utf-8")
         return text if text.endswith("\n") else text + "\n"
     if fmt not in GRAPH:

@@ -84,8 +84,8 @@ class Handler:
             if kind == "write":
                 return self.write(job["op"])
             raise ValueError(f"unknown job kind {kind!r}")
-        except QueryError as error:
-            return Answer(400, error=str(error),
+        except QueryError as error:  # 400, or the status it names (406: kazkg.formats.xmlsafe)
+            return Answer(getattr(error, "status", 400), error=str(error),
                           position=(error.line, error.column) if error.line is not None else None)
         except RecursionError:
             return Answer(400, error="the request is nested too deeply to process")

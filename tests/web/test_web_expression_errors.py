@@ -146,3 +146,24 @@ def test_a_selected_value_that_is_not_an_rdf_term_is_unbound(unreplaced, accept,
         assert found == [{}]
     else:
         assert "a b" not in found and "None" not in found
+
+
+@pytest.mark.parametrize("engine", ["", RDFLIB], ids=["oxigraph", "rdflib"])
+def test_an_answer_xml_cannot_hold_is_406_naming_why(unreplaced, engine):
+    select = f'SELECT ?x {{ BIND("a\\u0001b" AS ?x) {engine} }}'
+    construct = f'CONSTRUCT {{ <urn:a> <urn:p> ?x }} WHERE {{ BIND("a\\u0001b" AS ?x) {engine} }}'
+    for text, accept in [(select, "application/sparql-results+xml"),
+                         (construct, "application/rdf+xml")]:
+        reply = unreplaced.get("/sparql", query_string={"query": text}, headers={"Accept": accept})
+        assert reply.status_code == 406, reply.get_data(as_text=True)[:300]
+        message = reply.get_json()["error"]["message"]
+        assert "U+0001" in message and "XML 1.0" in message and "ask for" in message
+    assert rows(unreplaced, select) == [{"x": {"type": "literal", "value": "a\x01b"}}]
+    unnamed = f'CONSTRUCT {{ <urn:a> <http://ex.org/a#1> "x" }} WHERE {{ {engine} }}'
+    reply = unreplaced.get("/sparql", query_string={"query": unnamed},
+                           headers={"Accept": "application/rdf+xml"})
+    assert reply.status_code == 406 and "ends in no XML name" in reply.get_data(as_text=True)
+    named = f'CONSTRUCT {{ <urn:a> <http://ex.org/a#1b> "x" }} WHERE {{ {engine} }}'
+    reply = unreplaced.get("/sparql", query_string={"query": named},
+                           headers={"Accept": "application/rdf+xml"})
+    assert reply.status_code == 200 and b"<b " in reply.data
