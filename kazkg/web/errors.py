@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
 from ..formats.negotiation import prefers_html
+from ..formats.xmlsafe import NotXml
 
 log = logging.getLogger("kazkg.web")
 
@@ -51,6 +52,10 @@ def init_app(app: Flask) -> None:
             headers["Retry-After"] = str(error.retry_after)
         headers.update(getattr(error, "extra_headers", {}))
         return error_response(error.code or 500, error.description or "", headers=headers)
+
+    @app.errorhandler(NotXml)
+    def not_xml(error: NotXml):  # a resource or description that RDF/XML cannot write
+        return error_response(406, str(error))
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):  # a bug: log it in full, tell the client only its id

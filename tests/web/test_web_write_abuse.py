@@ -305,3 +305,13 @@ def test_a_template_graph_named_by_a_literal_is_left_out(writer):
     assert writer.post("/sparql", data=update, headers=UPDATE).status_code == 204
     assert not ask(writer, "ASK { GRAPH <http://lit.example/> { ?s ?p ?o } }")
     assert ask(writer, "ASK { GRAPH <urn:lg:kept> { <urn:lg:s> <urn:p> <urn:o> } }")
+
+
+def test_a_resource_rdf_xml_cannot_write_is_406(writer):
+    iri = "https://w3id.org/kazkg/resource/xml-unnamed"
+    update = f'INSERT DATA {{ <{iri}> <http://ex.org/a#1> "x" }}'
+    assert writer.post("/sparql", data=update, headers=UPDATE).status_code == 204
+    reply = writer.get("/resource/xml-unnamed", headers={"Accept": "application/rdf+xml"})
+    assert reply.status_code == 406, reply.data[:300]
+    assert "ends in no XML name" in reply.get_json()["error"]["message"]
+    assert writer.get("/resource/xml-unnamed", headers={"Accept": "text/turtle"}).status_code == 200
