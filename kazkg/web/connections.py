@@ -8,7 +8,13 @@ every other client wait for a connection the process no longer accepted. So:
   sends a byte is closed then; a later one's from its first byte), its body within
   BODY_SECONDS of its first byte; a keep-alive connection with nothing to say is closed
   KEEPALIVE_SECONDS after its last activity, and an answer's reader that takes nothing for
-  BODY_SECONDS. A request being answered has no deadline here (it has the query time limit).
+  BODY_SECONDS. A request being answered has no deadline here (it has the query time limit),
+  except that an answer whose HTTP thread waits for its reader (more than the high watermark
+  unsent) and sends nothing for STALL_SECONDS is closed: the waiting thread wakes and is free.
+- threads waiting for their readers: at most WAITING_PER_CLIENT of one address and
+  WAITING of the process (kazkg.web.httpserver sets both from its threads); an answer that
+  would wait beyond them is closed at once. 64 connections of two addresses that never read
+  a large answer once held every thread of the process, every other client waiting.
 - caps that make room rather than refuse: at most CONNECTIONS_PER_CLIENT connections of one
   address, CONNECTIONS_PER_NETWORK of one network (an IPv4 /24, an IPv6 /64), and the
   process's limit in all. A new connection over a cap is accepted, and an idle connection is
@@ -26,10 +32,13 @@ import resource
 import threading
 import time
 
+from waitress.channel import ClientDisconnected
+
 CONNECTIONS = 4000  # per HTTP process (KAZKG_CONNECTIONS; fewer if the file limit is low)
 CONNECTIONS_PER_CLIENT = 256
 CONNECTIONS_PER_NETWORK = 1024
 HEAD_SECONDS = 5.0
+STALL_SECONDS = 5.0  # an answer's thread waiting for a reader that takes nothing
 BODY_SECONDS = 60.0
 KEEPALIVE_SECONDS = 20.0
 LOOK_SECONDS = 1.0  # how often the deadlines are looked at
@@ -71,9 +80,12 @@ def idle(channel) -> bool:
 def overdue(channel, now: float) -> bool:
     """Whether `channel` has outlived its deadline (see the module's docstring); an answer
     still to send, its request done, waits BODY_SECONDS for a reader that takes nothing."""
-    if channel.requests or channel.will_close or channel.close_when_flushed \
-            or channel.lingering():
-        return False  # being answered, or closing already (a lingering close has its own)
+    if channel.will_close or channel.close_when_flushed or channel.lingering():
+        return False  # closing already (a lingering close has its own deadline)
+    if channel.requests and channel.total_outbufs_len > channel.adj.outbuf_high_watermark:
+        return now > channel.last_activity + STALL_SECONDS  # its thread waits for the reader
+    if channel.requests:
+        return False  # being answered
     if channel.total_outbufs_len:
         return now > channel.last_activity + BODY_SECONDS
     request = channel.request
@@ -84,6 +96,54 @@ def overdue(channel, now: float) -> bool:
     if not request.headers_finished:
         return now > channel.began + HEAD_SECONDS
     return now > channel.began + BODY_SECONDS
+
+
+class Waiting:
+    """How many HTTP threads wait for their readers, per client address and in all."""
+
+    def __init__(self, per_client: int = 1, limit: int = 1):
+        self.per_client, self.limit = per_client, limit
+        self._clients: dict[str, int] = {}
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def enter(self, client: str) -> bool:
+        """One more thread of `client` is to wait; False (and not counted) over a cap."""
+        with self._lock:
+            mine = self._clients.get(client, 0)
+            if mine >= self.per_client or self._count >= self.limit:
+                return False
+            self._clients[client] = mine + 1
+            self._count += 1
+            return True
+
+    def leave(self, client: str) -> None:
+        with self._lock:
+            left = self._clients.pop(client) - 1
+            if left:
+                self._clients[client] = left
+            self._count -= 1
+
+
+class ReaderWait:
+    """Of a waitress channel: its task thread waits for the reader within the Waiting caps,
+    and a wait past them closes the connection instead. One that sees no progress is closed
+    by its deadline (overdue), and waitress's handle_close then wakes the thread."""
+
+    waiting = Waiting()  # the process's (kazkg.web.httpserver.serve sets the caps)
+
+    def _flush_outbufs_below_high_watermark(self):
+        if self.total_outbufs_len <= self.adj.outbuf_high_watermark:
+            return  # no wait
+        if not self.waiting.enter(self.client):
+            self.will_close = True  # the loop closes it at its next turn
+            self.server.pull_trigger()
+            raise ClientDisconnected
+        try:
+            self.last_activity = time.time()  # the stall is counted from here
+            super()._flush_outbufs_below_high_watermark()
+        finally:
+            self.waiting.leave(self.client)
 
 
 class Table:

@@ -31,7 +31,7 @@ from waitress.server import BaseWSGIServer, create_server
 from waitress.task import ErrorTask
 
 from .balance import Balance
-from .connections import CONNECTIONS, LOOK_SECONDS, Table, more_open_files
+from .connections import CONNECTIONS, LOOK_SECONDS, ReaderWait, Table, Waiting, more_open_files
 from .fastquery import QueryFastPath
 from .wire import Utf8RequestParser, error_body, refusal
 
@@ -71,7 +71,7 @@ class _ErrorTask(ErrorTask):
         self.write(body)
 
 
-class _Channel(HTTPChannel):
+class _Channel(ReaderWait, HTTPChannel):
     """One connection: counted per client address and network, with deadlines and room made
     at the caps (kazkg.web.connections), and no 100 Continue for a refused body."""
 
@@ -268,6 +268,7 @@ def serve(app, sockets, threads: int, body_limit: int, ready=None, balance=None)
     spare = 2 * ACCEPT_BATCH + 64  # connections closed for room go at the loop's next turn
     limit = CONNECTIONS if soft == resource.RLIM_INFINITY else min(CONNECTIONS, soft - spare)
     _Channel.table.limit = max(100, limit)
+    _Channel.waiting = Waiting(per_client=max(1, threads // 8), limit=max(1, threads // 2))
     waitress.server.Adjustments = _Adjustments  # create_server builds its adjustments by name
     server = create_server(
         ClientLimit(QueryFastPath(app), threads // 2), sockets=sockets, threads=threads, ident="kazkg",

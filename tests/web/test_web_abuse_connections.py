@@ -28,6 +28,9 @@ SOURCES = [f"127.0.{net}.{host}" for host in range(1, 7) for net in range(10, 15
 class Stand:
     """A stand-in for a waitress channel: idle unless told otherwise."""
 
+    class adj:  # noqa: N801 (waitress's name)
+        outbuf_high_watermark = 1 << 20
+
     def __init__(self, client, last=0.0, began=0.0, answered=False):
         self.client, self.last_activity, self.began, self.answered = client, last, began, answered
         self.requests, self.total_outbufs_len, self.request = [], 0, None
