@@ -184,11 +184,17 @@ _ANY = None  # an IRI for the triple _is_term checks a value in (set at install)
 
 
 def _is_term(value) -> bool:
+    import pyoxigraph as ox
     from rdflib import BNode, Literal, URIRef
 
+    if isinstance(value, URIRef):
+        try:  # 0.3 us, a sixth of the Triple _is_rdf makes
+            return ox.NamedNode(value) is not None
+        except ValueError:
+            return False
     if isinstance(value, BNode) or (isinstance(value, Literal) and not value.language):
         return True  # nothing in them to check (the cheap, common case)
-    return isinstance(value, (URIRef, Literal)) and _is_rdf((_ANY, _ANY, value))
+    return isinstance(value, Literal) and _is_rdf((_ANY, _ANY, value))
 
 
 def _is_rdf(triple) -> bool:
