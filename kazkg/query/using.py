@@ -7,7 +7,8 @@ the dataset and the default graph stayed the union: `INSERT { GRAPH <out> { ?s ?
 USING NAMED <empty> WHERE { GRAPH ?g { ?s ?p ?o } }` copied every graph. Here an update with
 USING NAMED has its WHERE evaluated on the dataset those clauses describe (the USING graphs
 merged as the default graph, empty without them; the USING NAMED graphs as the only named
-ones), and the templates are filled from those solutions against the whole dataset.
+ones), and the templates are filled from those solutions against the whole dataset. So has
+one with USING alone, whose WHERE rdflib let see every named graph (SPARQL: none).
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ def install() -> None:
 
 def _scoped(modify):
     def scoped(ctx, u):
-        if not any(clause.named for clause in u.using or ()):
-            return modify(ctx, u)  # rdflib's USING alone is right
+        if not u.using:
+            return modify(ctx, u)
         from rdflib.plugins.sparql.evaluate import evalPart
         from rdflib.plugins.sparql.parserutils import CompValue
 

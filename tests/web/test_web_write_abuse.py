@@ -286,17 +286,21 @@ def test_using_named_is_the_only_named_graph_the_where_sees(writer):
     assert writer.post("/sparql", data=seed, headers=UPDATE).status_code == 204
     copy = "INSERT { GRAPH <urn:un:out%d> { ?s ?p ?o } } %s WHERE { GRAPH ?g { ?s ?p ?o } }"
     for n, using in enumerate(["USING NAMED <urn:un:empty>", "USING NAMED <urn:un:a>",
-                               "USING <urn:un:b> USING NAMED <urn:un:a>"]):
+                               "USING <urn:un:b> USING NAMED <urn:un:a>", "USING <urn:un:b>"]):
         reply = writer.post("/sparql", data=copy % (n, using), headers=UPDATE)
         assert reply.status_code == 204, reply.data[:300]
     total = "SELECT (COUNT(*) AS ?n) { GRAPH <urn:un:out%d> { ?s ?p ?o } }"
-    assert [count(writer, total % n) for n in range(3)] == [0, 1, 1]
+    assert [count(writer, total % n) for n in range(4)] == [0, 1, 1, 0]  # USING alone: none
     assert ask(writer, "ASK { GRAPH <urn:un:out1> { <urn:un:s> <urn:p> 1 } }")
     # without a USING, the default graph is empty: the WHERE sees none of the data
-    default = ("INSERT { GRAPH <urn:un:out3> { ?s ?p ?o } } USING NAMED <urn:un:a> "
+    default = ("INSERT { GRAPH <urn:un:out4> { ?s ?p ?o } } USING NAMED <urn:un:a> "
                "WHERE { ?s ?p ?o }")
-    assert writer.post("/sparql", data=default, headers=UPDATE).status_code == 204
-    assert count(writer, total % 3) == 0
+    assert writer.post("/sparql", data=default,
+                       headers=UPDATE).status_code == 204
+    assert count(writer, total % 4) == 0
+    using = "INSERT { GRAPH <urn:un:out5> { ?s ?p ?o } } USING <urn:un:b> WHERE { ?s ?p ?o }"
+    assert writer.post("/sparql", data=using, headers=UPDATE).status_code == 204
+    assert count(writer, total % 5) == 1  # USING's graph is the default graph
 
 
 def test_a_template_graph_named_by_a_literal_is_left_out(writer):
