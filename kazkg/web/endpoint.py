@@ -47,15 +47,17 @@ def query_job(operation: protocol.Operation, base: str, accept: str | None) -> t
     return key, job
 
 
-# What kazkg.web.fastquery got for this request before handing it over: the Answer, or the
-# WorkerBug it raised (never set from outside: a client's headers are HTTP_* names)
+# What kazkg.web.fastquery got for this request before handing it over: (the Answer, or the
+# WorkerBug it raised; the ETag of the version it ran on) (never set from outside: a client's
+# headers are HTTP_* names)
 OUTCOME = "kazkg.outcome"
 
 
 def query(operation: protocol.Operation):
     key, job = query_job(operation, endpoint_url(), request.headers.get("Accept"))
-    etag = service().etag(key)
-    outcome = request.environ.pop(OUTCOME, None)
+    # The ETag is the version's before the run: a write that lands during it is newer than
+    # the answer, so the answer must not carry the new version's tag (a 304 would keep it).
+    outcome, etag = request.environ.pop(OUTCOME, None) or (None, service().etag(key))
     if isinstance(outcome, BaseException):
         raise outcome  # a bug in a worker: the 500 of kazkg.web.errors
     cached = not_modified(etag)

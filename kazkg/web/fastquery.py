@@ -5,7 +5,7 @@ of 1.0 ms for one from the answer cache), so a plain `GET /sparql?query=...` is 
 the same job, answer cache, admission and worker as kazkg.web.endpoint, and the same headers
 and log line. Anything else, and any answer but a whole 200 (an error, a 503, a streamed or
 HTML answer, a worker's bug), goes on to Flask, with the outcome already found (endpoint.OUTCOME)
-so that the query does not run twice; tests/web/test_web_fastquery.py checks both give the
+and its ETag, taken before the run, so that the query does not run twice; tests/web/test_web_fastquery.py checks both give the
 same answers.
 """
 
@@ -38,6 +38,7 @@ class QueryFastPath:
         started = time.perf_counter()
         key, job = query_job(Operation("query", text), self.app.config["PUBLIC_URL"] + "sparql",
                              environ.get("HTTP_ACCEPT"))
+        etag = self.service.etag(key)  # the version it runs on: a write during the run is newer
         try:
             answer = self.service.run(job, cache_key=key, stream=True,
                                       client=environ.get("REMOTE_ADDR"))
@@ -45,11 +46,11 @@ class QueryFastPath:
             answer = bug
         if not isinstance(answer, Answer) or answer.status != 200 or answer.stream is not None \
                 or answer.media_type == "text/html":
-            environ[OUTCOME], environ[STARTED] = answer, started  # its log line counts the wait
+            environ[OUTCOME], environ[STARTED] = (answer, etag), started  # its log counts the wait
             return self.app(environ, start_response)
         headers = [("Content-Type", content_type(answer.media_type)),
                    ("Content-Length", str(len(answer.body))), *answer.headers.items(),
-                   ("ETag", self.service.etag(key)), ("Cache-Control", FRESH),
+                   ("ETag", etag), ("Cache-Control", FRESH),
                    ("Vary", "Accept"), ("X-Content-Type-Options", "nosniff"), *READING]
         start_response("200 OK", headers)
         log_request(environ.get("REMOTE_ADDR"), "GET", environ["PATH_INFO"],

@@ -68,3 +68,25 @@ def test_a_catalog_query_from_the_fast_path(app):
     status, headers, body = _call(QueryFastPath(app), "query=" + quote(text), {"Accept": JSON})
     assert status == "200 OK" and headers["Content-Type"] == JSON and b'"bindings"' in body
     assert headers["Access-Control-Allow-Origin"] == "*" and headers["ETag"].startswith('"')
+
+
+
+@pytest.mark.parametrize("whole_bytes", [1 << 20, 10])  # answered here; streamed by Flask
+def test_the_etag_is_the_version_the_query_ran_on(app, monkeypatch, whole_bytes):
+    """A write that lands while a query runs is newer than its answer: the answer carries the
+    ETag of the version before the run, so that a 304 never keeps a stale body as current."""
+    service = app.extensions["kazkg"]
+    service.cache.clear()
+    monkeypatch.setattr(service, "writes", service.writes)  # restored after the test
+    monkeypatch.setattr("kazkg.web.service.WHOLE_BYTES", whole_bytes)
+    run, before = service.run, {}
+
+    def run_then_write(job, **options):
+        before["etag"] = service.etag(options["cache_key"])
+        answer = run(job, **options)
+        service.writes += 1  # a write finished while the query ran
+        return answer
+
+    monkeypatch.setattr(service, "run", run_then_write)
+    status, headers, _ = _call(QueryFastPath(app), "query=" + quote(QUERY), {"Accept": JSON})
+    assert status == "200 OK" and headers["ETag"] == before["etag"]
