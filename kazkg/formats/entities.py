@@ -8,7 +8,9 @@ expat.) So before a parser sees the text:
 
 - an entity whose value refers to another entity (or to a parameter entity) is refused;
 - so are external entities (SYSTEM or PUBLIC: kazkg never fetches a document) and parameter
-  entities, and a declaration this check cannot read;
+  entities, a declaration this check cannot read, and a second declaration of one name (XML
+  binds the first, pyoxigraph expanded the last: a short first one sized a 100 KB second one
+  at nothing, and 100 references wrote a 10,000,000-character literal);
 - and the size the document would have once its entities are expanded (each entity's value
   length times its references) may not pass `limit`.
 
@@ -72,7 +74,11 @@ def check(data: bytes, limit: int, what: str = "the request body") -> None:
                 f"{what} declares the XML entity {name.decode('ascii', 'replace')!r}, whose value "
                 f"refers to the entity {inner[0]!r}: entities that refer to entities are refused "
                 "(one such chain, 'billion laughs', expands a few hundred bytes to gigabytes)")
-        values.setdefault(name, len(value))
+        if name in values:
+            raise EntityRefused(
+                f"{what} declares the XML entity {name.decode('ascii', 'replace')!r} twice: "
+                "declare each entity once (parsers disagree on which declaration counts)")
+        values[name] = len(value)
     body = data[declared[-1].end():]  # the references that count are those after the DOCTYPE
     expanded = len(data)
     for ref in _REFERENCE.finditer(body):

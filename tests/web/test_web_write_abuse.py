@@ -74,6 +74,28 @@ def test_a_flat_entity_expanded_past_the_body_limit_is_413(writer):
     assert ask(writer, f'ASK {{ GRAPH <urn:x:big> {{ ?s ?p "{"y" * 10_000}" }} }}')
 
 
+def _declared_twice() -> str:
+    """A short first declaration, then a 100 KB one of the same name, referred to 100 times
+    (pyoxigraph expands the last: a 10,000,000-character literal)."""
+    return document(f'<!ENTITY a "x"><!ENTITY a "{"y" * 100_000}">', "&a;" * 100)
+
+
+def test_an_entity_declared_twice_is_refused(writer, tmp_path):
+    from kazkg.build.store import parse
+    from kazkg.errors import InputError
+
+    body = _declared_twice()
+    assert len(body) < LIMIT
+    reply = writer.post("/store?graph=urn:x:twice", data=body, headers=XML)
+    assert reply.status_code == 400, reply.data[:300]
+    assert "'a' twice" in reply.get_json()["error"]["message"]
+    assert not ask(writer, "ASK { GRAPH <urn:x:twice> { ?s ?p ?o } }")
+    path = tmp_path / "twice.rdf"
+    path.write_text(body)
+    with pytest.raises(InputError, match="'a' twice"):  # the build's file check too
+        parse(path)
+
+
 def test_the_namespace_entity_idiom_still_works(writer):
     body = document('<!ENTITY ex "http://example.org/">', "plain &amp; &#65;", about="&ex;idiom")
     reply = writer.put("/store?graph=urn:x:idiom", data=body, headers=XML)
