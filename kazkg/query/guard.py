@@ -28,6 +28,15 @@ from .syntax import folded, memo, walk
 
 MAX_WEIGHT = 1000  # operators, patterns, keywords and brackets in one query
 MAX_DEPTH = 100    # brackets nested in one another
+# The coarse second bound, on the raw characters (strings, IRIs and comments too), that no
+# mistake of the tokenizer can get around. Measured on pyoxigraph 0.5 in forked processes (one
+# query each, 8 MB stack, 12-03): a worker died at 848 nested FILTER EXISTS { }, 2,208 nested
+# braces, 4,672 nested parentheses, 9,472 || or && or !, 11,008 | of a path, 6,656 UNIONs or
+# OPTIONALs; the bounds are half of that or less, and far above a real query's.
+RAW_DEPTH = 400       # ( [ { nested, counting every one in the text
+RAW_OPERATORS = 4000  # ! | & in the text
+RAW_BRACES = 3000     # { in the text
+_BRACKET = re.compile(r"[()\[\]{}]")
 
 
 @memo(maxsize=1024)
@@ -54,11 +63,11 @@ def check(algebra, allowed_services: tuple[str, ...] = ()) -> None:
 
 _TOKEN = re.compile(r"""
     (?P<skip> \#[^\n]*                                   # a comment
-      | <[^<>"{}|^`\\\x00-\x20]*>                        # an IRI
+      | <[^<>"{}|^`\\\x00-\x20()&!=+*,;]*>               # an IRI (not `1<(2)&&3>0`)
       | '''(?:[^'\\]|\\.|'(?!''))*'''  | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
       | '(?:[^'\\\n]|\\.)*'  | "(?:[^"\\\n]|\\.)*"       # strings
       | [?$]\w+ )                                        # a variable
-    | (?P<word> [\w:%\\-]+(?:\.[\w:%\\-]+)* )            # names, numbers, keywords
+    | (?P<word> (?:[\w:%-]|\\.)+(?:\.(?:[\w:%-]|\\.)+)* )  # names (ex:a\#b), numbers, keywords
     | (?P<open> [({\[] ) | (?P<close> [)}\]] )
     | (?P<op> \|\| | && | != | <= | >= | [.;,/|^!+*=<>-] )
     """, re.VERBOSE | re.DOTALL)
@@ -121,9 +130,45 @@ def _at_most(text: str) -> tuple[int, int]:
     return brackets + operators + sum(upper.count(word) for word in _KEYWORDS), brackets
 
 
+def _raw_depth(text: str) -> int:
+    """The deepest nesting of ( [ { in `text`, every character counted (in strings too)."""
+    if text.count("(") + text.count("[") + text.count("{") <= RAW_DEPTH:
+        return 0  # fewer cannot nest deeper
+    depth = deepest = 0
+    for match in _BRACKET.finditer(text):
+        if match.group() in "([{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > RAW_DEPTH:
+                    break
+        elif depth:
+            depth -= 1
+    return deepest
+
+
+def _check_raw(text: str, what: str, operators: bool = True) -> None:
+    """Refuse `text` past the coarse bounds (RAW_DEPTH, and with `operators` RAW_OPERATORS and
+    RAW_BRACES), read from its characters alone."""
+    if _raw_depth(text) > RAW_DEPTH:
+        raise QueryError(f"the {what} nests more than {RAW_DEPTH} brackets ( [ {{ (counting those "
+                         "in strings, IRIs and comments too); kazkg evaluates at most "
+                         f"{MAX_DEPTH} levels")
+    if not operators:
+        return
+    found = text.count("!") + text.count("|") + text.count("&")
+    if found > RAW_OPERATORS:
+        raise QueryError(f"the {what} holds {found:,} of the characters ! | & (more than "
+                         f"{RAW_OPERATORS:,}, counting those in strings, IRIs and comments too)")
+    if text.count("{") > RAW_BRACES:
+        raise QueryError(f"the {what} holds more than {RAW_BRACES:,} braces {{ (counting those in "
+                         "strings, IRIs and comments too)")
+
+
 def check_depth(text: str, update: bool = False) -> None:
     """The depth part of check_shape alone: for INSERT DATA and DELETE DATA, which
     pyoxigraph's parser reads however many triples they hold (kazkg.query.bulk)."""
+    _check_raw(text, "update" if update else "query", operators=False)
     if _at_most(text)[1] > MAX_DEPTH:  # fewer brackets than that cannot nest deeper
         _refuse_depth(measure(text, False)[1], "update" if update else "query")
 
@@ -139,6 +184,7 @@ def check_shape(text: str, update: bool = False) -> None:
     survive (rdflib's parser takes 6 s for an INSERT DATA of 1,000 triples, and minutes for
     10,000: an update that is one INSERT DATA or DELETE DATA is read by pyoxigraph instead,
     kazkg.query.bulk, and checked for depth alone)."""
+    _check_raw(text, "update" if update else "query")
     weight, depth = _at_most(text)
     if weight > MAX_WEIGHT or depth > MAX_DEPTH:
         weight, depth = measure(text)

@@ -1,0 +1,65 @@
+"""Queries that would crash Oxigraph's worker are refused before any parser, however their
+text hides its operators from the guard's tokenizer (kazkg.query.guard; issue 12): a PN_LOCAL
+escape `ex:a\\#b` is no comment, `1<(...)&&3>0` is no IRI, and the coarse bound on the raw
+characters ( [ { ! | & holds whatever the tokenizer gets wrong."""
+
+from __future__ import annotations
+
+import pytest
+
+from kazkg.errors import QueryError
+from kazkg.query import guard
+
+PREFIX = "PREFIX ex: <urn:ex:>\n"
+BYPASSES = {
+    "escape": PREFIX + "ASK { ?s ex:a\\#b ?o FILTER(" + "||".join(["?o=1"] * 30_000) + ") }",
+    "parens": "ASK { FILTER(1<" + "(" * 8000 + "2" + ")" * 8000 + "&&3>0) }",
+    "nots": "ASK { FILTER(1<" + "!" * 20_000 + "true&&3>0) }",
+    "ands": "ASK { FILTER(1<2" + "&&2" * 20_000 + "&&3>0) }",
+}
+
+
+@pytest.fixture
+def unreplaced(client):
+    """The client; the test fails if a worker was replaced while it ran."""
+    before = client.get("/health").get_json()["workers_replaced"]
+    yield client
+    assert client.get("/health").get_json()["workers_replaced"] == before
+
+
+@pytest.mark.parametrize("name", sorted(BYPASSES))
+def test_a_query_hiding_its_operators_is_refused(unreplaced, name):
+    reply = unreplaced.post("/sparql", data={"query": BYPASSES[name]},
+                            headers={"Accept": "application/sparql-results+json"})
+    assert reply.status_code == 400, reply.get_data(as_text=True)[:300]
+    message = reply.get_json()["error"]["message"]
+    assert any(f"{limit:,}" in message for limit in
+               (guard.MAX_WEIGHT, guard.MAX_DEPTH, guard.RAW_DEPTH, guard.RAW_OPERATORS))
+
+
+@pytest.mark.parametrize("text", [
+    PREFIX + "ASK { ?s ex:a\\#b ?o FILTER(" + "||".join(["?o=1"] * 1200) + ") }",  # weight
+    "ASK { FILTER(1<" + "(" * 150 + "2" + ")" * 150 + "&&3>0) }",  # depth
+    "ASK { FILTER(1<" + "!" * 1200 + "true&&3>0) }",
+])
+def test_the_tokenizer_sees_through_escapes_and_comparisons(text):
+    """Under the coarse bounds, the tokenizer's own count refuses them."""
+    with pytest.raises(QueryError):
+        guard.check_shape(text)
+
+
+@pytest.mark.parametrize("text, limit", [
+    ('ASK { FILTER("' + "(" * 500 + '" != "x") }', guard.RAW_DEPTH),  # even in a string
+    ("ASK { ?s ?p ?o } # " + "&" * 4001, guard.RAW_OPERATORS),  # even in a comment
+    ("ASK { ?s ?p ?o } # " + "{}" * 3001, guard.RAW_BRACES),
+])
+def test_the_coarse_bound_counts_every_character(text, limit):
+    with pytest.raises(QueryError, match=f"{limit:,}"):
+        guard.check_shape(text)
+
+
+def test_real_queries_pass():
+    for text in ("ASK { <http://x/a_(b)?c=1&d=2> ?p ?o FILTER(?o != 1 && !bound(?x)) }",
+                 PREFIX + "SELECT * { ?s ex:a\\#b ?o } # a comment (",
+                 "SELECT * { VALUES (?a ?b) { " + "(1 2) " * 3000 + "} }"):
+        guard.check_shape(text)
