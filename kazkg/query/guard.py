@@ -158,11 +158,13 @@ def _check_raw(text: str, what: str, operators: bool = True) -> None:
         return
     found = text.count("!") + text.count("|") + text.count("&")
     if found > RAW_OPERATORS:
-        raise QueryError(f"the {what} holds {found:,} of the characters ! | & (more than "
-                         f"{RAW_OPERATORS:,}, counting those in strings, IRIs and comments too)")
+        raise QueryError(f"the {what} holds {found:,} of the characters ! | & (counting those "
+                         f"in strings, IRIs and comments too); kazkg takes at most "
+                         f"{RAW_OPERATORS:,} in one {what}")
     if text.count("{") > RAW_BRACES:
         raise QueryError(f"the {what} holds more than {RAW_BRACES:,} braces {{ (counting those in "
-                         "strings, IRIs and comments too)")
+                         f"strings, IRIs and comments too); kazkg takes at most {RAW_BRACES:,} "
+                         f"in one {what}")
 
 
 def check_depth(text: str, update: bool = False) -> None:
