@@ -151,8 +151,8 @@ def _check_raw(text: str, what: str, operators: bool = True) -> None:
     """Refuse `text` past the coarse bounds (RAW_DEPTH, and with `operators` RAW_OPERATORS and
     RAW_BRACES), read from its characters alone."""
     if _raw_depth(text) > RAW_DEPTH:
-        raise QueryError(f"the {what} nests more than {RAW_DEPTH} brackets ( [ {{ (counting those "
-                         "in strings, IRIs and comments too); kazkg evaluates at most "
+        raise QueryError(f"the {what} nests brackets ( [ {{ more than {RAW_DEPTH} deep (counting "
+                         "those in strings, IRIs and comments too); kazkg evaluates at most "
                          f"{MAX_DEPTH} levels")
     if not operators:
         return
