@@ -5,8 +5,8 @@ of 1.0 ms for one from the answer cache), so a plain `GET /sparql?query=...` is 
 the same job, answer cache, admission and worker as kazkg.web.endpoint, and the same headers
 and log line. Anything else, and any answer but a whole 200 (an error, a 503, a streamed or
 HTML answer, a worker's bug), goes on to Flask, with the outcome already found (endpoint.OUTCOME)
-and its ETag, taken before the run, so that the query does not run twice; tests/web/test_web_fastquery.py checks both give the
-same answers.
+and its ETag, taken before the run, so that the query does not run twice;
+tests/web/test_web_fastquery.py checks both give the same answers.
 """
 
 from __future__ import annotations

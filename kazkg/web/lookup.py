@@ -194,7 +194,11 @@ class Names:
 
     def _best(self, iri, lang: str) -> tuple[str, str | None]:
         """(label, its language), or (local name, None) when nothing names `iri`."""
-        found = {**termnames.NAMES.get(str(iri), {}), **self.labels.get(str(iri), {})}
+        key = str(iri)
+        found = self.labels.get(key, {})
+        other = termnames.NAMES.get(key)  # another vocabulary's term: its names, under the data's
+        if other is not None:
+            found = {**other, **found}
         for choice in (lang, "en", "kk", "ru", ""):
             if choice in found:
                 return found[choice], choice
