@@ -14,7 +14,10 @@
    braces overflow a worker's stack and kill it with a segfault (pyoxigraph 0.5; 1,000 of each
    were fine), and rdflib needs minutes to parse them (2,000 `||`: 17 s). Strings, IRIs and
    comments are skipped, and neither the commas of IN (...) lists and function arguments nor
-   anything inside a VALUES block counts: a long list of values builds no deep algebra.
+   anything inside a VALUES block counts: a long list of values builds no deep algebra. An
+   update's operations (cut at each ";" outside brackets) are weighed each on its own: a
+   sequence is not nesting. Under that, a coarse bound on the raw characters holds whatever
+   the tokenizer gets wrong (it read `1-1-1` as one name, and a comment on past a CR).
 """
 
 from __future__ import annotations
@@ -36,6 +39,13 @@ MAX_DEPTH = 100    # brackets nested in one another
 RAW_DEPTH = 400       # ( [ { nested, counting every one in the text
 RAW_OPERATORS = 4000  # ! | & in the text
 RAW_BRACES = 3000     # { in the text
+# ... and (12-03, the same way) at 6,940 of + - * / in a chain (1-1-1...), 8,312 of / in a path
+# or of "." between triple patterns, 6,636 UNIONs. These are counted outside IRIs, as every
+# IRI holds some: what the IRI pattern takes (no space, ( ) & ! = + * , ; | inside) cannot be
+# read as `a < b > c` either, since SPARQL has no chained comparison. The keywords everywhere.
+RAW_ARITHMETIC = 3000  # + - * / outside IRIs
+RAW_DOTS = 4000        # . outside IRIs
+RAW_KEYWORDS = 3000    # UNION, OPTIONAL, MINUS
 _BRACKET = re.compile(r"[()\[\]{}]")
 
 
@@ -61,16 +71,21 @@ def check(algebra, allowed_services: tuple[str, ...] = ()) -> None:
             raise QueryError("LOAD is not allowed: kazkg never fetches documents")
 
 
+_IRI = r"""<[^<>"{}|^`\\\x00-\x20()&!=+*,;]*>"""  # an IRI; `1<(2)&&3>0` is none
 _TOKEN = re.compile(r"""
-    (?P<skip> \#[^\n]*                                   # a comment
-      | <[^<>"{}|^`\\\x00-\x20()&!=+*,;]*>               # an IRI (not `1<(2)&&3>0`)
+    (?P<skip> \#[^\n\r]*                                 # a comment (SPARQL's ends at CR too)
+      | """ + _IRI + r"""
       | '''(?:[^'\\]|\\.|'(?!''))*'''  | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
       | '(?:[^'\\\n]|\\.)*'  | "(?:[^"\\\n]|\\.)*"       # strings
+      | @[A-Za-z]+(?:-[A-Za-z0-9]+)*(?:--[A-Za-z]+)?       # a language tag (and direction)
       | [?$]\w+ )                                        # a variable
-    | (?P<word> (?:[\w:%-]|\\.)+(?:\.(?:[\w:%-]|\\.)+)* )  # names (ex:a\#b), numbers, keywords
+    | (?P<word> (?:[^\W\d_](?:[\w.-]*[\w-])?)?:            # a prefixed name (ex:a\#b, ex:a-1.b)
+                (?:(?:[\w:%]|\\.)(?:(?:[\w.:%-]|\\.)*(?:[\w:%-]|\\.))?)?
+      | \d*\.\d+(?:[eE][+-]?\d+)? | \d+(?:[eE][+-]?\d+)? | \w+ )  # numbers (not 1-1), keywords
     | (?P<open> [({\[] ) | (?P<close> [)}\]] )
     | (?P<op> \|\| | && | != | <= | >= | [.;,/|^!+*=<>-] )
     """, re.VERBOSE | re.DOTALL)
+_IRI_ANYWHERE = re.compile(_IRI)
 _KEYWORDS = {"UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "GRAPH", "SERVICE", "SELECT",
              "EXISTS", "VALUES"}
 
@@ -156,15 +171,29 @@ def _check_raw(text: str, what: str, operators: bool = True) -> None:
                          f"{MAX_DEPTH} levels")
     if not operators:
         return
-    found = text.count("!") + text.count("|") + text.count("&")
-    if found > RAW_OPERATORS:
-        raise QueryError(f"the {what} holds {found:,} of the characters ! | & (counting those "
-                         f"in strings, IRIs and comments too); kazkg takes at most "
-                         f"{RAW_OPERATORS:,} in one {what}")
-    if text.count("{") > RAW_BRACES:
-        raise QueryError(f"the {what} holds more than {RAW_BRACES:,} braces {{ (counting those in "
-                         f"strings, IRIs and comments too); kazkg takes at most {RAW_BRACES:,} "
-                         f"in one {what}")
+    iris = None  # the text without its IRIs, made only when a count over the whole is too high
+    for what_counted, limit, count, where in _RAW_COUNTS:
+        found = count(text)
+        if found > limit and where == "outside IRIs":
+            iris = _IRI_ANYWHERE.sub("", text) if iris is None else iris
+            found = count(iris)
+        if found > limit:
+            raise QueryError(f"the {what} holds {found:,} {what_counted} ({where}; in strings "
+                             f"and comments too); kazkg takes at most {limit:,} in one {what}")
+
+
+def _counter(*chars: str):
+    return lambda text: sum(text.count(char) for char in chars)
+
+
+_RAW_COUNTS = (  # what, its bound, how it is counted, where
+    ("of the characters ! | &", RAW_OPERATORS, _counter("!", "|", "&"), "anywhere, in IRIs too"),
+    ("braces {", RAW_BRACES, _counter("{"), "anywhere, in IRIs too"),
+    ("of the characters + - * /", RAW_ARITHMETIC, _counter("+", "-", "*", "/"), "outside IRIs"),
+    ("dots", RAW_DOTS, _counter("."), "outside IRIs"),
+    ("of the words UNION, OPTIONAL, MINUS", RAW_KEYWORDS,
+     lambda text: _counter("union", "optional", "minus")(folded(text)), "in any case"),
+)
 
 
 def check_depth(text: str, update: bool = False) -> None:
@@ -186,15 +215,38 @@ def check_shape(text: str, update: bool = False) -> None:
     survive (rdflib's parser takes 6 s for an INSERT DATA of 1,000 triples, and minutes for
     10,000: an update that is one INSERT DATA or DELETE DATA is read by pyoxigraph instead,
     kazkg.query.bulk, and checked for depth alone)."""
-    _check_raw(text, "update" if update else "query")
-    weight, depth = _at_most(text)
-    if weight > MAX_WEIGHT or depth > MAX_DEPTH:
-        weight, depth = measure(text)
     what = "update" if update else "query"
-    _refuse_depth(depth, what)
-    if weight > MAX_WEIGHT:
-        hint = ("; many triples go in one INSERT DATA (nothing else in the update), or with the "
-                "Graph Store protocol (POST /store?graph=IRI)" if update else "")
-        raise QueryError(f"the {what} has more than {MAX_WEIGHT:,} operators, patterns and "
-                         f"brackets (||, &&, UNION, FILTER, '.', ...); kazkg evaluates at most "
-                         f"{MAX_WEIGHT:,} in one {what}{hint}")
+    _check_raw(text, what)
+    pieces = [text]
+    if update and _at_most(text)[0] > MAX_WEIGHT:  # each operation of a sequence on its own
+        pieces = [text[start:end] for start, end in operations(text)]
+    for piece in pieces:
+        weight, depth = _at_most(piece)
+        if weight > MAX_WEIGHT or depth > MAX_DEPTH:
+            weight, depth = measure(piece)
+        _refuse_depth(depth, what)
+        if weight > MAX_WEIGHT:
+            hint = ("; many triples go in one INSERT DATA (nothing else in the update), or with "
+                    "the Graph Store protocol (POST /store?graph=IRI)" if update else "")
+            raise QueryError(f"the {'operation of the update' if update else what} has more "
+                             f"than {MAX_WEIGHT:,} operators, patterns and brackets (||, &&, "
+                             f"UNION, FILTER, '.', ...); kazkg evaluates at most {MAX_WEIGHT:,} "
+                             f"in one {what}{hint}")
+
+
+def operations(text: str) -> list[tuple[int, int]]:
+    """The spans of an update's operations: its text cut at each ";" outside brackets (inside
+    braces one separates predicates), strings, IRIs and comments. A sequence is not nesting:
+    each operation is weighed, and parsed (kazkg.query.sparql.parse_update), on its own."""
+    spans, start, depth = [], 0, 0
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth = max(depth - 1, 0)
+        elif kind == "op" and depth == 0 and match.group() == ";":
+            spans.append((start, match.start()))
+            start = match.end()
+    spans.append((start, len(text)))
+    return spans

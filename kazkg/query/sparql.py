@@ -132,10 +132,7 @@ def parse_update(text: str, base: str | None = None, project_prefixes: bool = Fa
     guard.check_shape(text, update=True)
     sparql = _rdflib_sparql()
     try:
-        tree = sparql.parser.parseUpdate(text)
-    except ParseException as error:
-        raise QueryError(f"SPARQL Update syntax error: {error.msg}", error.lineno, error.col,
-                         text) from None
+        tree = _parse_operations(sparql, sparql.parser.expandUnicodeEscapes(text))
     except ValueError as error:
         raise QueryError(f"SPARQL Update syntax error: {error}") from None
     known = PREFIXES if project_prefixes else {}
@@ -147,6 +144,8 @@ def parse_update(text: str, base: str | None = None, project_prefixes: bool = Fa
     import rdflib
 
     update = sparql.algebra.translateUpdate(tree, base=base, initNs=known)
+    if isinstance(update, list):  # rdflib's answer for an update of no operation
+        update = sparql.sparql.Update(None, update)
     for op in update.algebra:
         # rdflib looks a variable graph name up as a graph of that name and deletes nothing,
         # answering success: refuse it and say what to write instead.
@@ -154,6 +153,61 @@ def parse_update(text: str, base: str | None = None, project_prefixes: bool = Fa
             raise QueryError("DELETE WHERE with GRAPH ?variable is not supported: write its "
                              "equivalent, DELETE { GRAPH ?g { ... } } WHERE { GRAPH ?g { ... } }")
     return update
+
+
+@functools.lru_cache(maxsize=1)
+def _operation_grammars(parser):
+    """(one operation after its prologue, the same with the operation optional: the last
+    piece of `A ; B ;` is empty), as rdflib's Update rule reads them; and the first without
+    its parse action, whose error names the rule that failed ("Expected DeleteWhere")."""
+    from pyparsing import Optional, rest_of_line
+    from rdflib.plugins.sparql.parserutils import Comp, ParamList
+
+    prologue, operation = ParamList("prologue", parser.Prologue), ParamList("request", parser.Update1)
+    found = (Comp("Update", prologue + operation), Comp("Update", prologue + Optional(operation)),
+             parser.Prologue + parser.Update1)
+    for grammar in found:
+        grammar.ignore("#" + rest_of_line)
+    return found
+
+
+def _parse_operations(sparql, text: str):
+    """rdflib's parse tree of an update, each operation parsed on its own: rdflib's Update rule
+    recurses once per ";" (161 DROP GRAPH ran out of stack), and its error for an operation
+    that does not parse is at the operation's start, line 1, column 1 for the first one;
+    parsed alone, the operation's own rule says where it goes wrong."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    one, last, plain = _operation_grammars(sparql.parser)
+    spans = guard.operations(text)
+    prologues, requests = [], []
+    for i, (start, end) in enumerate(spans):
+        try:
+            found = one.parse_string(text[start:end], parse_all=True)[0]
+        except ParseException as error:
+            try:
+                if i != len(spans) - 1:
+                    raise
+                found = last.parse_string(text[start:end], parse_all=True)[0]
+            except ParseException:
+                _refuse(plain, text, start, end, error)
+        prologues += dict.get(found, "prologue", [])
+        requests += dict.get(found, "request", [])
+    return CompValue("Update", prologue=prologues, request=requests)
+
+
+def _refuse(plain, text: str, start: int, end: int, error) -> None:
+    """QueryError for the operation text[start:end], at the place it goes wrong in `text`."""
+    from pyparsing import ParseException
+
+    try:
+        plain.parse_string(text[start:end], parse_all=True)
+    except ParseException as named:
+        error = named
+    offset = start + error.loc
+    line, column = text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+    raise QueryError(f"SPARQL Update syntax error: {error.msg}", line, column, text) from None
 
 
 def undeclared_prefix(tree, known: dict, text: str) -> None:

@@ -1,7 +1,8 @@
 """Queries that would crash Oxigraph's worker are refused before any parser, however their
 text hides its operators from the guard's tokenizer (kazkg.query.guard; issue 12): a PN_LOCAL
 escape `ex:a\\#b` is no comment, `1<(...)&&3>0` is no IRI, and the coarse bound on the raw
-characters ( [ { ! | & holds whatever the tokenizer gets wrong."""
+characters ( [ { ! | &, of + - * / and dots outside IRIs and of UNION, OPTIONAL, MINUS holds
+whatever the tokenizer gets wrong. Each query of BYPASSES killed a worker on main before."""
 
 from __future__ import annotations
 
@@ -16,6 +17,14 @@ BYPASSES = {
     "parens": "ASK { FILTER(1<" + "(" * 8000 + "2" + ")" * 8000 + "&&3>0) }",
     "nots": "ASK { FILTER(1<" + "!" * 20_000 + "true&&3>0) }",
     "ands": "ASK { FILTER(1<2" + "&&2" * 20_000 + "&&3>0) }",
+    # 1-1-1 was one "word" to the tokenizer, and no raw bound counted - (a worker died at 6,940)
+    "minus": "SELECT (1" + "-1" * 10_000 + " AS ?x) {}",
+    "true-minus": "SELECT (true" + "-1" * 10_000 + " AS ?x) {}",
+    # a comment ends at a carriage return too: the tokenizer read on to the next line feed
+    "carriage-return": "SELECT * { # \r BIND(1" + "+1" * 10_000 + " AS ?x) }",
+    "path": "SELECT * { # \r ?s <urn:p>" + "/<urn:p>" * 9_000 + " ?o }",
+    "dots": "SELECT * { # \r " + "?s ?p ?o . " * 9_000 + "}",
+    "unions": "SELECT * { # \r " + " UNION ".join(["{?s ?p ?o}"] * 7_000) + " }",
 }
 
 
@@ -34,13 +43,16 @@ def test_a_query_hiding_its_operators_is_refused(unreplaced, name):
     assert reply.status_code == 400, reply.get_data(as_text=True)[:300]
     message = reply.get_json()["error"]["message"]
     assert any(f"{limit:,}" in message for limit in
-               (guard.MAX_WEIGHT, guard.MAX_DEPTH, guard.RAW_DEPTH, guard.RAW_OPERATORS))
+               (guard.MAX_WEIGHT, guard.MAX_DEPTH, guard.RAW_DEPTH, guard.RAW_OPERATORS,
+                guard.RAW_BRACES, guard.RAW_ARITHMETIC, guard.RAW_DOTS, guard.RAW_KEYWORDS))
 
 
 @pytest.mark.parametrize("text", [
     PREFIX + "ASK { ?s ex:a\\#b ?o FILTER(" + "||".join(["?o=1"] * 1200) + ") }",  # weight
     "ASK { FILTER(1<" + "(" * 150 + "2" + ")" * 150 + "&&3>0) }",  # depth
     "ASK { FILTER(1<" + "!" * 1200 + "true&&3>0) }",
+    "SELECT (1" + "-1" * 1200 + " AS ?x) {}",  # a number ends where an operator begins
+    "SELECT * { # \r BIND(1" + "+1" * 1200 + " AS ?x) }",  # the comment ends at the \r
 ])
 def test_the_tokenizer_sees_through_escapes_and_comparisons(text):
     """Under the coarse bounds, the tokenizer's own count refuses them."""
@@ -52,6 +64,10 @@ def test_the_tokenizer_sees_through_escapes_and_comparisons(text):
     ('ASK { FILTER("' + "(" * 500 + '" != "x") }', guard.RAW_DEPTH),  # even in a string
     ("ASK { ?s ?p ?o } # " + "&" * 4001, guard.RAW_OPERATORS),  # even in a comment
     ("ASK { ?s ?p ?o } # " + "{}" * 3001, guard.RAW_BRACES),
+    ('ASK { FILTER("' + "1-" * 3001 + '" != "x") }', guard.RAW_ARITHMETIC),
+    ("ASK { ?s ?p ?o } # " + "/" * 3001, guard.RAW_ARITHMETIC),
+    ("ASK { ?s ?p ?o } # " + "." * 4001, guard.RAW_DOTS),
+    ("ASK { ?s ?p ?o } # " + "union " * 3001, guard.RAW_KEYWORDS),
 ])
 def test_the_coarse_bound_counts_every_character(text, limit):
     with pytest.raises(QueryError, match=f"{limit:,}"):
@@ -61,5 +77,9 @@ def test_the_coarse_bound_counts_every_character(text, limit):
 def test_real_queries_pass():
     for text in ("ASK { <http://x/a_(b)?c=1&d=2> ?p ?o FILTER(?o != 1 && !bound(?x)) }",
                  PREFIX + "SELECT * { ?s ex:a\\#b ?o } # a comment (",
-                 "SELECT * { VALUES (?a ?b) { " + "(1 2) " * 3000 + "} }"):
+                 "SELECT * { VALUES (?a ?b) { " + "(1 2) " * 3000 + "} }",
+                 # an IRI's / . - are no operators: 5,000 of them in a VALUES block
+                 "SELECT * { VALUES ?x { " + " ".join(f"<http://x.org/a-b/{i}.c>" for i in
+                                                      range(5000)) + " } }",
+                 PREFIX + 'SELECT * { ?s ex:a-b.c "x"@en-GB, "y"@en--ltr, -1.5e-3 }'):
         guard.check_shape(text)
