@@ -15,7 +15,7 @@ from rdflib import Dataset
 from ..errors import InputError
 from ..formats import entities
 from ..formats.table import READABLE
-from ..formats.terms import to_rdflib
+from ..formats.terms import Unsupported, to_rdflib, unsupported
 from ..namespaces import bind_prefixes
 from .inputs import Inputs
 
@@ -66,8 +66,12 @@ def read_quads(path: Path, base_iri: str | None = None) -> Iterable[tuple]:
 
     for quad in parsed:
         graph = quad.graph_name
-        yield (convert(quad.subject), convert(quad.predicate), convert(quad.object),
-               None if isinstance(graph, ox.DefaultGraph) else convert(graph))
+        try:
+            yield (convert(quad.subject), convert(quad.predicate), convert(quad.object),
+                   None if isinstance(graph, ox.DefaultGraph) else convert(graph))
+        except (Unsupported, TypeError):  # a base direction, a triple term
+            raise InputError(path, f"the file holds {unsupported(quad)} (in the triple with "
+                             f"predicate {quad.predicate}): kazkg does not support it") from None
 
 
 def new_dataset() -> Dataset:

@@ -37,15 +37,31 @@ def is_named_graph(name) -> bool:
     return name is not None and not str(name).startswith("urn:x-rdflib:")
 
 
+class Unsupported(QueryError):
+    """A term of RDF 1.2 that kazkg's rdflib store and writers cannot hold (a 400 in a query)."""
+
+
+def unsupported(found) -> str | None:
+    """What a triple or quad (pyoxigraph's) holds of RDF 1.2 that kazkg does not support
+    (None: nothing): a triple term, or a literal with a base direction, which rdflib would
+    keep without it ("x"@en--ltr written back as "x"@en)."""
+    if isinstance(found.subject, ox.Triple) or isinstance(found.object, ox.Triple):
+        return "an RDF 1.2 triple term (<<( ... )>> or << ... >>)"
+    term = found.object
+    if isinstance(term, ox.Literal) and term.direction is not None:
+        return f"a literal with an RDF 1.2 base direction ({term})"
+    return None
+
+
 def refuse_triple_terms(triples, where: str) -> None:
-    """QueryError if a triple or quad of `triples` (pyoxigraph's) holds an RDF 1.2 triple
-    term: pyoxigraph's parsers read <<( s p o )>> and << s p o >>, kazkg's rdflib store and
-    writers cannot hold them (to_rdflib failed on them: a 500 that replaced a worker)."""
+    """QueryError if a triple or quad of `triples` (pyoxigraph's) holds what `unsupported`
+    names: pyoxigraph's parsers read them, kazkg's rdflib store and writers cannot hold them
+    (to_rdflib failed on triple terms: a 500 that replaced a worker; it dropped directions)."""
     for found in triples:
-        if isinstance(found.subject, ox.Triple) or isinstance(found.object, ox.Triple):
-            raise QueryError(f"{where} holds an RDF 1.2 triple term (<<( ... )>> or << ... >>"
-                             f", in the triple with predicate {found.predicate}): kazkg does "
-                             "not support triple terms; nothing was written")
+        what = unsupported(found)
+        if what is not None:
+            raise QueryError(f"{where} holds {what}, in the triple with predicate "
+                             f"{found.predicate}: kazkg does not support it; nothing was written")
 
 
 def to_rdflib(term):
@@ -55,6 +71,9 @@ def to_rdflib(term):
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     if isinstance(term, ox.Literal):
+        if term.direction is not None:
+            raise Unsupported(f"{term} has an RDF 1.2 base direction, which kazkg does not "
+                              "support (it would be written back without it)")
         if term.language:
             return Literal(term.value, lang=term.language)
         datatype = term.datatype.value
