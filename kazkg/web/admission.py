@@ -16,7 +16,9 @@ cached answer for anyone else waited behind them. The rules:
   (that one gets a fast 503), else gets the fast 503 itself; either way with Retry-After;
 - for the query workers, a lane kept free: at most `slots - 1` jobs run with the full time
   limit at once; a job that starts while they are all taken runs in the lane, stopped after
-  LANE_SECONDS (503 with Retry-After), so the lane is free again within that time.
+  LANE_SECONDS (503 with Retry-After), so the lane is free again within that time; a job
+  that may not be cut short so (a dump: it has its own time limit) never takes the lane, it
+  waits for a worker of its own.
 So a client new to the server, or one that asked little lately, is answered within about a
 second whatever the others do; the clients that keep every slot busy get fast 503s.
 """
@@ -137,6 +139,7 @@ class Admission:
         self._waiting: dict = {}  # ticket -> client
         self._own: set = set()  # tickets of the server's own jobs
         self._evicted: set = set()  # tickets whose place a better job took
+        self._no_lane: set = set()  # tickets of jobs that wait for a slot outside the lane
         self._usage = usage or Usage()
         self._tickets = itertools.count()
         self._lock = threading.Lock()
@@ -148,8 +151,11 @@ class Admission:
                 int(self._usage.score(client, now) / EQUAL), -ticket)
 
     def _first(self, now: float):
-        return min((t for t in self._waiting if t not in self._evicted),
-                   key=lambda t: self._rank(t, now))
+        """The waiting job that goes first, among those that could start now (None: none)."""
+        lane_only = self._busy_full >= self.full
+        return min((t for t in self._waiting if t not in self._evicted
+                    and not (lane_only and t in self._no_lane)),
+                   key=lambda t: self._rank(t, now), default=None)
 
     def _make_room(self, ticket, now: float) -> None:
         """With more jobs waiting than the queue holds, the worst of them is refused: the new
@@ -172,13 +178,16 @@ class Admission:
         """Wake the job that goes first, if a slot is free for it: only that one (waking every
         waiter at each change cost each job several thread switches, under load)."""
         if self._busy < self.slots and len(self._waiting) > len(self._evicted):
-            self._ring(self._first(time.monotonic()))
+            first = self._first(time.monotonic())
+            if first is not None:
+                self._ring(first)
 
     @contextmanager
-    def enter(self, client, wait: float):
+    def enter(self, client, wait: float, lane_ok: bool = True):
         """A slot for one job of `client` for the `with` block; it yields True when the job
         runs in the lane (the caller shortens its time limit to LANE_SECONDS). Busy (or its
-        Refused) when there is none for it."""
+        Refused) when there is none for it. With `lane_ok` False the job never runs in the lane:
+        it waits for a slot that has the full time limit."""
         own = is_ours()
         with self._lock:
             now = time.monotonic()
@@ -187,6 +196,8 @@ class Admission:
             self._waiting[ticket] = client
             if own:
                 self._own.add(ticket)
+            if not lane_ok:
+                self._no_lane.add(ticket)
             try:
                 if not own:
                     self._make_room(ticket, now)
@@ -197,7 +208,8 @@ class Admission:
                         first = self._first(time.monotonic())
                         if first == ticket:
                             break
-                        self._ring(first)  # woken in its place (the ranks moved with time)
+                        if first is not None:  # woken in its place (the ranks moved with time)
+                            self._ring(first)
                     left = deadline - time.monotonic()
                     if left <= 0:
                         raise Busy(wait)
@@ -238,3 +250,4 @@ class Admission:
         self._bells.pop(ticket, None)
         self._own.discard(ticket)
         self._evicted.discard(ticket)
+        self._no_lane.discard(ticket)

@@ -23,6 +23,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, XSD
 from ..build import cache
 from ..formats.export import FORMATS, with_version
 from ..namespaces import BASE
+from .admission import ours
 from .answers import service
 from .describe import DATASET_IRI, dump_filenames
 from .lookup import forget_stale
@@ -42,13 +43,22 @@ FILE = "distributions-1.json"  # beside the cached build
 SIZING_WAIT = 1.0  # seconds VoID may wait for dumps being sized (the fixture's take well under)
 SIZING_RETRY = 60.0  # seconds before a round of sizing that failed is tried again
 _SIZING_LOCK = threading.Lock()
+_MAKING = {fmt: threading.Lock() for fmt in FORMATS}  # one dump of a format made at a time
 
 
 def dump(fmt: str):
-    """The Answer of the dump in `fmt`, its first line naming the dataset version."""
-    svc = service()
-    answer = svc.run({"kind": "dump", "format": fmt}, timeout=current_app.config["DUMP_TIMEOUT"],
-                     cache_key=("dump", fmt))
+    """The Answer of the dump in `fmt`, its first line naming the dataset version. A dump
+    being made (for VoID's sizes, or another client) is waited for, up to --dump-timeout, and
+    then comes from the answer cache; it never runs in the quick lane, so that limit holds."""
+    svc, timeout = service(), current_app.config["DUMP_TIMEOUT"]
+    making = _MAKING[fmt]
+    waited = making.acquire(timeout=timeout)
+    try:
+        answer = svc.run({"kind": "dump", "format": fmt}, timeout=timeout,
+                         cache_key=("dump", fmt), lane_ok=False)
+    finally:
+        if waited:
+            making.release()
     if answer.status != 200:
         return answer
     return dataclasses.replace(answer, body=with_version(answer.body, fmt, svc.data_version),
@@ -104,7 +114,7 @@ def _unsized() -> dict[str, dict]:
 def _size(app, svc, key, path) -> None:
     """Make every dump (kept in the answer cache) and keep their sizes and checksums, in
     `svc`'s page cache for `key` and, when all were made, beside the cached build."""
-    with app.app_context():
+    with app.app_context(), ours():  # the server's own jobs: they take no client's worker
         found = _unsized()
         for filename, entry in found.items():
             if svc.version != key[0]:  # a write or a new build meanwhile: these would be stale

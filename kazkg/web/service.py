@@ -109,9 +109,10 @@ class Service:
         return f'"{digest}"'
 
     def run(self, job: dict, timeout: float | None = None, cache_key=None,
-            stream: bool = False, client: str | None = None) -> Answer:
+            stream: bool = False, client: str | None = None, lane_ok: bool = True) -> Answer:
         """Run a job on a worker (or answer from the cache) for `client` (default: the address
-        of the request being answered); errors become error Answers.
+        of the request being answered); errors become error Answers. With `lane_ok` False (a
+        dump) it never runs in the quick lane (kazkg.web.admission), so `timeout` holds.
         With `stream`, an answer of more than WHOLE_BYTES comes as its `stream` (a Delivery:
         the worker sends it in pieces as the client reads) and is not kept in the cache."""
         if stream:
@@ -130,7 +131,7 @@ class Service:
         try:
             with ExitStack() as held:
                 lane = held.enter_context(self.admission.enter(
-                    client or _client(), wait=min(timeout, QUEUE_SECONDS)))
+                    client or _client(), wait=min(timeout, QUEUE_SECONDS), lane_ok=lane_ok))
                 limit = min(timeout, LANE_SECONDS) if lane else timeout
                 worker = held.enter_context(self.pool.borrow(wait=QUEUE_SECONDS))
                 started = time.monotonic()
@@ -147,10 +148,13 @@ class Service:
                               "again when the server is less busy",
                               headers={"X-Time-Limit": f"{error.seconds:g}",
                                        "Retry-After": str(RETRY_SECONDS)})
-            return Answer(503, error=f"{error} (the server's per-query limit; see --query-timeout)",
+            setting = "--dump-timeout" if job["kind"] == "dump" else "--query-timeout"
+            return Answer(503, error=f"{error} (the server's limit; see {setting})",
                           headers={"X-Time-Limit": f"{error.seconds:g}"})
         except Busy as error:
-            return Answer(503, error=str(error), headers={"Retry-After": str(RETRY_SECONDS)})
+            note = "" if lane_ok else (" (this job takes a worker of its own: the last one is "
+                                       "kept for quick queries)")
+            return Answer(503, error=f"{error}{note}", headers={"Retry-After": str(RETRY_SECONDS)})
         except WorkerDied as error:
             return Answer(503, error=str(error))
         if cache_key is not None and answer.status == 200 and answer.stream is None:

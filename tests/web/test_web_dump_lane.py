@@ -1,0 +1,118 @@
+"""A dump has its own time limit (--dump-timeout): it never runs in the quick lane, and the
+server's own dump sizing (for VoID) takes no client's worker. On a fresh cache a dump asked
+for while VoID's sizing ran answered 503 in 1 s ("every other query worker is busy")."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from kazkg.query.workers import Busy
+from kazkg.web import dcat, service as service_module
+from kazkg.web.admission import Admission, is_ours, ours
+from tests.web.test_web_admission import Holder
+
+
+def test_a_job_that_may_not_take_the_lane_waits_for_a_full_slot():
+    gate = Admission(2, queue=2)
+    full = Holder(gate, "a")
+    full.entered.wait(5)
+    with pytest.raises(Busy):  # only the lane is free: it waits, and is told so
+        with gate.enter("dump", wait=0.2, lane_ok=False):
+            pass
+    quick = Holder(gate, "b")  # the lane is still free for a quick query meanwhile
+    quick.entered.wait(5)
+    assert quick.lane is True
+    quick.release()
+    outcome = []
+
+    def dump():
+        with gate.enter("dump", wait=5, lane_ok=False) as in_lane:
+            outcome.append(in_lane)
+
+    thread = threading.Thread(target=dump)
+    thread.start()
+    time.sleep(0.2)
+    assert outcome == []
+    full.release()
+    thread.join(5)
+    assert outcome == [False]
+
+
+def _holding(svc, own: bool, release: threading.Event) -> threading.Thread:
+    """A thread holding a full query slot of `svc` (a client's, or the server's own job)."""
+    entered = threading.Event()
+
+    def hold():
+        with ours() if own else _nothing():
+            with svc.admission.enter("long-query-client" if not own else None, wait=5):
+                entered.set()
+                release.wait(10)
+
+    thread = threading.Thread(target=hold, daemon=True)
+    thread.start()
+    assert entered.wait(5)
+    return thread
+
+
+class _nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_a_dump_is_not_cut_short_in_the_lane(app, monkeypatch):
+    monkeypatch.setattr(service_module, "LANE_SECONDS", 1e-6)  # the lane: no time at all
+    svc = app.extensions["kazkg"]
+    svc.cache.clear()
+    release = threading.Event()
+    holder = _holding(svc, own=False, release=release)
+    threading.Timer(0.3, release.set).start()  # the long query ends: the dump gets its worker
+    reply = app.test_client().get("/download/kazkg.nq")
+    holder.join(5)
+    assert reply.status_code == 200, reply.get_data(as_text=True)[:300]
+    assert "X-Time-Limit" not in reply.headers
+
+
+def test_a_dump_waits_at_most_the_queue_and_says_why(app, monkeypatch):
+    svc = app.extensions["kazkg"]
+    svc.cache.clear()
+    monkeypatch.setattr(service_module, "QUEUE_SECONDS", 0.2)
+    release = threading.Event()
+    holder = _holding(svc, own=False, release=release)
+    try:
+        reply = app.test_client().get("/download/kazkg.ttl")
+    finally:
+        release.set()
+        holder.join(5)
+    assert reply.status_code == 503 and reply.headers["Retry-After"] == "2"
+    message = reply.get_json()["error"]["message"]
+    assert "kept for quick queries" in message and "long query" not in message
+
+
+def test_the_servers_own_sizing_leaves_the_full_slot_to_a_clients_dump(app, monkeypatch):
+    monkeypatch.setattr(service_module, "LANE_SECONDS", 1e-6)
+    svc = app.extensions["kazkg"]
+    svc.cache.clear()
+    release = threading.Event()
+    holder = _holding(svc, own=True, release=release)  # the sizing's dump, say
+    try:
+        reply = app.test_client().get("/download/kazkg.trig")
+    finally:
+        release.set()
+        holder.join(5)
+    assert reply.status_code == 200, reply.get_data(as_text=True)[:300]
+
+
+def test_the_sizing_thread_runs_the_dumps_as_the_servers_own(app, monkeypatch, tmp_path):
+    seen, real = [], dcat.dump
+    monkeypatch.setattr(dcat, "dump", lambda fmt: seen.append(is_ours()) or real(fmt))
+    svc = app.extensions["kazkg"]
+    key = (svc.version, "test-sizing")
+    with app.app_context():
+        dcat._size(app, svc, key, tmp_path / "sizes.json")
+    assert seen and all(seen)
