@@ -46,7 +46,7 @@ class _Adjustments(Adjustments):
 
 
 class _ErrorTask(ErrorTask):
-    """waitress's own refusals (413, 431, 400 on a malformed request) as kazkg's error page
+    """waitress's own refusals (413, 415, 431, 400 on a malformed request) as kazkg's error page
     for a browser, its JSON for other clients."""
 
     def execute(self):
@@ -65,10 +65,15 @@ class _ErrorTask(ErrorTask):
                                    message, self.request.headers)
         self.channel.linger = True  # the rest of the request may still be on its way
         self.status = f"{code} {reason}"
-        self.response_headers.extend([("Content-Type", media_type), ("Cache-Control", "no-store")])
+        self.response_headers.extend([("Content-Type", media_type), ("Cache-Control", "no-store"),
+                                      *getattr(error, "headers", ())])
         self.set_close_on_finish()
         self.content_length = len(body)
         self.write(body)
+
+    def build_response_header(self):
+        self.request.headers.pop("CONNECTION", None)  # closed: not "Keep-Alive" as well (1.0)
+        return super().build_response_header()
 
 
 class _Channel(ReaderWait, HTTPChannel):

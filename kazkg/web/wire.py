@@ -1,5 +1,6 @@
 """What waitress reads and answers before Flask sees a request: request lines with raw UTF-8,
-and its own refusals (400, 413, 431) in kazkg's words, a page for a browser, JSON otherwise.
+framing it must not guess at, and its own refusals (400, 413, 415, 431) in kazkg's words, a
+page for a browser, JSON otherwise.
 
 curl and some other clients send a URL as it was typed (`/search?q=Өскемен`, not
 `?q=%D3%A8...`); waitress refuses any byte over 127 in the request line with a bare
@@ -13,7 +14,8 @@ import json
 import logging
 import re
 
-from waitress.parser import HTTPRequestParser
+from waitress.parser import HTTPRequestParser, ParsingError
+from waitress.utilities import Error
 
 log = logging.getLogger("kazkg.web")
 _RAW = re.compile(rb"[\x80-\xff]")
@@ -31,7 +33,44 @@ class Utf8RequestParser(HTTPRequestParser):
         end = header_plus.find(b"\r\n")
         if end > 0 and _RAW.search(header_plus, 0, end):
             header_plus = percent_encoded(header_plus[:end]) + header_plus[end:]
-        return super().parse_header(header_plus)
+        super().parse_header(header_plus)
+        self._check_framing()
+
+    def _check_framing(self) -> None:
+        """Refuse what waitress would read one way and a proxy in front of it another (RFC 9112
+        section 6.1, 6.3 and 3.2): Content-Length beside Transfer-Encoding (waitress took the
+        chunked body and ignored the length), Transfer-Encoding in HTTP/1.0 (waitress ignored
+        it, and read the chunks as the next request), more than one Host; and, with a 415,
+        content in a coding (Content-Encoding: gzip), which was read as if plain."""
+        headers = self.headers
+        if self.chunked and "CONTENT_LENGTH" in headers:
+            raise ParsingError("Content-Length and Transfer-Encoding together (RFC 9112 "
+                               "section 6.1): send one of them")
+        if "TRANSFER_ENCODING" in headers:  # left there by waitress for HTTP/1.0 only
+            raise ParsingError(f"Transfer-Encoding in an HTTP/{self.version} request (only "
+                               "HTTP/1.1 has it: RFC 9112 section 6.1)")
+        if "," in headers.get("HOST", ""):
+            raise ParsingError("more than one Host, or a Host that is not one host[:port] "
+                               "(RFC 9112 section 3.2)")
+        codings = [coding.strip(" \t").lower()
+                   for coding in headers.get("CONTENT_ENCODING", "").split(",")]
+        codings = [coding for coding in codings if coding and coding != "identity"]
+        if codings and (self.chunked or self.content_length > 0):
+            self.error = UnsupportedCoding(
+                f"the request content is in the coding {', '.join(codings)} (Content-Encoding): "
+                "this server reads only content that is not encoded; send it as it is")
+            self.completed = True  # refused from the headers: the content is never read
+
+
+class UnsupportedCoding(Error):
+    """A 415 for content in a coding (RFC 9110 section 15.5.16), saying what is supported.
+    Not decoded: every body this server reads is at most the body limit (512 KB) of query
+    text or RDF, no SPARQL client compresses one, and a decoder would be a way to make the
+    HTTP process inflate (a gzip bomb) what the body limit was to keep out."""
+
+    code = 415
+    reason = "Unsupported Media Type"
+    headers = (("Accept-Encoding", "identity"),)
 
 
 def error_body(status: int, title: str, message: str) -> bytes:

@@ -1,0 +1,83 @@
+"""Framing a real `kazkg serve` must not guess at (RFC 9112), and content in a coding: each is
+refused from the headers, the connection closed, and nothing sent after it is answered.
+
+Before: `Content-Length` beside `Transfer-Encoding: chunked` was read as chunked (a proxy that
+reads the length sees another request: smuggling), `Transfer-Encoding` in HTTP/1.0 was ignored
+(its chunks read as the next request), and a gzip body was read as if plain.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.web.abuse import exchange, status_of
+
+pytestmark = pytest.mark.slow  # a real server: waitress parses these
+
+FORM = b"query=ASK%7B%7D"
+CHUNKED = b"%x\r\n%s\r\n0\r\n\r\n" % (len(FORM), FORM)
+STATUS = re.compile(rb"HTTP/1\.[01] \d{3} ")
+NEXT = b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"  # a smuggled request
+
+
+def post(head: str, body: bytes, version: str = "1.1") -> bytes:
+    return (f"POST /sparql HTTP/{version}\r\nHost: x\r\nAccept: application/json\r\n"
+            f"Content-Type: application/x-www-form-urlencoded\r\n{head}\r\n").encode() + body
+
+
+@pytest.fixture(scope="module")
+def port(server):
+    return urlsplit(server.url).port
+
+
+@pytest.mark.parametrize("raw, says", [
+    (post("Content-Length: 4\r\nTransfer-Encoding: chunked\r\n", CHUNKED + NEXT),
+     "Content-Length and Transfer-Encoding together"),
+    (post("Transfer-Encoding: chunked\r\nContent-Length: 200\r\n", CHUNKED + NEXT),
+     "Content-Length and Transfer-Encoding together"),
+    (post("Connection: keep-alive\r\nTransfer-Encoding: chunked\r\n", CHUNKED + NEXT, "1.0"),
+     "Transfer-Encoding in an HTTP/1.0 request"),
+    (post(f"Host: y\r\nContent-Length: {len(FORM)}\r\n", FORM + NEXT), "more than one Host"),
+], ids=["length then chunked", "chunked then length", "HTTP/1.0 chunked", "two Hosts"])
+def test_ambiguous_framing_is_a_400_and_closes(port, raw, says):
+    reply = exchange(port, raw)
+    assert status_of(reply) == 400, reply[:400]
+    head = reply.split(b"\r\n\r\n", 1)[0]
+    assert says.encode() in reply and b"Connection: close" in head and b"Keep-Alive" not in head
+    assert len(STATUS.findall(reply)) == 1  # neither the body nor the request after it answered
+
+
+def test_content_in_a_coding_is_a_415_naming_it(port):
+    body = gzip.compress(FORM)
+    reply = exchange(port, post(f"Content-Encoding: gzip\r\nContent-Length: {len(body)}\r\n",
+                                body + NEXT))
+    assert status_of(reply) == 415, reply[:400]
+    head = reply.split(b"\r\n\r\n", 1)[0]
+    assert b"Accept-Encoding: identity" in head and b"Connection: close" in head
+    assert b"the coding gzip" in reply and len(STATUS.findall(reply)) == 1
+
+
+def test_a_gzip_bomb_is_refused_from_its_headers(port):
+    bomb = gzip.compress(b"query=ASK%7B%7D" + b"%20" * 10_000_000)  # 30 MB inflated, 30 KB sent
+    reply = exchange(port, post(f"Content-Encoding: x-gzip, GZIP\r\nTransfer-Encoding: chunked"
+                                f"\r\n", b"%x\r\n%s\r\n0\r\n\r\n" % (len(bomb), bomb)))
+    assert status_of(reply) == 415 and b"the coding x-gzip, gzip" in reply
+
+
+@pytest.mark.parametrize("head", ["Content-Encoding: identity\r\n", ""])
+def test_plain_content_is_read(port, head):
+    reply = exchange(port, post(f"{head}Content-Length: {len(FORM)}\r\nConnection: close\r\n",
+                                FORM))
+    assert status_of(reply) == 200 and b'"boolean": true' in reply, reply[:400]
+    chunked = exchange(port, post("Transfer-Encoding: chunked\r\nConnection: close\r\n", CHUNKED))
+    assert status_of(chunked) == 200
+
+
+def test_a_coding_on_a_request_without_content_is_no_matter(port):
+    reply = exchange(port, b"GET /health HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\n"
+                           b"Connection: close\r\n\r\n")
+    assert status_of(reply) == 200
