@@ -56,11 +56,19 @@ class Delivery:
             yield piece
 
     def close(self) -> None:
-        """The server is done with the response: a worker stopped half-way through sending
-        is replaced (what is left in its pipe would be read as the next job's answer)."""
+        """The server is done with the response (a HEAD, which sends no body, or a client that
+        went away): what the worker has still to send is read and dropped, so that it is free
+        for the next job (what is left in its pipe would be read as that job's answer). The
+        answer is made already, so this is a copy through a pipe (about 5 ms for 5 MB); had
+        the worker been replaced instead, every HEAD of a large answer cost a new worker. A
+        worker that sends nothing by the deadline is replaced (kazkg.query.workers)."""
         with self._lock:
             if self._open:
-                self._worker.retire()
+                try:
+                    for _ in self._pieces:
+                        pass
+                except PoolError:
+                    pass  # replaced already
                 self._let_go()
 
     def _expire(self, seconds: float) -> None:

@@ -48,8 +48,21 @@ def test_an_answer_left_half_read_frees_its_worker(app, client):
                           buffered=False)
     next(iter(response.response))
     response.close()  # what waitress does when the client goes away
-    assert pool.replaced == before + 1  # the worker was mid-answer: replaced, not reused
+    assert pool.replaced == before  # the rest of the answer was read and dropped
     assert client.get("/sparql", query_string={"query": "ASK {}"}).json["boolean"] is True
+
+
+def test_a_head_of_a_large_answer_frees_its_worker_whole(app, client):
+    pool = app.extensions["kazkg"].pool
+    before = pool.replaced
+    whole = client.get("/sparql", query_string={"query": big(2) + " # whole"}, headers=CSV)
+    for _ in range(2 * pool.size):  # each worker answers a HEAD, then the GET after it
+        head = client.head("/sparql", query_string={"query": big(3) + " # head"}, headers=CSV)
+        head.close()  # what waitress does once the headers are sent
+        assert head.status_code == 200 and head.content_length > 3_000_000 and not head.data
+        again = client.get("/sparql", query_string={"query": big(2) + " # whole"}, headers=CSV)
+        assert again.data == whole.data  # nothing of the HEAD's answer left in a worker's pipe
+    assert pool.replaced == before  # a HEAD replaced a worker (5 per second, a flood of them)
 
 
 def test_the_byte_cap_refuses_a_large_answer_before_sending_any(client):
