@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from flask import Flask, g, request
 from flask_babel import Babel, format_number, gettext, lazy_gettext  # noqa: F401  (re-exported)
 
-from .pageparams import known_args
+from .pageparams import VALUES, known_args, own_value
 
 LANGS = ("kk", "ru", "en")
 DEFAULT = "en"
@@ -70,5 +70,11 @@ def lang_url(lang: str) -> str:
     names = known_args(request.endpoint)
     args = {k: v for k, v in request.args.to_dict(flat=False).items()
             if names is None or k in names}
+    for name in VALUES.keys() & args.keys():  # as the page reads it: noise is left out
+        value = own_value(name)
+        if value is None:
+            del args[name]
+        else:
+            args[name] = [value]
     args["lang"] = [lang]
     return request.path + "?" + urlencode(args, doseq=True)

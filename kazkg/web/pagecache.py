@@ -19,7 +19,7 @@ from . import kept
 from .answercache import AnswerCache
 from .admission import ours
 from .i18n import LANGS, page_lang
-from .pageparams import OWN_TURN, known_args, negotiated
+from .pageparams import OWN_TURN, known_args, negotiated, own_value
 
 ENTRIES, BYTES = 2000, 64 << 20  # about 2,000 pages of 30 KB, for the whole server
 # The pages visitors start from, rendered in each language at start-up (kazkg.web.server):
@@ -40,8 +40,8 @@ def _key(service):
     if names is None or request.method not in ("GET", "HEAD"):
         return None
     # ?lang= is in the key as the language it chooses (page_lang), like a cookie or a header
-    args = tuple((n, tuple(request.args.getlist(n))) for n in names
-                 if n in request.args and n != "lang")
+    own = ((n, own_value(n)) for n in names if n in request.args and n != "lang")
+    args = tuple((n, value) for n, value in own if value is not None)  # None: not read
     return (service.version, request.endpoint, tuple(sorted((request.view_args or {}).items())),
             args, page_lang(), negotiated(request.endpoint))
 

@@ -15,8 +15,13 @@ PAGES = {
     "timeline.timeline": ("sector", "place"), "mapview.map_page": ("sector", "names"),
     "resource.resource": ("format", "mark"), "resource.graph_page": ("format", "mark"),
     "resource.any_resource": ("iri", "format", "mark"), "ontology.ontology": ("format",),
-    "text.reading_edition": (), "text.document": ("mark",), "endpoint.sparql": (),
+    "text.reading_edition": (), "text.document": (), "endpoint.sparql": (),
 }
+# A parameter a page reads only in part, and what it reads of it (None: nothing), set by the
+# module that reads it (kazkg.web.text: ?mark= on a sentence's page): any other value gives
+# the same page, so it must find the same kept page (a flood of /resource/X?mark=RANDOM was
+# a render each, and took the render turns from other clients' pages)
+VALUES: dict = {}
 
 
 # Pages that render in a turn of their own (kazkg.web.service: the search turn), not a page turn
@@ -39,6 +44,12 @@ def negotiated(endpoint: str | None) -> str:
         return best_match(request.headers.get("Accept"), offers, page=True).name
     except NotAcceptable:
         return "406"
+
+
+def own_value(name: str):
+    """The value of the request's parameter `name` as its page reads it."""
+    read = VALUES.get(name)
+    return read() if read is not None else tuple(request.args.getlist(name))
 
 
 def known_args(endpoint: str | None) -> tuple | None:

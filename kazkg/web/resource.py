@@ -34,6 +34,7 @@ from .answers import content_type, not_modified, service
 from .describe import SD, VOID
 from .errors import error_response
 from .lookup import is_iri, names, resource_rows
+from .pageparams import own_value
 from .readable import readable
 from . import anydata, atlas
 from .i18n import LANGS, page_lang  # noqa: F401  (LANGS: used by the ontology page too)
@@ -168,7 +169,7 @@ def answer(iri: URIRef, path: str, fmt_name: str | None, space: str):
     if fmt is not None:
         html = fmt is PAGE
         etag = service().etag(("resource", str(iri),
-                              (page_lang(), request.args.get("mark", "")) if html else fmt.name))
+                              (page_lang(), own_value("mark")) if html else fmt.name))
         cached = not_modified(etag)
         if cached is not None:
             return cached

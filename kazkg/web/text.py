@@ -20,6 +20,7 @@ from werkzeug.exceptions import NotFound
 from ..namespaces import KZR
 from .answers import service
 from .lookup import names
+from .pageparams import VALUES
 from .reading import Sentence, kind, statements, text
 from .resource import LANGS, PAGE_VIEWS, local, page_lang
 
@@ -110,7 +111,20 @@ def sentence_page(iri: str, path: str, alternates) -> str | None:
     if sentence is None:
         return None
     return render_template("sentence.html", s=sentence, path=path, alternates=alternates,
-                           mark=request.args.get("mark") or None, **context())
+                           mark=marked_term(), **context())
+
+
+def marked_term() -> str | None:
+    """The ?mark= of a sentence's page as it reads it: the IRI of a term its words mention
+    (they are highlighted), else None (nothing is: any other value, on any other page)."""
+    wanted = request.args.get("mark")
+    if not wanted or request.endpoint != "resource.resource":
+        return None
+    sentence = text().sentences.get(str(KZR) + (request.view_args or {}).get("slug", ""))
+    if sentence is None or wanted not in {mention.body for mention in sentence.mentions}:
+        return None
+    return wanted
 
 
 PAGE_VIEWS.append(sentence_page)
+VALUES["mark"] = marked_term

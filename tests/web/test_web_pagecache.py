@@ -86,3 +86,21 @@ def test_the_first_pages_are_kept_at_start_up_in_every_language(pages, bundled_a
         assert client.get(f"/ontology?lang={lang}", headers={"Accept": browser}).status_code == 200
         assert client.get("/map", headers={"Accept": browser, "Accept-Language": lang}).status_code == 200
     assert cache.hits == hits + 6  # a browser's first visit finds them kept
+
+
+def test_a_mark_that_marks_nothing_finds_the_kept_page(pages):
+    client, cache = pages
+    sentence, term = "industry-1956-1985-p3-s3", "https://w3id.org/kazkg/resource/kazakh-ssr"
+    plain = client.get(f"/resource/{sentence}", headers=HTML)
+    marked = client.get(f"/resource/{sentence}", query_string={"mark": term}, headers=HTML)
+    assert "<mark>" in marked.get_data(as_text=True)
+    assert "<mark>" not in plain.get_data(as_text=True)
+    for n in range(30):  # a flood of noise in ?mark=: on the sentence, on a term, on a text
+        noise = {"mark": f"https://example.org/{n}"}
+        again = client.get(f"/resource/{sentence}", query_string=noise, headers=HTML)
+        assert again.data == plain.data and again.headers["ETag"] == plain.headers["ETag"]
+        assert client.get("/resource/kazakh-ssr", query_string=noise, headers=HTML).status_code == 200
+        assert client.get("/text/industry-1956-1985", query_string=noise,
+                          headers=HTML).status_code == 200
+    assert kept(cache, "resource.resource") == 3  # the sentence, marked and not; the term
+    assert kept(cache, "text.document") == 1
