@@ -25,7 +25,9 @@ second whatever the others do; the clients that keep every slot busy get fast 50
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import ipaddress
 import itertools
 import mmap
 import os
@@ -46,6 +48,23 @@ EQUAL = 2 * REQUEST_COST
 RETRY_SECONDS = 2
 KNOWN_ADDRESSES = 4096
 _own = threading.local()
+
+
+@functools.lru_cache(maxsize=4096)
+def client_of(address: str | None) -> str | None:
+    """Who `address` is for the caps and the fair shares: an IPv4 address itself (one mapped
+    into IPv6, ::ffff:a.b.c.d, as that); an IPv6 address, its /64: a site or a home holds a
+    whole /64 (2^64 addresses), so one client counted per address could take as many shares
+    as it liked by sending from another; None and what is no address as they are."""
+    if not address or ":" not in address:
+        return address
+    try:
+        found = ipaddress.IPv6Address(address.split("%", 1)[0])
+    except ValueError:
+        return address
+    if found.ipv4_mapped is not None:
+        return str(found.ipv4_mapped)
+    return str(ipaddress.IPv6Network(f"{found}/64", strict=False))
 
 
 @contextmanager

@@ -16,8 +16,8 @@ every other client wait for a connection the process no longer accepted. So:
   would wait beyond them is closed at once. 64 connections of two addresses that never read
   a large answer once held every thread of the process, every other client waiting.
 - caps that make room rather than refuse: at most CONNECTIONS_PER_CLIENT connections of one
-  address, CONNECTIONS_PER_NETWORK of one network (an IPv4 /24, an IPv6 /64), and the
-  process's limit in all. A new connection over a cap is accepted, and an idle connection is
+  client (an address, an IPv6 /64: kazkg.web.admission.client_of), CONNECTIONS_PER_NETWORK of one network (an
+  IPv4 /24), and the process's limit in all. A new connection over a cap is accepted, and an idle connection is
   closed for it: the least recently active one of the address that holds most connections
   within the cap's scope (its own address, its network, the process). Idle means nothing
   being answered and nothing left to send: never sent a byte, between requests, or a request

@@ -31,6 +31,7 @@ from waitress.server import BaseWSGIServer, create_server
 from waitress.task import ErrorTask
 
 from .balance import Balance
+from .admission import client_of
 from .connections import CONNECTIONS, LOOK_SECONDS, ReaderWait, Table, Waiting, more_open_files
 from .fastquery import QueryFastPath
 from .wire import Utf8RequestParser, error_body, refusal
@@ -89,7 +90,7 @@ class _Channel(ReaderWait, HTTPChannel):
 
     def __init__(self, server, sock, addr, adj, map=None):
         super().__init__(server, sock, addr, adj, map)
-        self.client = addr[0] if isinstance(addr, tuple) else str(addr)
+        self.client = client_of(addr[0] if isinstance(addr, tuple) else str(addr))
         self.began = self.creation_time  # the first request's clock runs from the opening
         self.balance.opened()
         self._counted = True
@@ -162,8 +163,8 @@ class _Channel(ReaderWait, HTTPChannel):
 
 
 class ClientLimit:
-    """WSGI middleware: at most `limit` requests of one client address in flight (until its
-    answer is sent); the others get 429 at once instead of waiting for a thread."""
+    """WSGI middleware: at most `limit` requests of one client (address, IPv6 /64) in flight
+    (until its answer is sent); the others get 429 at once instead of waiting for a thread."""
 
     def __init__(self, app, limit: int):
         self.app, self.limit = app, max(1, limit)
@@ -171,7 +172,7 @@ class ClientLimit:
         self._lock = threading.Lock()
 
     def __call__(self, environ, start_response):
-        client = environ.get("REMOTE_ADDR") or "-"
+        client = client_of(environ.get("REMOTE_ADDR")) or "-"
         with self._lock:
             count = self._active.get(client, 0)
             if count >= self.limit:

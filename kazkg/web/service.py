@@ -25,7 +25,7 @@ from ..query import oxengine
 from ..query.jobs import Answer, Handler
 from ..query.served import Served
 from ..query.workers import Busy, JobTimeout, LongReply, Pool, WorkerDied
-from .admission import LANE_SECONDS, RETRY_SECONDS, Admission, Usage
+from .admission import LANE_SECONDS, RETRY_SECONDS, Admission, Usage, client_of
 from .answercache import AnswerCache
 from .delivery import Delivery
 from .metadata import Metadata
@@ -49,8 +49,9 @@ def _catalog_texts() -> list[str]:
 
 
 def _client():
-    """The client address of the request being answered (None for the server's own jobs)."""
-    return request.remote_addr if has_request_context() else None
+    """The client of the request being answered (its address, an IPv6 /64: admission.client_of;
+    None for the server's own jobs)."""
+    return client_of(request.remote_addr) if has_request_context() else None
 
 
 class Service:
@@ -131,7 +132,8 @@ class Service:
         try:
             with ExitStack() as held:
                 lane = held.enter_context(self.admission.enter(
-                    client or _client(), wait=min(timeout, QUEUE_SECONDS), lane_ok=lane_ok))
+                    client_of(client) or _client(), wait=min(timeout, QUEUE_SECONDS),
+                    lane_ok=lane_ok))
                 limit = min(timeout, LANE_SECONDS) if lane else timeout
                 worker = held.enter_context(self.pool.borrow(wait=QUEUE_SECONDS))
                 started = time.monotonic()
