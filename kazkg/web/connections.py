@@ -10,7 +10,8 @@ every other client wait for a connection the process no longer accepted. So:
   KEEPALIVE_SECONDS after its last activity, and an answer's reader that takes nothing for
   BODY_SECONDS. A request being answered has no deadline here (it has the query time limit),
   except that an answer whose HTTP thread waits for its reader (more than the high watermark
-  unsent) and sends nothing for STALL_SECONDS is closed: the waiting thread wakes and is free.
+  unsent) and sends nothing for STALL_SECONDS, or has waited SEND_SECONDS in all (a reader
+  that takes a little now and then), is closed at once: the waiting thread wakes and is free.
 - threads waiting for their readers: at most WAITING_PER_CLIENT of one address and
   WAITING of the process (kazkg.web.httpserver sets both from its threads); an answer that
   would wait beyond them is closed at once. 64 connections of two addresses that never read
@@ -39,6 +40,7 @@ CONNECTIONS_PER_CLIENT = 256
 CONNECTIONS_PER_NETWORK = 1024
 HEAD_SECONDS = 5.0
 STALL_SECONDS = 5.0  # an answer's thread waiting for a reader that takes nothing
+SEND_SECONDS = 60.0  # an answer's thread waiting for its reader, in all
 BODY_SECONDS = 60.0
 KEEPALIVE_SECONDS = 20.0
 LOOK_SECONDS = 1.0  # how often the deadlines are looked at
@@ -83,7 +85,8 @@ def overdue(channel, now: float) -> bool:
     if channel.will_close or channel.close_when_flushed or channel.lingering():
         return False  # closing already (a lingering close has its own deadline)
     if channel.requests and channel.total_outbufs_len > channel.adj.outbuf_high_watermark:
-        return now > channel.last_activity + STALL_SECONDS  # its thread waits for the reader
+        # its thread waits for the reader
+        return now > channel.last_activity + STALL_SECONDS or channel.waited(now) > SEND_SECONDS
     if channel.requests:
         return False  # being answered
     if channel.total_outbufs_len:
@@ -131,6 +134,9 @@ class ReaderWait:
     by its deadline (overdue), and waitress's handle_close then wakes the thread."""
 
     waiting = Waiting()  # the process's (kazkg.web.httpserver.serve sets the caps)
+    _waits_for = None  # the request (its id) whose answer's thread has waited _waited seconds
+    _waited = 0.0
+    _wait_began = None  # when the wait now under way began
 
     def _flush_outbufs_below_high_watermark(self):
         if self.total_outbufs_len <= self.adj.outbuf_high_watermark:
@@ -139,11 +145,21 @@ class ReaderWait:
             self.will_close = True  # the loop closes it at its next turn
             self.server.pull_trigger()
             raise ClientDisconnected
+        answering = id(self.requests[0]) if self.requests else None
+        if answering != self._waits_for:
+            self._waits_for, self._waited = answering, 0.0
         try:
-            self.last_activity = time.time()  # the stall is counted from here
+            self.last_activity = self._wait_began = time.time()  # the stall counts from here
             super()._flush_outbufs_below_high_watermark()
         finally:
+            self._waited += time.time() - self._wait_began
+            self._wait_began = None
             self.waiting.leave(self.client)
+
+    def waited(self, now: float) -> float:
+        """Seconds the thread answering the present request has waited for its reader."""
+        began = self._wait_began
+        return self._waited + (now - began if began is not None else 0.0)
 
 
 class Table:
@@ -202,6 +218,11 @@ class Table:
                    if overdue(channel, now)]
         for channel in due:
             channel.will_close = True
+            if channel.total_outbufs_len:
+                # The loop closes a channel marked so when its socket takes more, which the
+                # socket of a reader that takes nothing never does: a thread waiting for it
+                # stayed, past the stall deadline, for as long as the reader kept it open.
+                channel.handle_close()  # wakes that thread (this is the loop's own thread)
         return len(due)
 
     def _heaviest(self, addresses: dict[str, int]) -> list[str]:

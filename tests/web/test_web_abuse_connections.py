@@ -34,10 +34,13 @@ class Stand:
     def __init__(self, client, last=0.0, began=0.0, answered=False):
         self.client, self.last_activity, self.began, self.answered = client, last, began, answered
         self.requests, self.total_outbufs_len, self.request = [], 0, None
-        self.will_close = self.close_when_flushed = False
+        self.will_close = self.close_when_flushed = self.closed = False
 
     def lingering(self):
         return False
+
+    def handle_close(self):
+        self.closed = True
 
 
 def test_a_network_is_an_ipv4_24_or_an_ipv6_64():
@@ -106,6 +109,7 @@ def test_the_deadlines():
     assert table.expire(1 + KEEPALIVE_SECONDS + 0.1) == 1 and kept.will_close
     assert not unread.will_close
     assert table.expire(BODY_SECONDS + 0.1) == 1 and unread.will_close
+    assert unread.closed and not kept.closed  # unsent bytes: closed now, not by the loop
     assert not answering.will_close
 
 
