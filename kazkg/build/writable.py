@@ -1,12 +1,15 @@
 """The dataset that `kazkg serve --enable-update` writes to: an on-disk Oxigraph store.
 
 It holds every graph of the served dataset, quad for quad (rdflib's own default graph under
-its name `urn:x-rdflib:default`), and beside it the build it started from and the number of
-writes so far. The first write fills it from the build; every later start serves what it
-holds, writes included. A write is applied as its net change (the quads it removed, the
-quads it added), never replayed from a log: first into a journal file, written whole, then
-into the store, then the journal goes; a journal found at start-up (the server was killed
-in between) is applied again, which gives the same store.
+its name `urn:x-rdflib:default`), and beside it the build it started from, the number of
+writes so far, the spellings of its literals and a manifest of their digests and of its
+quads' (kazkg.build.writecheck), all checked before the store is served. The first write
+fills it from the build; every later start serves what it holds, writes included. A write is
+applied as its net change (the quads it removed, the quads it added), never replayed from a
+log: first into a journal (N-Quads in JSON, its digest noted in the manifest first), then into
+the store, then the manifest, then the journal goes; a journal found at start-up whose digest
+the manifest holds (the server was killed in between) is applied again, which gives the same
+store; any other is left over from a finished write, or refused.
 
 Only the HTTP process that takes the writes opens the store, after its worker pool is forked
 (RocksDB, under the store, is not fork-safe); the workers get each change from the pool's
@@ -16,7 +19,7 @@ zygote (kazkg.query.workers.Pool.change).
 from __future__ import annotations
 
 import hashlib
-import pickle
+import json
 import shutil
 from pathlib import Path
 
@@ -27,10 +30,12 @@ from .. import settings
 from ..errors import KazkgError
 from ..formats.files import write_atomic
 from ..formats.terms import to_oxigraph, to_rdflib
+from . import writecheck
 from .mirror import canonical_spellings, read_spellings, write_spellings
 from .store import new_dataset
+from .writecheck import Damaged
 
-BASE, WRITES, JOURNAL = "kazkg-base", "kazkg-writes", "kazkg-journal.pickle"
+BASE, WRITES, JOURNAL = "kazkg-base", "kazkg-writes", "kazkg-journal.json"
 SPELLINGS = "kazkg-spellings.nt"  # Oxigraph keeps a literal's value: "1.50" would be "1.5"
 
 
@@ -67,11 +72,15 @@ def create(path: Path, dataset, key: str) -> None:
     store.bulk_extend(_quad((s, p, o, getattr(g, "identifier", g)))
                       for s, p, o, g in dataset.quads((None, None, None, None)))
     store.flush()
+    quads = writecheck.quad_sum(store)
     del store
-    (partial / SPELLINGS).write_bytes(write_spellings(canonical_spellings(_typed(
-        o for _, _, o, _ in dataset.quads((None, None, None, None))))))
-    (partial / BASE).write_text(key + "\n", encoding="utf-8")
-    (partial / WRITES).write_text("0\n", encoding="utf-8")
+    files = {}
+    for name, body in ((SPELLINGS, write_spellings(canonical_spellings(_typed(
+            o for _, _, o, _ in dataset.quads((None, None, None, None)))))),
+            (BASE, (key + "\n").encode("utf-8")), (WRITES, b"0\n")):
+        (partial / name).write_bytes(body)
+        files[name] = hashlib.sha256(body).hexdigest()
+    writecheck.write(partial, files, quads)
     shutil.rmtree(path, ignore_errors=True)
     partial.replace(path)
 
@@ -79,20 +88,35 @@ def create(path: Path, dataset, key: str) -> None:
 def load(path: Path, build):
     """(the dataset the store at `path` holds, its number of writes), or (None, 0) when
     nothing was written there yet: the build itself is served (loaded only when needed). A
-    journal left by a killed server is applied first."""
+    journal left by a killed server is applied first. Damaged (a KazkgError) if the store does
+    not match its manifest."""
     if _read(path, BASE) is None:
+        if path.is_dir() and any(path.iterdir()):
+            raise Damaged(path, f"its {BASE} is missing")
         return None, 0
-    writes = int(_read(path, WRITES) or 0)
-    if not writes and not (path / JOURNAL).exists():
-        if _read(path, BASE) != build.fingerprint:  # the inputs changed since: start again
-            shutil.rmtree(path, ignore_errors=True)
+    manifest = writecheck.read(path)
+    if set(manifest["files"]) != {BASE, WRITES, SPELLINGS}:
+        raise Damaged(path, "its manifest does not name each of its files")
+    journal = _journal(path, manifest)
+    # killed in the middle of a write, a file may be as it was or as the write leaves it
+    writecheck.check_files(path, manifest["files"], journal[4] if journal else {})
+    if not int(_read(path, WRITES) or 0) and journal is None:
+        shutil.rmtree(path, ignore_errors=True)  # the build alone: made again at the first write
         return None, 0
     store = ox.Store(str(path))
     try:
-        _recover(path, store)
+        expected = manifest["quads"]
+        if journal is not None:
+            removed, added, writes, expected, files = journal
+            _apply(store, path, removed, added, _bodies(path, added, writes), int(expected, 16),
+                   manifest["files"])
+            writecheck.check_files(path, files)  # what the write was to leave
+            (path / JOURNAL).unlink()
+        quads = list(store)
+        writecheck.check_quads(path, writecheck.quad_sum(quads), expected)
         spelled = read_spellings(path / SPELLINGS)
         dataset = new_dataset()
-        for quad in store:
+        for quad in quads:
             dataset.add((to_rdflib(quad.subject), to_rdflib(quad.predicate),
                          to_rdflib(spelled.get(quad.object, quad.object)),
                          URIRef(quad.graph_name.value)))
@@ -118,35 +142,73 @@ class Writable:
         return self._store
 
     def commit(self, delta) -> None:
-        """Make a change (kazkg.query.writes.Delta) durable: journal, store, count; then the
-        journal goes."""
+        """Make a change (kazkg.query.writes.Delta) durable: the journal's digest, the
+        journal, the store, the manifest; then the journal goes."""
         store = self.store
-        journal = self.path / JOURNAL
-        write_atomic(journal, pickle.dumps((delta.removed, delta.added, self.writes + 1)))
-        _apply(store, delta.removed, delta.added, self.writes + 1, self.path)
-        journal.unlink()
+        manifest = writecheck.read(self.path)
+        writecheck.check_files(self.path, manifest["files"])  # as they were when loaded
+        before = int(manifest["quads"], 16)
+        after = writecheck.changed_sum(store, before, [_quad(q) for q in delta.removed],
+                                       [_quad(q) for q in delta.added])
+        bodies = _bodies(self.path, delta.added, self.writes + 1)
+        body = json.dumps({"removed": _nquads(delta.removed), "added": _nquads(delta.added),
+                           "writes": self.writes + 1, "quads": f"{after:064x}",
+                           "files": {**manifest["files"], **_digests(bodies)}}).encode("utf-8")
+        writecheck.write(self.path, manifest["files"], before,
+                         journal=hashlib.sha256(body).hexdigest())
+        write_atomic(self.path / JOURNAL, body)
+        _apply(store, self.path, delta.removed, delta.added, bodies, after, manifest["files"])
+        (self.path / JOURNAL).unlink()
         self.writes += 1
 
 
-def _apply(store: ox.Store, removed, added, writes: int, path: Path) -> None:
+def _bodies(path: Path, added, writes: int) -> dict:
+    """{file name: its bytes} of the files a write changes, as it leaves them: the count of
+    writes, and the spellings when it adds literals that Oxigraph spells otherwise."""
+    bodies = {WRITES: f"{writes}\n".encode("ascii")}
+    new = canonical_spellings(_typed(o for _, _, o, _ in added))
+    if new:
+        bodies[SPELLINGS] = write_spellings({**read_spellings(path / SPELLINGS), **new})
+    return bodies
+
+
+def _digests(bodies: dict) -> dict:
+    return {name: hashlib.sha256(body).hexdigest() for name, body in bodies.items()}
+
+
+def _apply(store: ox.Store, path: Path, removed, added, bodies: dict, quads: int,
+           files: dict) -> None:
     for quad in removed:
         store.remove(_quad(quad))
     store.extend(_quad(quad) for quad in added)  # one transaction
     store.flush()
-    new = canonical_spellings(_typed(o for _, _, o, _ in added))
-    if new:
-        spellings = read_spellings(path / SPELLINGS)
-        write_atomic(path / SPELLINGS, write_spellings({**spellings, **new}))
-    write_atomic(path / WRITES, f"{writes}\n".encode("ascii"))
+    for name, body in bodies.items():
+        write_atomic(path / name, body)
+    writecheck.write(path, {**files, **_digests(bodies)}, quads)
 
 
 def _typed(terms) -> set:
     return {t for t in terms if isinstance(t, Literal) and t.datatype is not None}
 
 
-def _recover(path: Path, store: ox.Store) -> None:
-    journal = path / JOURNAL
-    if journal.exists():
-        removed, added, writes = pickle.loads(journal.read_bytes())
-        _apply(store, removed, added, writes, path)
-        journal.unlink()
+def _nquads(quads) -> str:
+    return "".join(f"{_quad(quad)} .\n" for quad in quads)
+
+
+def _journal(path: Path, manifest: dict):
+    """(removed, added, writes, the quads' and the files' digests after) of the journal a
+    killed server left, or None: none there, or one left after its write was whole (the
+    manifest no longer names it). Damaged when the manifest names another."""
+    found = writecheck.file_digest(path / JOURNAL)
+    if found is None or found != manifest.get("journal"):
+        if found is not None and "journal" in manifest:
+            raise Damaged(path, f"its {JOURNAL} is not the one its manifest describes")
+        (path / JOURNAL).unlink(missing_ok=True)
+        return None
+    body = json.loads((path / JOURNAL).read_text(encoding="utf-8"))
+    removed, added = ({tuple(to_rdflib(term) for term in (q.subject, q.predicate, q.object,
+                                                            q.graph_name))
+                       for q in ox.parse(input=body[part].encode("utf-8"),
+                                         format=ox.RdfFormat.N_QUADS)}
+                      for part in ("removed", "added"))
+    return removed, added, body["writes"], body["quads"], body["files"]
