@@ -15,10 +15,12 @@ import logging
 import re
 
 from waitress.parser import HTTPRequestParser, ParsingError
-from waitress.utilities import Error
+from waitress.utilities import Error, RequestEntityTooLarge
 
 log = logging.getLogger("kazkg.web")
 _RAW = re.compile(rb"[\x80-\xff]")
+# the Transfer-Encoding field lines (waitress takes the field, and removes it from the headers)
+_CODINGS = re.compile(rb"\r\ntransfer-encoding:([^\r]*)", re.I)
 
 
 def percent_encoded(line: bytes) -> bytes:
@@ -34,15 +36,29 @@ class Utf8RequestParser(HTTPRequestParser):
         if end > 0 and _RAW.search(header_plus, 0, end):
             header_plus = percent_encoded(header_plus[:end]) + header_plus[end:]
         super().parse_header(header_plus)
-        self._check_framing()
+        self._check_framing(header_plus)
 
-    def _check_framing(self) -> None:
+    def received(self, data):
+        consumed = super().received(data)
+        body = self.body_rcv
+        if self.chunked and not self.completed and self.body_bytes_received + getattr(
+                body, "chunk_remainder", 0) >= self.adj.max_request_body_size:
+            # A chunk's size alone passes the limit: 413 now, not when that much has come
+            # (a chunk of ffffffffffffffff held its connection to the body deadline)
+            self.error = RequestEntityTooLarge("a chunk larger than the limit")
+            self.completed = True
+        return consumed
+
+    def _check_framing(self, header_plus: bytes) -> None:
         """Refuse what waitress would read one way and a proxy in front of it another (RFC 9112
         section 6.1, 6.3 and 3.2): Content-Length beside Transfer-Encoding (waitress took the
         chunked body and ignored the length), Transfer-Encoding in HTTP/1.0 (waitress ignored
         it, and read the chunks as the next request), more than one Host; and, with a 415,
         content in a coding (Content-Encoding: gzip), which was read as if plain."""
         headers = self.headers
+        if sum(coding.strip(b" \t").lower() == b"chunked" for line in _CODINGS.findall(header_plus)
+               for coding in line.split(b",")) > 1:
+            raise ParsingError("Transfer-Encoding chunked more than once (RFC 9112 section 7.1)")
         if self.chunked and "CONTENT_LENGTH" in headers:
             raise ParsingError("Content-Length and Transfer-Encoding together (RFC 9112 "
                                "section 6.1): send one of them")

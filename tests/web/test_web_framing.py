@@ -42,7 +42,11 @@ def port(server):
     (post("Connection: keep-alive\r\nTransfer-Encoding: chunked\r\n", CHUNKED + NEXT, "1.0"),
      "Transfer-Encoding in an HTTP/1.0 request"),
     (post(f"Host: y\r\nContent-Length: {len(FORM)}\r\n", FORM + NEXT), "more than one Host"),
-], ids=["length then chunked", "chunked then length", "HTTP/1.0 chunked", "two Hosts"])
+    (post("Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n", CHUNKED + NEXT),
+     "chunked more than once"),
+    (post("Transfer-Encoding: chunked, Chunked\r\n", CHUNKED + NEXT), "chunked more than once"),
+], ids=["length then chunked", "chunked then length", "HTTP/1.0 chunked", "two Hosts",
+        "chunked twice", "chunked, chunked"])
 def test_ambiguous_framing_is_a_400_and_closes(port, raw, says):
     reply = exchange(port, raw)
     assert status_of(reply) == 400, reply[:400]
@@ -66,6 +70,12 @@ def test_a_gzip_bomb_is_refused_from_its_headers(port):
     reply = exchange(port, post(f"Content-Encoding: x-gzip, GZIP\r\nTransfer-Encoding: chunked"
                                 f"\r\n", b"%x\r\n%s\r\n0\r\n\r\n" % (len(bomb), bomb)))
     assert status_of(reply) == 415 and b"the coding x-gzip, gzip" in reply
+
+
+def test_a_chunk_over_the_limit_is_a_413_at_once(port):
+    reply = exchange(port, post("Transfer-Encoding: chunked\r\n", b"ffffffffffffffff\r\nquery="),
+                     timeout=5)  # before: no answer until the body deadline (60 s)
+    assert status_of(reply) == 413, reply[:300]
 
 
 @pytest.mark.parametrize("head", ["Content-Encoding: identity\r\n", ""])
