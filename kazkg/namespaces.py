@@ -62,7 +62,11 @@ def compact(iri) -> str:
     """`https://w3id.org/kazkg/graph/text/<document>/p2-s7` -> `kzg:text/<document>/p2-s7`, for
     display only."""
     text = str(iri)
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda pn: -len(pn[1])):
+    for prefix, ns in _LONGEST_FIRST:
         if text.startswith(ns):
             return f"{prefix}:{text[len(ns):]}"
     return text
+
+
+# compact()'s order, sorted once: `kazkg build` compacts each graph's name (15,600 at 100x)
+_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda pn: -len(pn[1]))

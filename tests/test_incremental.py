@@ -6,6 +6,8 @@ build before, and compares with a full build of the edited files in a cache of i
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kazkg.build import cache, pipeline
@@ -109,3 +111,33 @@ def test_serve_reload_takes_up_an_incremental_build(tmp_path, monkeypatch):
         assert dump.status_code == 200 and b"Ayka" in dump.data
     finally:
         service.close()
+
+
+def test_the_files_an_incremental_copy_links_are_not_read_again(data_copy, tmp_path, monkeypatch):
+    """An incremental build's Oxigraph copy links most of its files from the copy before
+    (kazkg.build.stamps.linked): their digests are carried over, so only the files the change
+    wrote are read; the next process reads none (the copy's files are noted at once, as its
+    writer has closed it), and still finds one edited since."""
+    from kazkg.build import mirror, stamps
+
+    monkeypatch.setenv("KAZKG_CACHE_DIR", str(tmp_path / "cache"))
+    fewer_mentions(data_copy)
+    pipeline.build(bundled(), use_cache=False)
+    edit(data_copy / TEXT / "p1-s1.ttl", None, 'kzr:finding-development-of-industry rdfs:comment "edited"@en .\n')
+    read, real = [], stamps.sha256_file
+    monkeypatch.setattr(stamps, "sha256_file", lambda path: read.append(path) or real(path))
+    monkeypatch.setattr(stamps, "_MEMBERS", {})  # as a new process
+    made = pipeline.build(bundled())
+    assert cache.summary(made.fingerprint)["incremental"]["closure"] == "kept"
+    folder = cache.beside(made.fingerprint, mirror.STORE)
+    linked = {p for p in folder.iterdir() if p.stat().st_nlink > 1}
+    assert len(linked) >= 5 and not linked & {Path(p) for p in read}
+    monkeypatch.setattr(stamps, "_MEMBERS", {})
+    read.clear()
+    assert cache.check(folder) == folder and read == []
+    table = sorted(p for p in linked if p.suffix == ".sst")[0]
+    with table.open("ab") as handle:
+        handle.write(b"\0")
+    monkeypatch.setattr(stamps, "_MEMBERS", {})
+    with pytest.raises(cache.Damaged):
+        cache.check(folder)

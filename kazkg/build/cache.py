@@ -214,8 +214,9 @@ def keep(path: Path, payload: bytes | Callable[[BinaryIO], object]) -> None:
 
 
 def note_digest(path: Path) -> None:
-    """Note the digest of `path` (a file or a folder kept beside a cached build) in the
-    entry's manifest; without an entry it is noted nowhere, and so never trusted."""
+    """Note the digest of `path` (a file or a folder kept beside a cached build, just written:
+    nothing writes it any more) in the entry's manifest; without an entry it is noted nowhere,
+    and so never trusted."""
     key, path = _key_of(path), Path(path)
     meta = _paths(key)[1]
     with _locked(key):
@@ -223,7 +224,7 @@ def note_digest(path: Path) -> None:
             entry = json.loads(meta.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return
-        entry.setdefault("files", {})[path.name] = digest(path)
+        entry.setdefault("files", {})[path.name] = digest(path, settled=True)
         write_atomic(meta, json.dumps(entry).encode("utf-8"))
 
 

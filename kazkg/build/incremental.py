@@ -16,6 +16,7 @@ compute, other code or libraries, or no state kept before.
 from __future__ import annotations
 
 import time
+from typing import Callable
 
 from rdflib import Graph, Literal, URIRef
 
@@ -26,9 +27,11 @@ from .closure.vocabulary import SUB
 from .copyview import CopyView
 
 
-def rebuild(inputs, key: str, shapes: Graph | None, names, digests: dict) -> dict | None:
-    """Make the cache entry `key` of `inputs` from the latest build of them; its summary
-    (seconds, counts, what it started from), or None when only a full build will do."""
+def rebuild(inputs, key: str, shapes: Callable[[], Graph | None], names,
+            digests: dict) -> dict | None:
+    """Make the cache entry `key` of `inputs` from the latest build of them (`shapes()`: the
+    shapes graph, parsed when first asked for); its summary (seconds, counts, what it started
+    from), or None when only a full build will do."""
     started = time.perf_counter()
     previous = cache.latest(inputs.identity())
     if previous is None or previous == key or previous.endswith("-asserted"):
@@ -64,14 +67,15 @@ def rebuild(inputs, key: str, shapes: Graph | None, names, digests: dict) -> dic
             old.graphs.pop(g, None)
     changed = added | removed
     seconds = {"load": round(time.perf_counter() - started, 3)}
-    if shapes is not None:
+    shaped = inputs.shapes is not None
+    if shaped:
         if old.reach is None:
-            old.reach = localshapes.analyse(shapes)
+            old.reach = localshapes.analyse(shapes())
         if old.reach is None or any(t[1] == SUB for t in changed):
             return None
     t0 = time.perf_counter()
     foci, view = set(), None
-    if shapes is not None and localshapes.reads(old.reach, changed, old.terms):
+    if shaped and localshapes.reads(old.reach, changed, old.terms):
         view = CopyView(start, old.terms, added)  # the data before, and what was added
         foci = localshapes.affected(old.reach, changed, old.terms, view, changed)
     t1 = time.perf_counter()
@@ -80,7 +84,7 @@ def rebuild(inputs, key: str, shapes: Graph | None, names, digests: dict) -> dic
         return None
     published, fast, how = closed
     t2 = time.perf_counter()
-    if shapes is not None:
+    if shaped:
         old.results = _validate(old, foci, view, shapes, names, inputs)
     t3 = time.perf_counter()
     if fast is not None:  # the rules ran: their contradictions, once SHACL had its say
@@ -158,7 +162,7 @@ def _validate(old, foci, view, shapes, names, inputs) -> list:
 
         always = {(s, SUB, o) for s, o in view.pairs(SUB) if (s, SUB, o) in old}  # the hierarchy
         local = localshapes.local_graph(old.reach, foci, terms, view, old, always)
-        found += [r for r in validate.results(local, shapes) if terms.known(r[0]) in foci]
+        found += [r for r in validate.results(local, shapes()) if terms.known(r[0]) in foci]
     byfocus.refuse_violations(found, terms, ((g, old.graph(g)) for g in old.graphs),
                               ontology, names)
     return found

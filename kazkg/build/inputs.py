@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from dataclasses import dataclass
@@ -158,6 +159,7 @@ class Inputs:
         return digest.hexdigest()[:12]
 
 
+@functools.cache  # per process: the libraries it runs are the ones it imported
 def _version(distribution: str) -> str:
     try:
         return metadata.version(distribution)

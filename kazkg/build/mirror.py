@@ -22,6 +22,7 @@ from rdflib import Literal
 
 from ..formats.files import held
 from ..formats.terms import is_named_graph, to_oxigraph, to_rdflib
+from . import stamps
 
 # The folder beside the cached build, and the file in it that says it is whole (and holds the
 # spellings); a change to what they hold needs a new name.
@@ -58,6 +59,7 @@ def write(folder: Path, fill, spellings: dict | None = None, start: Path | None 
         if start is not None:  # the backup makes its folder itself; a fresh one is not cleaned
             partial.rmdir()
             ox.Store.read_only(str(start)).backup(str(partial))
+            stamps.linked(partial)  # its digests are those of the files it links
             os.close(lock)
             lock = held(partial)
         store = ox.Store(str(partial))

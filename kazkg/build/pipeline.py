@@ -7,6 +7,7 @@ data flows one way: inputs -> store.load -> validate.ensure_valid -> reason.infe
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,16 +96,18 @@ def build(inputs: Inputs | None = None, *, use_cache: bool = True, infer: bool =
         if found is not None:
             cache.mark_latest(inputs.identity(), key)
             return found
-    shapes = load_shapes(inputs)
     names = SourceNames(inputs)
     if use_cache and infer:  # from the latest build of the same inputs, where that is sound
         from . import incremental
 
-        made = incremental.rebuild(inputs, key, shapes, names, dict(digests))
+        # the shapes are parsed only if the change reaches them (a tenth of a rebuild)
+        made = incremental.rebuild(inputs, key, functools.cache(lambda: load_shapes(inputs)),
+                                   names, dict(digests))
         if made is not None:
             cache.mark_latest(inputs.identity(), key)
             return Build(lambda: _load(inputs, key), inputs, key, False, made["seconds"],
                          counts=made["counts"], incremental=made["incremental"], digests=digests)
+    shapes = load_shapes(inputs)
     if infer:  # without an rdflib dataset, where it can
         from . import streamed
 
@@ -172,8 +175,8 @@ class SourceNames:
     resolving 15,600 paths at 100x took seconds)."""
 
     def __init__(self, inputs: Inputs):
-        self._paths = {str(s.graph): s.path for s in inputs.sources}
+        self._paths = {s.name: s.file for s in inputs.sources}
 
     def get(self, name: str, default=None):
         path = self._paths.get(name)
-        return default if path is None else display_path(path)
+        return default if path is None else display_path(Path(path))

@@ -54,10 +54,12 @@ class Memo:
         files = found.get("files") if isinstance(found, dict) else None
         return files if found.get("version") == VERSION and isinstance(files, dict) else {}
 
-    def digest(self, file: str, trust: bool = True) -> str:
+    def digest(self, file: str, trust: bool = True, status: os.stat_result | None = None,
+               settled: bool = False) -> str:
         """The SHA-256 of `file` (a path as a string); from the memo only if `trust` and its
-        stat is the one noted."""
-        status = os.stat(file)
+        stat (`status`, else taken now) is the one noted. `settled`: nothing writes the file
+        any more (a store its writer has closed), so it is noted however recently it changed."""
+        status = status or os.stat(file)
         # one string per file, "size mtime ctime inode digest": read back 3x faster than lists
         stamp = f"{status.st_size} {status.st_mtime_ns} {status.st_ctime_ns} {status.st_ino} "
         known = self._known.get(file)
@@ -66,7 +68,7 @@ class Memo:
             self._asked[file] = known
             return known[-64:]
         found = self._compute(file, status) if self._compute else sha256_file(file)
-        if time.time_ns() - max(status.st_mtime_ns, status.st_ctime_ns) > STEADY_NS:
+        if settled or time.time_ns() - max(status.st_mtime_ns, status.st_ctime_ns) > STEADY_NS:
             self._asked[file] = stamp + found
             self._new = True
         return found
@@ -89,9 +91,9 @@ _NOT_DATA = ("LOG", "LOCK")
 FOLDER_MEMO = ".stamps.json"  # beside a folder: the digests of its files
 
 
-def digest(path: Path) -> str:
+def digest(path: Path, settled: bool = False) -> str:
     """SHA-256 of a file, or of a folder's data files (their names and contents, in order),
-    each file's noted beside the folder by its stat."""
+    each file's noted beside the folder by its stat (`settled`: see Memo.digest)."""
     path = Path(path)
     if not path.is_dir():
         return sha256_file(path)
@@ -99,21 +101,40 @@ def digest(path: Path) -> str:
     memo = Memo(path.with_name(path.name + FOLDER_MEMO), _member_digest)
     for member in sorted(path.rglob("*")):
         if member.is_file() and not member.name.startswith(_NOT_DATA):
+            status = member.stat()
+            known = memo.digest(str(member), status=status, settled=settled)
+            _MEMBERS[status.st_dev, status.st_ino] = (*_times(status), known)
             found.update(str(member.relative_to(path)).encode("utf-8") + b"\0")
-            found.update(bytes.fromhex(memo.digest(str(member))))
+            found.update(bytes.fromhex(known))
     memo.save()
     return found.hexdigest()
 
 
 # A store's files are written once and never changed (RocksDB's tables): an incremental
-# build's copy shares most of them with the one before, as hard links. Their digests are
-# kept for the life of the process, by inode, size and times of last write and change.
+# build's copy shares most of them with the one before, as hard links. Each digest taken (or
+# read from a memo) is kept for the life of the process by device and inode, with the size and
+# the times of last write and change it held for.
 _MEMBERS: dict = {}
 
 
+def _times(status: os.stat_result) -> tuple:
+    return status.st_size, status.st_mtime_ns, status.st_ctime_ns
+
+
 def _member_digest(member: str, status: os.stat_result) -> str:
-    known = (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
-    found = _MEMBERS.get(known)
-    if found is None:
-        found = _MEMBERS[known] = sha256_file(member)
-    return found
+    known = _MEMBERS.get((status.st_dev, status.st_ino))
+    if known is not None and known[:3] == _times(status):
+        return known[3]
+    return sha256_file(member)
+
+
+def linked(folder: Path) -> None:
+    """The files of `folder` that this process has just made as hard links (a store's backup)
+    of files it digested before keep their digests: a link moves a file's change time, not its
+    bytes. (Without this, each incremental build read its whole copy twice: 68 MB at 10x.)"""
+    for member in Path(folder).rglob("*"):
+        status = member.stat()
+        known = _MEMBERS.get((status.st_dev, status.st_ino))
+        if (known is not None and status.st_nlink > 1
+                and known[:2] == (status.st_size, status.st_mtime_ns)):
+            _MEMBERS[status.st_dev, status.st_ino] = (*_times(status), known[3])
