@@ -13,17 +13,16 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ..formats.terms import to_oxigraph, to_rdflib
-from . import mirror
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 class CopyView:
-    """objects/subjects/pairs over a copy (a folder) and the coded triples `added`."""
+    """objects/subjects/pairs over a copy (its pyoxigraph Store, and its {canonical: original}
+    spellings) and the coded triples `added`."""
 
-    def __init__(self, folder, terms, added=()):
-        self.store, self.terms = ox.Store.read_only(str(folder)), terms
-        self.originals = mirror.read_spellings(folder / mirror.COMPLETE)
+    def __init__(self, store: ox.Store, originals: dict, terms, added=()):
+        self.store, self.terms, self.originals = store, terms, originals
         self.forward: dict = {}
         self.backward: dict = {}
         for s, p, o in added:

@@ -6,8 +6,10 @@ triples can reach (kazkg.build.localshapes), on the triples those read. The clos
 it is when no rule reads the added triples (kazkg.build.state.State.free), extended from the
 one kept when triples were only added (kazkg.build.closure.delta), and computed again from the
 coded triples when any left the union of the graphs: at kazkg's sizes that is cheaper than
-rederiving what the removed ones supported. The Oxigraph copy starts as a backup of the one
-before (hard links) and gets the changed quads. Everything else falls back to a full build
+rederiving what the removed ones supported. The Oxigraph copy starts as the tables of the one
+before, linked (kazkg.build.mirror.Draft), is what SHACL's walks read (the data before the
+change; one open of a copy, not two) and then gets the changed quads. Everything else falls
+back to a full build
 (None): a changed ontology or shapes file, a change to rdfs:subClassOf in the data, shapes
 that localshapes does not model, a file that names graphs of its own, a closure owlrl must
 compute, other code or libraries, or no state kept before.
@@ -16,8 +18,10 @@ compute, other code or libraries, or no state kept before.
 from __future__ import annotations
 
 import time
+from contextlib import closing
 from typing import Callable
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from ..namespaces import INFERRED_GRAPH
@@ -73,40 +77,45 @@ def rebuild(inputs, key: str, shapes: Callable[[], Graph | None], names,
             old.reach = localshapes.analyse(shapes())
         if old.reach is None or any(t[1] == SUB for t in changed):
             return None
-    t0 = time.perf_counter()
-    foci, view = set(), None
-    if shaped and localshapes.reads(old.reach, changed, old.terms):
-        view = CopyView(start, old.terms, added)  # the data before, and what was added
-        foci = localshapes.affected(old.reach, changed, old.terms, view, changed)
-    t1 = time.perf_counter()
-    closed = _close(old, added, removed)
-    if closed is None:
-        return None
-    published, fast, how = closed
-    t2 = time.perf_counter()
-    if shaped:
-        old.results = _validate(old, foci, view, shapes, names, inputs)
-    t3 = time.perf_counter()
-    if fast is not None:  # the rules ran: their contradictions, once SHACL had its say
-        from .reason import ensure_consistent  # owlrl: imported when needed
-        ensure_consistent(fast)
-    seconds["validate"] = round(t3 - t2 + t1 - t0, 3)
-    seconds["infer"] = round(time.perf_counter() - t3 + t2 - t1, 3)
-    earlier_published, old.published = old.published, published
-    old.files = digests
-    counts = _counts(before["counts"]["graphs"], old, touched)
-    seconds["total"] = round(time.perf_counter() - started, 3)
-    summary = {"seconds": seconds, "counts": counts,
-               "incremental": {"from": previous, "graphs": len(touched), "closure": how,
-                               "validated": len(foci)}}
-    cache.save_summary(key, summary)
-    folder = cache.beside(key, mirror.STORE)
-    quads = _quads(old, changes, changed, earlier_published)
-    spellings = _spellings(old, quads, start)
-    if mirror.update(folder, start, *quads, spellings):
-        cache.note_digest(folder)
-    state.save(key, old)
-    return summary
+    # the new copy, its tables linked from the one before: until the change goes in, it is
+    # also what SHACL's walks read (one open of the copy, not two; each starts 150 threads)
+    with closing(mirror.Draft(cache.beside(key, mirror.STORE), start)) as draft:
+        originals = mirror.read_spellings(start / mirror.COMPLETE)
+        t0 = time.perf_counter()
+        foci, view = set(), None
+        if shaped and localshapes.reads(old.reach, changed, old.terms):
+            # the data before, and what was added
+            store = draft.store if draft.store is not None else ox.Store.read_only(str(start))
+            view, store = CopyView(store, originals, old.terms, added), None
+            foci = localshapes.affected(old.reach, changed, old.terms, view, changed)
+        t1 = time.perf_counter()
+        closed = _close(old, added, removed)
+        if closed is None:
+            return None
+        published, fast, how = closed
+        t2 = time.perf_counter()
+        if shaped:
+            old.results = _validate(old, foci, view, shapes, names, inputs)
+        view = None  # the draft alone holds its store when it finishes (and so closes) it
+        t3 = time.perf_counter()
+        if fast is not None:  # the rules ran: their contradictions, once SHACL had its say
+            from .reason import ensure_consistent  # owlrl: imported when needed
+            ensure_consistent(fast)
+        seconds["validate"] = round(t3 - t2 + t1 - t0, 3)
+        seconds["infer"] = round(time.perf_counter() - t3 + t2 - t1, 3)
+        earlier_published, old.published = old.published, published
+        old.files = digests
+        counts = _counts(before["counts"]["graphs"], old, touched)
+        seconds["total"] = round(time.perf_counter() - started, 3)
+        summary = {"seconds": seconds, "counts": counts,
+                   "incremental": {"from": previous, "graphs": len(touched), "closure": how,
+                                   "validated": len(foci)}}
+        cache.save_summary(key, summary)
+        quads = _quads(old, changes, changed, earlier_published)
+        if mirror.change(draft, *quads, _spellings(old, quads, originals)):
+            cache.note_digest(draft.folder)
+        state.save(key, old)
+        return summary
 
 
 def _parse(inputs, graphs: set, terms) -> dict | None:
@@ -194,11 +203,11 @@ def _quads(new, changes, changed, earlier_published):
     return [terms_of(q) for q in removed], [terms_of(q) for q in added]
 
 
-def _spellings(new, quads, start) -> dict:
-    """The store's {canonical: original} spellings: the earlier ones, unless a typed literal
+def _spellings(new, quads, earlier: dict) -> dict:
+    """The store's {canonical: original} spellings: the `earlier` ones, unless a typed literal
     came or went (then all are made again, as a full build makes them)."""
     if not any(isinstance(q[2], Literal) and q[2].datatype is not None for part in quads for q in part):
-        return mirror.read_spellings(start / mirror.COMPLETE)
+        return earlier
     terms = new.terms
     typed = {o for _, _, o in new.union_triples()} | {o for _, _, o in new.published}
     literals = {terms.term(c) for c in typed if c in terms.literals}

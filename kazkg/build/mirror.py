@@ -45,40 +45,76 @@ def dataset_quads(dataset, literals: set) -> Iterable[ox.Quad]:
         yield ox.Quad(*triple, default)
 
 
-def write(folder: Path, fill, spellings: dict | None = None, start: Path | None = None) -> bool:
-    """Make the store at `folder`, whole or not at all: `fill(store)` adds the quads and may
-    return the {canonical: original} spellings (else `spellings`). `start`: an earlier store
-    to begin from (its tables as hard links, so this costs no copy). False when the
+class Draft:
+    """A store being made at `folder`, whole or not at all: a new folder beside it, with the
+    tables of the closed store `start` linked in if given (they are never written again, so
+    this costs no copy), open for writing as `store` until `finish` names it `folder` (or
+    `close` drops it). `store` is None when the folder cannot be written (a read-only cache)."""
+
+    def __init__(self, folder: Path, start: Path | None = None):
+        self.folder, self.store, self._partial, self._lock = folder, None, None, None
+        try:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            self._partial = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.",
+                                                  suffix=".partial"))
+            self._lock = held(self._partial)  # a killed writer's folder is removed by the next run
+            if start is not None:
+                _link_tables(start, self._partial)
+                stamps.linked(self._partial)  # its digests are those of the files it links
+            self.store = ox.Store(str(self._partial))
+        except OSError:
+            self.close()
+
+    def finish(self, spellings: dict, compact: bool = False) -> bool:
+        """Flush and close the store (nothing else may hold it), write the file that says it
+        is whole (with the spellings) and name it `folder`; False when that cannot be done
+        (or another process was first)."""
+        if self.store is None:
+            return False
+        try:
+            if compact:
+                # bulk loading leaves files per batch (78 at 100x, 25 after), and look-ups
+                # through all of them made queries on disk 5x slower (timeline at 100x: 1.4 s of
+                # CPU, 0.28 s compacted; compacting took 10 s, 2.6 s of it CPU, load 7)
+                self.store.optimize()
+            self.store.flush()
+            self.store = None  # the last reference: RocksDB closes it
+            (self._partial / COMPLETE).write_bytes(write_spellings(spellings))
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self._partial.rename(self.folder)
+            self._partial = None
+            return True
+        except OSError:
+            return False
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.store = None
+        if self._partial is not None:
+            shutil.rmtree(self._partial, ignore_errors=True)
+            self._partial = None
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+
+
+def write(folder: Path, fill, spellings: dict | None = None) -> bool:
+    """Make the store at `folder`, whole or not at all, and compacted: `fill(store)` adds the
+    quads and may return the {canonical: original} spellings (else `spellings`). False when the
     folder cannot be written (a read-only cache, or another process was first)."""
-    partial = lock = None
-    try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        partial = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.",
-                                        suffix=".partial"))
-        lock = held(partial)  # a killed writer's folder is removed by the next run
-        if start is not None:
-            _link_tables(start, partial)
-            stamps.linked(partial)  # its digests are those of the files it links
-        store = ox.Store(str(partial))
-        found = fill(store)
-        if start is None:
-            # compacted: bulk loading leaves files per batch (78 at 100x, 25 after), and
-            # look-ups through all of them made queries on disk 5x slower (timeline at 100x:
-            # 1.4 s of CPU, 0.28 s compacted; compacting took 10 s, 2.6 s of it CPU, load 7)
-            store.optimize()
-        store.flush()
-        del store
-        (partial / COMPLETE).write_bytes(write_spellings(found if found is not None else spellings or {}))
-        shutil.rmtree(folder, ignore_errors=True)
-        partial.rename(folder)
-        return True
-    except OSError:
-        if partial is not None:
-            shutil.rmtree(partial, ignore_errors=True)
+    draft = Draft(folder)
+    if draft.store is None:
         return False
-    finally:
-        if lock is not None:
-            os.close(lock)
+    try:
+        found = fill(draft.store)
+    except OSError:
+        draft.close()
+        return False
+    except BaseException:
+        draft.close()
+        raise
+    return draft.finish(found if found is not None else spellings or {}, compact=True)
 
 
 def _link_tables(start: Path, folder: Path) -> None:
@@ -110,20 +146,26 @@ def write_dataset(folder: Path, dataset) -> bool:
     return write(folder, fill)
 
 
-def update(folder: Path, start: Path, removed, added, spellings: dict) -> bool:
-    """The store at `start` with the quads `removed` taken out and `added` put in, as a new
-    store at `folder` (rdflib terms (s, p, o, graph); graph None is the default graph, the
-    union): what an incremental build changed (kazkg.build.incremental)."""
+def change(draft: Draft, removed, added, spellings: dict) -> bool:
+    """Take the quads `removed` out of the draft's store, put `added` in (rdflib terms (s, p,
+    o, graph); graph None is the default graph, the union) and finish it: what an incremental
+    build changed in the copy it began from (kazkg.build.incremental)."""
+    if draft.store is None:
+        return False
+
     def term(value):
         return to_oxigraph(value) if value is not None else ox.DefaultGraph()
 
-    def fill(store: ox.Store) -> None:
+    try:
         for quad in removed:
-            store.remove(ox.Quad(*(term(t) for t in quad)))
+            draft.store.remove(ox.Quad(*(term(t) for t in quad)))
         quads = [ox.Quad(*(term(t) for t in quad)) for quad in added]
         # bulk loading writes files of its own, a quarter of a second even for one quad
-        (store.extend if len(quads) < BATCH else store.bulk_extend)(quads)
-    return write(folder, fill, spellings, start=start)
+        (draft.store.extend if len(quads) < BATCH else draft.store.bulk_extend)(quads)
+    except OSError:
+        draft.close()
+        return False
+    return draft.finish(spellings)
 
 
 def read_dataset(folder: Path, dataset):
