@@ -9,10 +9,9 @@ coded triples when any left the union of the graphs: at kazkg's sizes that is ch
 rederiving what the removed ones supported. The Oxigraph copy starts as the tables of the one
 before, linked (kazkg.build.mirror.Draft), is what SHACL's walks read (the data before the
 change; one open of a copy, not two) and then gets the changed quads. Everything else falls
-back to a full build
-(None): a changed ontology or shapes file, a change to rdfs:subClassOf in the data, shapes
-that localshapes does not model, a file that names graphs of its own, a closure owlrl must
-compute, other code or libraries, or no state kept before.
+back to a full build (None): a changed ontology or shapes file, a change to rdfs:subClassOf in
+the data, shapes that localshapes does not model, a file that names graphs of its own, a
+closure owlrl must compute, other code or libraries, or no state kept before.
 """
 
 from __future__ import annotations
