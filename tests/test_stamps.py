@@ -3,6 +3,7 @@ and any change to a file, even one that keeps its size and modification time, is
 
 from __future__ import annotations
 
+import json
 import os
 import time
 
@@ -87,3 +88,49 @@ def test_a_touched_input_is_read_again_and_the_build_still_comes_from_the_cache(
     again = kazkg.build()
     assert counted == [sentence.name]
     assert again.from_cache and again.fingerprint == first.fingerprint
+
+
+def _forge(memo_path, file, digest):
+    """Note `file`'s present stat with `digest` in the memo, as someone who edited it would."""
+    found = json.loads(memo_path.read_text(encoding="utf-8"))
+    status = os.stat(file)
+    found["files"][str(file)] = (f"{status.st_size} {status.st_mtime_ns} {status.st_ctime_ns} "
+                                 f"{status.st_ino} {digest}")
+    memo_path.write_text(json.dumps(found), encoding="utf-8")
+
+
+def test_a_forged_memo_cannot_make_an_edited_file_pass(tmp_path, counted):
+    """A folder kept in the cache (Oxigraph's copy) is checked by its files' digests, noted by
+    stat in a memo beside it: a memo that notes an edited file's new stat with its old digest
+    had the edit pass the manifest's check; the memo's HMAC no longer matches, so it is
+    ignored and the file read again."""
+    folder = tmp_path / "copy"
+    folder.mkdir()
+    paths = _files(folder)
+    first = stamps.digest(folder)
+    memo_path = folder.with_name(folder.name + stamps.FOLDER_MEMO)
+    old = json.loads(memo_path.read_text(encoding="utf-8"))["files"][str(paths[0])][-64:]
+    paths[0].write_text("<urn:evil> <urn:b> <urn:c> .\n", encoding="utf-8")
+    time.sleep(2 * STEADY)
+    _forge(memo_path, paths[0], old)
+    stamps._MEMBERS.clear()  # another process: nothing remembered in memory
+    assert stamps.digest(folder) != first
+    counted.clear()
+    stamps._MEMBERS.clear()
+    assert stamps.digest(folder) != first and counted == []  # its own memo is trusted again
+
+
+def test_a_memo_copied_from_another_cache_folder_is_ignored(tmp_path, counted):
+    paths = _files(tmp_path)
+    memo = stamps.Memo(tmp_path / "memo.json")
+    memo.digest(str(paths[0]))
+    memo.save()
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "memo.json").write_bytes((tmp_path / "memo.json").read_bytes())
+    counted.clear()
+    stamps.Memo(other / "memo.json").digest(str(paths[0]))
+    assert counted == ["f0.ttl"]  # another folder, another key: read again
+    counted.clear()
+    stamps.Memo(tmp_path / "memo.json").digest(str(paths[0]))
+    assert counted == []

@@ -10,11 +10,18 @@ set by the system on every write, `touch` or rename and cannot be set back, so a
 keeps the size and even the modification time is still read again. A file changed less than
 `STEADY_NS` before it is stat'ed is not noted: a write within the same tick of the file
 system's clock could leave all four as they were (git's "racily clean" files).
+
+A memo is trusted only with its HMAC-SHA256, under a random key kept in the same folder
+(`.stamps-key`, readable by its owner alone): a memo written by hand, by another program or
+copied from another cache folder (one that notes an edited file's new stat with its old
+digest, to have the edit pass the manifest's check) is ignored, and every file hashed again.
+Whoever can read the key can also rewrite the cache's manifests, which no digest guards.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import time
@@ -24,7 +31,8 @@ from typing import Callable
 from ..formats.files import write_atomic
 
 STEADY_NS = 2_000_000_000  # coarser than any file system's clock tick kazkg runs on
-VERSION = 2
+VERSION = 3
+KEY = ".stamps-key"
 
 
 def sha256_file(path) -> str:
@@ -52,7 +60,16 @@ class Memo:
         except (OSError, ValueError):
             return {}
         files = found.get("files") if isinstance(found, dict) else None
-        return files if found.get("version") == VERSION and isinstance(files, dict) else {}
+        if found.get("version") != VERSION or not isinstance(files, dict):
+            return {}
+        mac = self._mac(files)
+        return files if mac is not None and hmac.compare_digest(mac, str(found.get("mac"))) else {}
+
+    def _mac(self, files: dict) -> str | None:
+        """The HMAC of `files` under the folder's key (None: no key can be read or made)."""
+        key = _key(self.path.parent)
+        body = json.dumps(files, separators=(",", ":")).encode("utf-8")
+        return hmac.new(key, body, hashlib.sha256).hexdigest() if key else None
 
     def digest(self, file: str, trust: bool = True, status: os.stat_result | None = None,
                settled: bool = False) -> str:
@@ -78,12 +95,37 @@ class Memo:
         cache folder the system refuses keeps nothing, and the next run hashes again."""
         if self.path is None or not (self._new or self._asked.keys() != self._known.keys()):
             return
+        mac = self._mac(self._asked)
+        if mac is None:
+            return
         try:
-            write_atomic(self.path, json.dumps({"version": VERSION, "files": self._asked},
-                                               separators=(",", ":")).encode("utf-8"))
+            write_atomic(self.path, json.dumps({"version": VERSION, "files": self._asked,
+                                                "mac": mac}, separators=(",", ":")).encode("utf-8"))
         except OSError:
             return
         self._known, self._new = dict(self._asked), False
+
+
+def _key(folder: Path) -> bytes | None:
+    """The folder's memo key, made (32 random bytes, mode 0600) when it has none; None when
+    the folder refuses both (a read-only cache then trusts no memo)."""
+    path = Path(folder) / KEY
+    try:
+        return path.read_bytes() or None
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it just now
+        return _key(folder)
+    except OSError:
+        return None
+    key = os.urandom(32)
+    with os.fdopen(handle, "wb") as out:
+        out.write(key)
+    return key
 
 
 # RocksDB's own log and lock files change when a store is opened: they hold no data.
