@@ -23,6 +23,7 @@ from .atlas import ATTRIBUTION, Frame, neighbours_path, outline_path
 from .i18n import page_lang
 from .labels import Box, place_labels
 from .lookup import cached, names, select
+from .pageparams import VALUES
 from .resource import local
 
 bp = Blueprint("mapview", __name__)
@@ -156,7 +157,7 @@ def map_page():
     style = {s: (COLOURS[i % len(COLOURS)], SHAPES[i % len(SHAPES)]) for i, s in enumerate(sectors)}
     every = sorted({s for m in every_marker for s in m.sectors}, key=lambda s: nm.label(s, lang))
     sector = request.args.get("sector", "")
-    soviet = request.args.get("names") == "soviet"
+    soviet = soviet_asked() is not None
     former = soviet_names() if soviet else {}
 
     def name(iri):
@@ -179,3 +180,12 @@ def map_page():
                            style=style, symbol=symbol, sector=sector, soviet=soviet, name=name,
                            labels=labels, names=nm, local=local, frame=frame, outline=outline_path(),
                            neighbours=neighbours_path(), attribution=ATTRIBUTION, year=SOVIET_YEAR)
+
+
+def soviet_asked() -> str | None:
+    """?names= as the map reads it: "soviet", else nothing (present, or any noise, is the map of
+    present-day names: one kept page for all of them)."""
+    return "soviet" if request.args.get("names") == "soviet" else None
+
+
+VALUES["names"] = soviet_asked

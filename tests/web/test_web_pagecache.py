@@ -104,3 +104,13 @@ def test_a_mark_that_marks_nothing_finds_the_kept_page(pages):
                           headers=HTML).status_code == 200
     assert kept(cache, "resource.resource") == 3  # the sentence, marked and not; the term
     assert kept(cache, "text.document") == 1
+
+
+def test_a_names_choice_of_the_map_other_than_soviet_is_the_present_day_map(pages):
+    client, cache = pages
+    present = client.get("/map", headers=HTML).data
+    for n in range(20):  # /map?names=NOISE was a render (40 ms) each
+        assert client.get("/map", query_string={"names": f"x{n}"}, headers=HTML).data == present
+    soviet = client.get("/map", query_string={"names": "soviet"}, headers=HTML).data
+    assert soviet != present
+    assert kept(cache, "mapview.map_page") == 2
