@@ -140,15 +140,16 @@ def respond(answer: Answer, etag: str | None = None) -> Response:
 
 
 def rdf_response(graph: Graph | Callable[[], Graph], key: tuple | Callable[[], tuple], page=None,
-                 relabel: bool = True) -> Response:
+                 relabel: bool = True, fmt_name: str | None = None) -> Response:
     """A small graph (service description, VoID) in the negotiated RDF format; with `page`
     (a function giving the HTML answer), a browser gets that instead. `graph` may be a
     function: it is then called only once the answer is known to be needed (not for a 406,
     a page or a 304); so may `key` (asked only once a graph is to be sent). `relabel`:
-    False for a graph whose blank nodes are labelled by what they stand for already."""
+    False for a graph whose blank nodes are labelled by what they stand for already;
+    `fmt_name`: the one format to give (a suffix URL's)."""
     try:
         fmt = best_match(request.headers.get("Accept"), RDF_FORMATS,
-                         tuple(request.args.getlist("format")), page=page is not None)
+                         fmt_name or tuple(request.args.getlist("format")), page=page is not None)
     except NotAcceptable as error:
         return error_response(406, str(error))
     if fmt is PAGE:

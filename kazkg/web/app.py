@@ -10,8 +10,8 @@ from werkzeug.exceptions import BadRequest
 
 from .. import settings
 from ..errors import KazkgError
-from . import (browse, data, endpoint, errors, i18n, mapview, ontology, pagecache, pages, resource,
-               store, text, timeline)
+from . import (browse, data, endpoint, errors, i18n, mapview, minted, ontology, pagecache, pages,
+               resource, store, text, timeline)
 from .answers import conditional
 from .service import Service
 from .urlquery import FastRequest
@@ -62,6 +62,7 @@ def create_app(build=None, config: dict | None = None, start: bool = True) -> Fl
     app.register_blueprint(mapview.bp)  # /map
     app.register_blueprint(resource.bp)  # /resource/<slug> and /graph/<name>
     app.register_blueprint(ontology.bp)  # /ontology
+    app.register_blueprint(minted.bp)  # /dataset, /ontology/<version>, /shapes
     app.register_blueprint(text.bp)  # /text: the reading edition
     errors.init_app(app)
     i18n.init_app(app)  # the pages' language (Flask-Babel)

@@ -50,11 +50,12 @@ PAGE_VIEWS: list = []
 def local(iri) -> str:
     """Where this server shows an IRI of the project; other IRIs stay as they are."""
     text = str(iri)
-    if text.startswith(BASE + "resource/") or text.startswith(BASE + "graph/"):
+    if text.startswith(_OWN):
         return "/" + text[len(BASE):]
-    if text.startswith(BASE + "ontology"):
-        return "/ontology" + text[len(BASE + "ontology"):]
     return text
+
+
+_OWN = tuple(BASE + space for space in ("resource/", "graph/", "ontology", "shapes", "dataset"))
 
 
 def own_page(iri) -> str | None:
