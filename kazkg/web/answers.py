@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable
 
-from flask import Response, current_app, g, request
+from flask import Response, current_app, request
 from rdflib import Graph
 from werkzeug.exceptions import Forbidden, Unauthorized
 
@@ -181,7 +181,6 @@ def described(graph, key: tuple, fmt: str, relabel: bool = True) -> bytes:
 def require_write() -> None:
     """Writes need --enable-update and the bearer token: 403 when off, 401 without a token,
     403 with a wrong one."""
-    g.writing = True  # no CORS headers for writes
     config = current_app.config
     if not config["ENABLE_UPDATE"]:
         raise Forbidden("this endpoint is read-only: SPARQL Update and Graph Store writes are off "

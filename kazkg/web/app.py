@@ -115,21 +115,26 @@ def _headers(response):
         response.headers["Content-Security-Policy"] = PAGE_POLICY
         response.headers["X-Frame-Options"] = "DENY"  # for browsers without frame-ancestors
         response.headers["Referrer-Policy"] = "same-origin"
-    if not g.get("writing"):  # CORS is open for reading; writes need a token and no browser origin
-        for name, value in READING:
-            response.headers[name] = value
-        if request.method == "OPTIONS":
-            response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
-            response.headers["Access-Control-Allow-Headers"] = ("Accept, Content-Type, "
-                                                                "If-None-Match, If-Match")
-            response.headers["Access-Control-Max-Age"] = "86400"
+    # CORS is open: reading needs nothing, and a write needs the bearer token, never a cookie or
+    # anything else a browser adds by itself, so a page of another origin writes only with the
+    # token it was given (and then may read the answer)
+    for name, value in READING:
+        response.headers[name] = value
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, PUT, DELETE, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
+        response.headers["Access-Control-Max-Age"] = "86400"
     if not request.environ.get(pagecache.START_UP):  # the pages rendered before the server is ready
         log_request(request.remote_addr, request.method, request.path, request.query_string,
                     response.status_code, response.content_length, g.get("started"))
     return response
 
 
-# CORS is open for reading (kazkg.web.fastquery sends these too)
+# What real clients send (YASGUI, SPARQLWrapper, Comunica, fetch with a token, jQuery's
+# X-Requested-With); "*" would not cover Authorization (Fetch standard)
+ALLOWED_HEADERS = ("Accept, Accept-Language, Authorization, Cache-Control, Content-Type, If-Match, "
+                   "If-Modified-Since, If-None-Match, If-Range, Pragma, Range, X-Requested-With")
+# CORS is open (kazkg.web.fastquery sends these too)
 READING = (("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers",
            "ETag, X-Result-Limit, X-Result-Truncated, X-Time-Limit, Retry-After"))
 

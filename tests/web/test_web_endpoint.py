@@ -169,7 +169,9 @@ def test_cors_for_reading(client):
                                              "Access-Control-Request-Method": "POST",
                                              "Access-Control-Request-Headers": "content-type"})
     assert pre.status_code == 200 and "POST" in pre.headers["Access-Control-Allow-Methods"]
-    assert "Authorization" not in pre.headers["Access-Control-Allow-Headers"]
+    allowed = {h.strip().lower() for h in pre.headers["Access-Control-Allow-Headers"].split(",")}
+    # what real clients ask for: the update token, jQuery's marker, no-cache requests
+    assert {"authorization", "x-requested-with", "cache-control", "content-type"} <= allowed
 
 
 def test_result_limit_is_said_in_a_header(app):
@@ -283,3 +285,17 @@ def test_health(client):
     data = client.get("/health").get_json()
     assert data["status"] == "ok" and data["triples"] == 16
     assert len(data["version"]) == 12 and len(data["build"]) == 16  # data version, cache key
+
+
+def test_a_write_with_its_token_is_readable_cross_origin(private_cache, tmp_path):
+    """A page of another origin that was given the token sees its write's answer (before:
+    the preflight refused Authorization, and the answer had no CORS headers)."""
+    from tests.web.support import writable_client
+
+    with writable_client(tmp_path / "store", "w-t0k", WORKERS=1) as client:
+        token = {"Content-Type": "application/sparql-update", "Authorization": "Bearer w-t0k",
+                 "Origin": "https://example.org"}
+        reply = client.post("/sparql", data="INSERT DATA { <urn:c:s> <urn:c:p> 1 }", headers=token)
+        assert reply.status_code == 204 and reply.headers["Access-Control-Allow-Origin"] == "*"
+        refused = client.post("/sparql", data="DROP ALL", headers={**token, "Authorization": ""})
+        assert refused.status_code == 401  # and without the token nothing is written
