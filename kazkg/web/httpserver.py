@@ -59,9 +59,11 @@ class _ErrorTask(ErrorTask):
         elif code == 413:
             limit = self.channel.adj.max_request_body_size - 1
             message = f"the request body is larger than this server's limit of {limit} bytes"
-        elif code == 431:
-            message = (f"the request line and headers are larger than this server's limit of "
-                       f"{HEADER_LIMIT} bytes (send a long query with POST)")
+        elif code == 431:  # all that was read before the limit is request line: a long target
+            if long_target := self.request.header_plus and b"\n" not in self.request.header_plus:
+                code, reason = 414, "URI Too Long"
+            what = "target is" if long_target else "line and headers are"
+            message = f"the request {what} over the limit of {HEADER_LIMIT} bytes (POST a long query)"
         media_type, body = refusal(getattr(self.channel.server, "pages", None), code, reason,
                                    message, self.request.headers)
         self.channel.linger = True  # the rest of the request may still be on its way
