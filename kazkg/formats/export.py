@@ -9,6 +9,7 @@ those three are written here.
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 from typing import Callable
 
 import pyoxigraph as ox
@@ -134,9 +135,13 @@ def serialize(dataset: Dataset, fmt: str = "turtle", *, inferred: bool = True) -
 _SINGLE_GRAPH_WRITERS = {"nquads": ntriples, "trig": turtle}
 
 
-def serialize_graph(graph: Graph, fmt: str, relabel: bool = True) -> bytes:
+def serialize_graph(graph: Graph, fmt: str, relabel: bool = True, name=None) -> bytes:
     """Serialise one graph (e.g. a CONSTRUCT result) deterministically, in any format;
-    `relabel`: as canonical's."""
+    `relabel`: as canonical's. With `name` (an IRI), a quad format gives the graph that name
+    (a Graph Store GET of a named graph), else it is the default graph."""
+    if name is not None and named(fmt).named_graphs:
+        one = SimpleNamespace(graphs=lambda: [canonical(graph, identifier=name, relabel=relabel)])
+        return writer(named(fmt))(one).encode("utf-8")
     write = _SINGLE_GRAPH_WRITERS.get(fmt) or writer(named(fmt))
     return write(canonical(graph, relabel=relabel)).encode("utf-8")
 

@@ -187,7 +187,8 @@ class Handler:
             graph = Graph(store=dataset.store, identifier=URIRef(iri))
             if not len(graph):
                 return Answer(404, error=f"this dataset has no graph named <{iri}>")
-        return Answer(200, fmt.media_type, export.serialize_graph(graph, fmt.name))
+        return Answer(200, fmt.media_type, export.serialize_graph(
+            graph, fmt.name, name=None if iri is None else URIRef(iri)))  # its name in N-Quads, TriG
 
 
 def within_bytes(answer: Answer, limit: int | None) -> Answer:

@@ -281,6 +281,19 @@ def test_graph_store_get(client):
     assert client.delete("/store", query_string={"graph": DATA1}).status_code == 403
 
 
+@pytest.mark.parametrize("media, fmt", [("application/n-quads", "nquads"), ("application/trig", "trig")])
+def test_a_named_graph_in_a_quad_format_carries_its_name(client, media, fmt):
+    from rdflib import Dataset, URIRef
+
+    r = client.get("/store", query_string={"graph": DATA1}, headers={"Accept": media})
+    assert r.status_code == 200 and r.mimetype == media
+    ds = Dataset()
+    ds.parse(data=r.data, format=fmt)
+    assert len(ds.graph(URIRef(DATA1))) == 4 and not len(ds.default_graph)
+    default = client.get("/store?default", headers={"Accept": media})
+    assert b"<" + DATA1.encode() + b"> ." not in default.data  # the default graph has no name
+
+
 def test_health(client):
     data = client.get("/health").get_json()
     assert data["status"] == "ok" and data["triples"] == 16
