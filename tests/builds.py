@@ -7,7 +7,7 @@ from __future__ import annotations
 from rdflib import BNode
 from rdflib.compare import isomorphic
 
-from kazkg.build import cache, mirror, pipeline, reason, state, stats, store, validate
+from kazkg.build import cache, mirror, pipeline, reason, statefile, stats, store, validate
 from kazkg.build.inputs import bundled
 from kazkg.errors import KazkgError
 from kazkg.formats.graphs import union_triples
@@ -63,4 +63,4 @@ def assert_as_full(made, full, how=None):
             VERIFIED[seen] = triples
     assert made.counts == counts
     assert mirror.union_count(cache.beside(made.fingerprint, mirror.STORE)) == counts["union"]
-    assert without_blank_nodes(state.load(made.fingerprint).results) == without_blank_nodes(results)
+    assert without_blank_nodes(statefile.load(made.fingerprint).results) == without_blank_nodes(results)

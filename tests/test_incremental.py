@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rdflib import BNode
 
 from kazkg.build import cache, pipeline
 from kazkg.build.inputs import bundled
@@ -141,3 +142,45 @@ def test_the_files_an_incremental_copy_links_are_not_read_again(data_copy, tmp_p
     monkeypatch.setattr(stamps, "_MEMBERS", {})
     with pytest.raises(cache.Damaged):
         cache.check(folder)
+
+
+def _decoded(kept) -> dict:
+    """A state's contents in rdflib terms, without blank nodes (a parse names them afresh)."""
+    from kazkg.build.state import key
+
+    term = kept.terms.term
+
+    def triples(coded):
+        found = {tuple(term(c) for c in t) for t in coded}
+        return {t for t in found if not any(isinstance(n, BNode) for n in t)}
+    union = {(k >> 64, (k >> 32) & 0xFFFFFFFF, k & 0xFFFFFFFF) for k in kept.union}
+    assert {key(t) for t in union} == kept.union
+    return {"files": kept.files, "graphs": {g: triples(kept.graph(g)) for g in kept.graphs},
+            "union": triples(union), "published": triples(kept.published),
+            "shared": len(kept.shared), "results": len(kept.results)}
+
+
+def test_a_state_kept_as_its_change_reads_back_as_a_full_builds(data_copy, tmp_path, monkeypatch):
+    """An incremental build keeps its state as what changed since a state kept whole
+    (kazkg.build.statefile): read back, it holds what a full build's state of the same files
+    holds; once much of it changed, it is kept whole again."""
+    from kazkg.build import statefile
+
+    monkeypatch.setenv("KAZKG_CACHE_DIR", str(tmp_path / "cache"))
+    fewer_mentions(data_copy)
+    pipeline.build(bundled(), use_cache=False)
+    sentence = data_copy / TEXT / "p1-s1.ttl"
+    for n, (whole_again, change) in enumerate([
+            (8, 'kzr:finding-development-of-industry rdfs:comment "edited"@en .\n'),
+            (8, "kzr:finding-development-of-industry kazkg:about kzr:sector-coal .\n"),
+            (10**9, 'kzr:y rdfs:comment "y"@en .\n')]):
+        monkeypatch.setattr(statefile, "WHOLE_AGAIN", whole_again)
+        edit(sentence, None, change)
+        made = pipeline.build(bundled())
+        assert cache.summary(made.fingerprint).get("incremental")
+        assert cache.beside(made.fingerprint, statefile.BASE).exists() == (whole_again == 8)
+        ours = statefile.load(made.fingerprint)
+        monkeypatch.setenv("KAZKG_CACHE_DIR", str(tmp_path / f"full-{n}"))
+        full = statefile.load(pipeline.build(bundled(), use_cache=False).fingerprint)
+        monkeypatch.setenv("KAZKG_CACHE_DIR", str(tmp_path / "cache"))
+        assert _decoded(ours) == _decoded(full)

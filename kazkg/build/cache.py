@@ -210,13 +210,14 @@ def beside(key: str, name: str) -> Path:
 def keep(path: Path, payload: bytes | Callable[[BinaryIO], object]) -> None:
     """Write a file `beside` a cached build, whole, and note its digest in the manifest."""
     write_atomic(path, payload)
-    note_digest(path)
+    note_digest(path, hashlib.sha256(payload).hexdigest() if isinstance(payload, bytes) else None)
 
 
-def note_digest(path: Path) -> None:
+def note_digest(path: Path, known: str | None = None) -> None:
     """Note the digest of `path` (a file or a folder kept beside a cached build, just written:
     nothing writes it any more) in the entry's manifest; without an entry it is noted nowhere,
-    and so never trusted."""
+    and so never trusted. `known`: the digest, when the caller has it (the bytes it wrote, or
+    a link's, checked as its file was read), so the file is not read again."""
     key, path = _key_of(path), Path(path)
     meta = _paths(key)[1]
     with _locked(key):
@@ -224,7 +225,7 @@ def note_digest(path: Path) -> None:
             entry = json.loads(meta.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return
-        entry.setdefault("files", {})[path.name] = digest(path, settled=True)
+        entry.setdefault("files", {})[path.name] = known or digest(path, settled=True)
         write_atomic(meta, json.dumps(entry).encode("utf-8"))
 
 

@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from ..namespaces import INFERRED_GRAPH
-from . import byfocus, cache, closure, localshapes, mirror, state, store
+from . import byfocus, cache, closure, localshapes, mirror, state, statefile, store
 from .closure.delta import extend
 from .closure.vocabulary import SUB
 from .copyview import CopyView
@@ -42,7 +42,7 @@ def rebuild(inputs, key: str, shapes: Callable[[], Graph | None], names,
     previous = cache.latest(inputs.identity())
     if previous is None or previous == key or previous.endswith("-asserted"):
         return None
-    old, before = state.load(previous), cache.summary(previous)
+    old, before = statefile.load(previous), cache.summary(previous)
     if old is None or before is None or old.code != inputs.code_digest():
         return None
     start = cache.beside(previous, mirror.STORE)
@@ -67,10 +67,7 @@ def rebuild(inputs, key: str, shapes: Callable[[], Graph | None], names,
         for t in later - earlier:
             changes.append((t, g, True))
             old.change(t, True, (added, removed))
-        if later:
-            old.graphs[g] = state.encode(later)
-        else:
-            old.graphs.pop(g, None)
+        old.set_graph(g, later)
     changed = added | removed
     seconds = {"load": round(time.perf_counter() - started, 3)}
     shaped = inputs.shapes is not None
@@ -116,7 +113,7 @@ def rebuild(inputs, key: str, shapes: Callable[[], Graph | None], names,
         quads = _quads(old, changes, changed, earlier_published)
         if mirror.change(draft, *quads, _spellings(old, quads, originals)):
             cache.note_digest(draft.folder)
-        state.save(key, old)
+        statefile.save(key, old)
         return summary
 
 

@@ -25,9 +25,9 @@ SHAPES_FILE = "shapes.ttl"
 PIPELINE_LIBRARIES = ("kazkg", "rdflib", "owlrl", "pyshacl", "pyoxigraph")
 PIPELINE_MODULES = ("build/inputs.py", "build/store.py", "build/validate.py", "build/reason.py",
                     "build/closure/*.py", "build/sparqlshapes.py", "build/mirror.py",
-                    "build/pipeline.py", "build/cache.py", "build/state.py", "build/incremental.py",
-                    "build/localshapes.py", "build/copyview.py", "formats/export.py",
-                    "namespaces.py")
+                    "build/pipeline.py", "build/cache.py", "build/state.py", "build/statefile.py",
+                    "build/incremental.py", "build/localshapes.py", "build/copyview.py",
+                    "formats/export.py", "namespaces.py")
 
 
 def data_root() -> Path:

@@ -1,6 +1,6 @@
-"""What an incremental build starts from, kept beside each cached build in two files.
+"""What an incremental build starts from, kept beside each cached build (kazkg.build.statefile).
 
-`state-1.pickle`, small: the digest of each input file, each graph's triples coded as ints
+The state: the digest of each input file, each graph's triples coded as ints
 (kazkg.build.closure's terms; an array per graph, decoded only for the graphs that changed),
 the terms, the inferred graph as published, SHACL's raw results and what the shapes read
 (kazkg.build.localshapes.Reach), and what the closure's rules can read (`bound`).
@@ -12,7 +12,6 @@ A change to what they hold needs new names.
 
 from __future__ import annotations
 
-import os
 import pickle
 from array import array
 from dataclasses import dataclass, field
@@ -26,7 +25,6 @@ from .closure.engine import Engine
 from .closure.store import Store, Terms
 from .closure.vocabulary import ANNP, DATAP, DIFF, OBJP, PROPERTY, SAME, TYPE
 
-FILE, CLOSURE = "state-1.pickle", "closure-1.pickle"
 _DECLARATIONS = {ANNP, DATAP, OBJP, PROPERTY}
 
 
@@ -124,9 +122,20 @@ class State:
     closure_file: object = None  # where the engine is kept, until `engine` is read
     _engine: Engine | None = None
     dirty: bool = False          # the engine changed: written again, not linked
+    since: object = None         # what changed since the state kept whole (statefile.Since)
+    closure_digest: str | None = None  # the closure file's digest, as its manifest holds it
 
     def graph(self, name: str) -> set:
         return decode(self.graphs.get(name, array("q")))
+
+    def set_graph(self, name: str, triples: set) -> None:
+        """The graph `name` now holds the coded `triples` (none: it is gone)."""
+        if triples:
+            self.graphs[name] = encode(triples)
+        else:
+            self.graphs.pop(name, None)
+        if self.since is not None:
+            self.since.graphs.add(name)
 
     def union_triples(self) -> set:
         return {t for name in self.graphs for t in self.graph(name)}
@@ -144,6 +153,7 @@ class State:
                 self.shared[k] = self.shared.get(k, 1) + 1
                 return
             self.union.add(k)
+            self._noted(k, True)
             (removed.discard if triple in removed else added.add)(triple)
         elif k in self.shared:
             self.shared[k] -= 1
@@ -151,7 +161,16 @@ class State:
                 del self.shared[k]
         else:
             self.union.discard(k)
+            self._noted(k, False)
             (added.discard if triple in added else removed.add)(triple)
+
+    def _noted(self, k: int, present: bool) -> None:
+        """The union gained (`present`) or lost the key `k`: noted as a change since the state
+        kept whole, undoing an earlier change of the same key."""
+        if self.since is not None:
+            plus, minus = (self.since.plus, self.since.minus) if present else (
+                self.since.minus, self.since.plus)
+            (minus.discard if k in minus else plus.add)(k)
 
     def engine(self) -> Engine:
         """The closure's engine, read when first asked for, with the pending triples in it."""
@@ -225,44 +244,3 @@ def meaningful_codes(engine, triples, is_meaningful) -> set:
         if not isinstance(triple[1], BNode) and is_meaningful(triple):
             found.add((s, p, o))
     return found
-
-
-def save(key: str, state: State) -> None:
-    """Keep the state beside the entry `key` (after its manifest is written)."""
-    closure = cache.beside(key, CLOSURE)
-    try:
-        if state.dirty:
-            engine = state._engine
-            payload = {"sp": engine.store.sp, "op": engine.store.op, "size": engine.store.size,
-                       "derived": encode(engine.derived), "once_errors": engine.once_errors,
-                       "datatypes_used": engine.datatypes_used}
-            cache.keep(closure, lambda out: pickle.dump(payload, out, protocol=pickle.HIGHEST_PROTOCOL))
-            state.closure_file, state.dirty = closure, False  # kept: it can be read back
-        else:  # unchanged: the same file, linked (no copy)
-            closure.unlink(missing_ok=True)
-            os.link(state.closure_file, closure)
-            cache.note_digest(closure)
-        small = {"code": state.code, "files": state.files, "graphs": state.graphs,
-                 "terms": term_keys(state.terms), "published": encode(state.published),
-                 "results": state.results, "reach": state.reach, "bound": state.bound,
-                 "has_same": state.has_same, "typed": state.typed,
-                 "pending": array("q", [c for t in state.pending for c in t]), "union": state.union, "shared": state.shared}
-        cache.keep(cache.beside(key, FILE),
-                   lambda out: pickle.dump(small, out, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:  # a read-only cache: the next change is built in full
-        pass
-
-
-def load(key: str) -> State | None:
-    """The state kept beside the cached build `key`, or None (none kept, or damaged)."""
-    try:
-        found = pickle.loads(cache.read_bytes(cache.beside(key, FILE)))
-        closure = cache.check(cache.beside(key, CLOSURE))
-    except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, TypeError,
-            KeyError):
-        return None
-    terms = StoredTerms(found["terms"])
-    return State(found["code"], found["files"], found["graphs"], terms, decode(found["published"]),
-                 found["results"], found["reach"], found["bound"], found["has_same"],
-                 found["typed"], list(zip(*[iter(found["pending"])] * 4)), found["union"], found["shared"],
-                 closure)

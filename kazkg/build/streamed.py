@@ -21,7 +21,7 @@ from rdflib import Literal, URIRef
 
 from .. import settings
 from ..namespaces import INFERRED_GRAPH
-from . import byfocus, cache, closure, coded, localshapes, mirror, state
+from . import byfocus, cache, closure, coded, localshapes, mirror, state, statefile
 from .store import new_dataset
 
 
@@ -70,7 +70,7 @@ def _build(inputs, key, shapes, names, digests, started, reach) -> dict | None:
     counts = {"graphs": _by_graph(kept), "union": len(kept.union) + len(kept.published)}
     summary = {"seconds": seconds, "counts": counts}
     cache.save_summary(key, summary)
-    state.save(key, kept)  # the closure's store is not needed after this: 40 % of the memory
+    statefile.save(key, kept)  # the closure's store is not needed after this: 40 % of the memory
     kept.forget_engine()
     del fast
     folder = cache.beside(key, mirror.STORE)
