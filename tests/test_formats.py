@@ -59,3 +59,20 @@ def test_graph_store_bodies_are_the_single_graph_formats():
 def test_an_unknown_name_lists_the_choices():
     with pytest.raises(ValueError, match="choose one of turtle, nt"):
         named("yaml")
+
+
+def test_a_results_head_takes_a_link_in_json_and_xml():
+    import json as json_module
+    from xml.etree import ElementTree
+
+    from kazkg.formats.results import with_link
+
+    href = "http://x.example/result-limit?a=1&b=2"
+    for body in (b'{"head": {"vars": ["s"]}, "results": {"bindings": []}}',
+                 b'{"head": {}, "results": {"bindings": []}}'):
+        assert json_module.loads(with_link(body, "json", href))["head"]["link"] == [href]
+    for body in (b'<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="s"/>'
+                 b'</head><results/></sparql>',
+                 b'<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/><results/></sparql>'):
+        head = ElementTree.fromstring(with_link(body, "xml", href))[0]
+        assert head[-1].get("href") == href

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from html import escape
 
 from rdflib import Graph, Literal, URIRef
 
@@ -123,3 +124,21 @@ def json_term(term) -> dict:
     from rdflib.plugins.sparql.results.jsonresults import termToJSON
 
     return termToJSON(None, term)
+
+
+def with_link(body: bytes, fmt: str, href: str) -> bytes:
+    """A SELECT's results in JSON or XML with `href` as a link in their head (SPARQL 1.1
+    Query Results JSON 3.1, XML 2.2: an IRI for metadata about the results), so that a
+    client reading only the body can learn the answer was cut; other formats have no place
+    for it."""
+    if fmt == "json" and body.startswith(b'{"head": {'):
+        rest = body[10:]
+        link = b'{"head": {"link": ' + json.dumps([href]).encode("utf-8")
+        return link + (rest if rest.startswith(b"}") else b", " + rest)
+    if fmt == "xml":
+        link = f'<link href="{escape(href, quote=True)}"/>'.encode("utf-8")
+        if b"</head>" in body:
+            return body.replace(b"</head>", link + b"</head>", 1)
+        return body.replace(b"<head/>", b"<head>" + link + b"</head>", 1)
+    return body
+

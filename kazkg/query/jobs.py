@@ -161,6 +161,9 @@ class Handler:
         headers = {"X-Result-Limit": str(limit)} if limit else {}
         if truncated:
             headers["X-Result-Truncated"] = "true"
+            if job.get("cap_link") and evaluation.form not in GRAPH_FORMS:  # in the results
+                # too: SPARQLWrapper, rdflib's SPARQLStore and Comunica read only those
+                body = results.with_link(body, name, job["cap_link"])
         return Answer(200, media_type, body, headers, form=evaluation.form)
 
     def update(self, job: dict) -> Answer:

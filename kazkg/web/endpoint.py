@@ -43,7 +43,9 @@ def query_job(operation: protocol.Operation, base: str, accept: str | None) -> t
     job = {"kind": "query", "text": operation.text, "base": base,
            "project_prefixes": True,  # kazkg:, kzr:, schema:, ... need no PREFIX line (README)
            "default_graphs": operation.default_graphs, "named_graphs": operation.named_graphs,
-           "accept": accept, "format": operation.format}
+           "accept": accept, "format": operation.format,
+           # the page a cut answer links to (kazkg.web.minted), beside the endpoint (`base`)
+           "cap_link": base.rsplit("/", 1)[0] + "/result-limit"}
     return key, job
 
 

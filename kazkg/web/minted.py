@@ -6,7 +6,8 @@ dereference as those do (content negotiation, the suffix URLs):
   /ontology, while it is the version served;
 - https://w3id.org/kazkg/shapes#EnterpriseSiteShape etc. (quoted by build errors as
   sh:sourceShape): the SHACL shapes the build validated against, their page (each shape
-  an anchor) for browsers.
+  an anchor) for browsers;
+and /result-limit, the page a truncated SELECT's results link to in their head.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import functools
 import re
 from pathlib import Path
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, current_app, render_template
 from markupsafe import Markup, escape
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL
@@ -75,4 +76,11 @@ def _page(path: Path) -> Response:
     text = str(escape(path.read_text(encoding="utf-8")))
     marked = Markup(_SHAPE.sub(r'<span id="\2">\1\2</span>', text))
     body = render_template("shapes.html", source=marked, alternates=alternates("/shapes"))
+    return Response(body, mimetype="text/html")
+
+
+@bp.route("/result-limit")
+def result_limit():
+    """What a results head's link says: the answer was cut at the server's result limit."""
+    body = render_template("result_limit.html", limit=current_app.config["RESULT_LIMIT"])
     return Response(body, mimetype="text/html")

@@ -3,6 +3,8 @@ downloads, Graph Store GET, caps and error pages."""
 
 import time
 
+from xml.etree import ElementTree
+
 import pytest
 from tests.web.support import DATA1, DATA2, DATA3, RUNAWAY, fixture_build
 from rdflib import Graph
@@ -24,7 +26,7 @@ def test_factory_defaults(app):
     assert app.config["BODY_LIMIT"] == settings.get("body_limit") == app.config["MAX_CONTENT_LENGTH"]
     assert app.config["ENABLE_UPDATE"] is False and app.config["SERVICE_ALLOW"] == ()
     assert {bp for bp in app.blueprints} == {"endpoint", "store", "data", "pages", "browse", "timeline",
-                                             "mapview", "resource", "ontology", "text"}
+                                             "mapview", "resource", "ontology", "minted", "text"}
 
 
 def test_every_server_setting_is_documented():
@@ -186,7 +188,16 @@ def test_result_limit_is_said_in_a_header(app):
                   headers={"Accept": "application/n-triples"})
         assert len(r.data.splitlines()) == 3 and r.headers["X-Result-Truncated"] == "true"
         r = c.get("/sparql", query_string={"query": "SELECT * { ?s a <http://xmlns.com/foaf/0.1/Document> } LIMIT 2"})
-        assert "X-Result-Truncated" not in r.headers
+        assert "X-Result-Truncated" not in r.headers and "link" not in r.get_json()["head"]
+        # the body says so too (a results head's link), for clients that read only the body
+        link = small.config["PUBLIC_URL"] + "result-limit"
+        r = c.get("/sparql", query_string={"query": SELECT_ALL})
+        assert r.get_json()["head"]["link"] == [link] and r.get_json()["head"]["vars"]
+        r = c.get("/sparql", query_string={"query": SELECT_ALL},
+                  headers={"Accept": "application/sparql-results+xml"})
+        head = ElementTree.fromstring(r.data).find("{http://www.w3.org/2005/sparql-results#}head")
+        assert head[-1].tag.endswith("link") and head[-1].get("href") == link
+        assert "cut at 3 rows" in c.get("/result-limit").get_data(as_text=True)
     finally:
         small.extensions["kazkg"].close()
 
