@@ -3,7 +3,7 @@ kazkg.query.sparql, when rdflib's SPARQL package is first imported (before any q
 parsed, so every parse and every evaluation in the process has it).
 
 rdflib lets Python's own exceptions out of an expression it cannot evaluate (REPLACE with a
-bad pattern, SUBSTR with 1e308, ROUND of an infinity, STRLANG with an invalid tag, an
+bad pattern, SUBSTR with 1e308, STRLANG with an invalid tag, an
 unpaired surrogate given to ENCODE_FOR_URI): each was a 500 and a replaced worker. SPARQL
 says what they are instead, and that is what they become here:
 

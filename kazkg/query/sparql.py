@@ -65,10 +65,11 @@ def _rdflib_sparql():
     third of a second, which a query that Oxigraph answers need not wait for."""
     import rdflib.plugins.sparql as rdflib_sparql
 
-    from . import contained
+    from . import contained, xpath
 
     rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # FROM <iri> names a graph, never fetches one
     contained.install()  # SPARQL's rules for errors in expressions (kazkg.query.contained)
+    xpath.install()  # and XPath's for casts, rounding and AVG
     return rdflib_sparql
 
 

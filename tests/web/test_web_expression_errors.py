@@ -50,7 +50,7 @@ def test_a_limit_or_offset_beyond_any_answer_is_taken(unreplaced, engine):
 
 @pytest.mark.parametrize("expression", [
     'REPLACE("abc", "b", "$9")', 'REPLACE("abc", "(", "x")', 'REGEX("abc", "[")',
-    'SUBSTR("abc", -99999999999999999999, 1e308)', "ROUND(1e308 * 10)", "CEIL(-1e308 * 10)",
+    'SUBSTR("abc", -99999999999999999999, 1e308)',  # ROUND(INF) is INF (tests/test_xpath_casts.py)
     'STRLANG("x", "bad tag!")', "1 / 0", "1.0 / 0",
     f'<{XSD}integer>("1e5")', f'<{XSD}dateTime>("2020-13-45")',
 ])
