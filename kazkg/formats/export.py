@@ -137,9 +137,9 @@ _SINGLE_GRAPH_WRITERS = {"nquads": ntriples, "trig": turtle}
 
 def serialize_graph(graph: Graph, fmt: str, relabel: bool = True, name=None) -> bytes:
     """Serialise one graph (e.g. a CONSTRUCT result) deterministically, in any format;
-    `relabel`: as canonical's. With `name` (an IRI), a quad format gives the graph that name
+    `relabel`: as canonical's. With `name` (an IRI), N-Quads and TriG give the graph that name
     (a Graph Store GET of a named graph), else it is the default graph."""
-    if name is not None and named(fmt).named_graphs:
+    if name is not None and fmt in _SINGLE_GRAPH_WRITERS:  # JSON-LD stays a plain graph
         one = SimpleNamespace(graphs=lambda: [canonical(graph, identifier=name, relabel=relabel)])
         return writer(named(fmt))(one).encode("utf-8")
     write = _SINGLE_GRAPH_WRITERS.get(fmt) or writer(named(fmt))
