@@ -7,6 +7,7 @@ in the other."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import uuid
@@ -106,7 +107,7 @@ def test_a_decision_by_other_code_is_not_used(parses, monkeypatch):
     assert len(parses) == 2
 
 
-@pytest.mark.parametrize("damage", ["flipped", "cut", "not json", "not a decision"])
+@pytest.mark.parametrize("damage", ["flipped", "forged", "cut", "not json", "not a decision"])
 def test_a_damaged_file_is_not_used(parses, damage, caplog):
     key = kept_build(READS)
     answer(restarted(key, READS))
@@ -115,13 +116,19 @@ def test_a_damaged_file_is_not_used(parses, damage, caplog):
     if damage == "flipped":  # the answer it would give is Oxigraph's "42.9"
         found["decisions"] = {name: False for name in found["decisions"]}
         kept.write_text(json.dumps(found))
+    elif damage == "forged":  # flipped, with the SHA-256 main's check took for its own
+        found["decisions"] = {name: False for name in found["decisions"]}
+        found["digest"] = hashlib.sha256(json.dumps({k: v for k, v in found.items()
+                                                     if k != "digest"}, sort_keys=True)
+                                         .encode("utf-8")).hexdigest()
+        kept.write_text(json.dumps(found))
     elif damage == "cut":
         kept.write_bytes(kept.read_bytes()[:40])
     elif damage == "not json":
         kept.write_bytes(b"\xff\x00")
     else:
         found["decisions"] = {name: "no" for name in found["decisions"]}
-        found["digest"] = decided._digest({k: v for k, v in found.items() if k != "digest"})
+        found["digest"] = decided._digest(kept, {k: v for k, v in found.items() if k != "digest"})
         kept.write_text(json.dumps(found))
     with caplog.at_level(logging.WARNING, logger="kazkg"):
         assert answer(restarted(key, READS)) == ("rdflib", ["42.900"])

@@ -66,10 +66,7 @@ class Memo:
         return files if mac is not None and hmac.compare_digest(mac, str(found.get("mac"))) else {}
 
     def _mac(self, files: dict) -> str | None:
-        """The HMAC of `files` under the folder's key (None: no key can be read or made)."""
-        key = _key(self.path.parent)
-        body = json.dumps(files, separators=(",", ":")).encode("utf-8")
-        return hmac.new(key, body, hashlib.sha256).hexdigest() if key else None
+        return sign(self.path.parent, json.dumps(files, separators=(",", ":")).encode("utf-8"))
 
     def digest(self, file: str, trust: bool = True, status: os.stat_result | None = None,
                settled: bool = False) -> str:
@@ -104,6 +101,13 @@ class Memo:
         except OSError:
             return
         self._known, self._new = dict(self._asked), False
+
+
+def sign(folder: Path, data: bytes) -> str | None:
+    """The HMAC-SHA256 of `data` under the key of the cache folder `folder` (None: no key can
+    be read or made there): for what the cache keeps beside a build without the manifest."""
+    key = _key(folder)
+    return hmac.new(key, data, hashlib.sha256).hexdigest() if key else None
 
 
 def _key(folder: Path) -> bytes | None:

@@ -12,7 +12,10 @@ The file names the build (its cache key and variant) and carries a digest of the
 decides (the cache key does not cover kazkg.query's modules) and a digest of itself: a file
 of another build, of other code, cut or edited is not used, and the next decision replaces it.
 It is written by query processes, whenever they decide a new shape, without the manifest's
-lock: so it carries its own digest rather than one in the entry's manifest (kazkg.build.cache).
+lock: so it carries its own digest rather than one in the entry's manifest (kazkg.build.cache),
+an HMAC under the cache folder's key (kazkg.build.stamps.sign), so that a file written by
+hand, whose decisions would send a query to Oxigraph that answers it in another spelling, is
+not used either (with a plain SHA-256 anyone could write a file that passed).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import logging
 from pathlib import Path
 
 from ..build import cache
+from ..build.stamps import sign
 from ..formats.files import write_atomic
 
 NAME = "spelling-decisions-1.json"  # beside the build; a change to what it holds needs a new name
@@ -70,7 +74,8 @@ class Kept:
         body = {"key": self.key, "variant": self.variant, "code": _code_digest(),
                 "predicates": known["predicates"], "decisions": known["decisions"]}
         try:
-            write_atomic(self.path, json.dumps({**body, "digest": _digest(body)}).encode("utf-8"))
+            write_atomic(self.path, json.dumps({**body, "digest": _digest(self.path, body)}
+                                               ).encode("utf-8"))
         except OSError:
             pass
 
@@ -100,7 +105,8 @@ def _load(path: Path, key: str, variant: str) -> dict:
     except (OSError, ValueError):
         found = None
     if not (isinstance(found, dict) and isinstance(found.get("decisions"), dict)
-            and found.get("digest") == _digest({k: v for k, v in found.items() if k != "digest"})
+            and found.get("digest") is not None
+            and found["digest"] == _digest(path, {k: v for k, v in found.items() if k != "digest"})
             and all(isinstance(v, bool) for v in found["decisions"].values())
             and (found.get("predicates") is None or isinstance(found["predicates"], list)
                  and all(isinstance(iri, str) for iri in found["predicates"]))):
@@ -116,8 +122,8 @@ def _name(shape: tuple) -> str:
     return hashlib.sha256(json.dumps(list(shape)).encode("utf-8")).hexdigest()[:32]
 
 
-def _digest(body: dict) -> str:
-    return hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
+def _digest(path: Path, body: dict) -> str | None:
+    return sign(path.parent, json.dumps(body, sort_keys=True).encode("utf-8"))
 
 
 @functools.cache
