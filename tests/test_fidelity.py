@@ -133,3 +133,57 @@ def test_every_resource_of_kazkg_has_labels_in_kk_ru_and_en(asserted):
     missing = [(n, lang) for n in nodes for lang in ("kk", "ru", "en")
                if not any(l.language == lang for l in asserted.objects(n, RDFS.label))]
     assert not missing, missing[:10]
+
+
+EDITORS_READ = re.compile(r"the editors (date|read|take|infer)", re.I)
+
+
+def _source_graphs(dataset):
+    for graph in dataset.graphs():
+        name = str(graph.identifier)
+        if name.startswith(str(KZG) + "facts/") and (graph.identifier, RDF.type, KAZKG.EditorialAssertion) not in graph:
+            yield graph
+
+
+def test_an_editors_reading_in_a_source_graph_has_its_certainty(dataset, asserted):
+    # the GEM and NTI statistics said "the editors date it" in a note and showed the date as
+    # attested in a source: every such reading is filed as an editorial statement or certainty
+    statements = {s for (s, _p, _o) in _certainty_of_triples(asserted)}
+    faults, checked = [], 0
+    for graph in _source_graphs(dataset):
+        for thing, note in graph.subject_objects(SKOS.editorialNote):
+            if not EDITORS_READ.search(str(note)):
+                continue
+            checked += 1
+            if asserted.value(thing, KAZKG.certainty) is None and thing not in statements:
+                faults.append((str(graph.identifier), str(thing)))
+    assert checked >= 10
+    assert not faults, faults
+    sure = _certainty_of_triples(asserted)
+    nti = KZR["statistic-aktau-desalination-plant-capacity-nti"]
+    assert sure[(nti, KAZKG.about, KZR["aktau-desalination-plant"])] == KZR["certainty-hypothesis"]
+    assert sure[(nti, KAZKG.hasTime, KZR["period-1973-1999"])] == KZR["certainty-editorial"]
+
+
+def test_a_capacity_is_not_dated_before_the_units_that_make_it(asserted):
+    # 8 x 500 MW = 4,000 MW could not be installed in the early 1980s (1980-83): the last unit is 1984
+    stat = KZR["statistic-ekibastuz-gres-1-installed-capacity"]
+    time = asserted.value(stat, KAZKG.hasTime)
+    last = year_of(asserted, asserted.value(KZR["last-unit-ekibastuz-gres-1-1984"], KAZKG.hasTime), "")
+    end = year_of(asserted, time, "hasEnd")
+    assert end is None or end >= last, (time, end)
+    assert (year_of(asserted, time, "hasBeginning") or year_of(asserted, time, "")) >= last
+    assert "early 1980s" not in " ".join(str(l) for l in asserted.objects(stat, RDFS.label))
+
+
+def test_each_source_states_its_own_statistic(dataset):
+    # the encyclopedia.kz graph carried "(1966)" in a label of the GSE's statistic; it gives no date
+    stated: dict = {}
+    for graph in _source_graphs(dataset):
+        for stat in set(graph.subjects(RDF.type, KAZKG.Statistic)):
+            stated.setdefault(stat, []).append(graph.identifier)
+            assert (stat, KAZKG.hasTime, None) in graph, (graph.identifier, stat)
+            assert (stat, KAZKG.value, None) in graph or (stat, KAZKG.trend, None) in graph, (graph.identifier, stat)
+    assert len(stated) >= 8
+    shared = {s: g for s, g in stated.items() if len(g) > 1}
+    assert not shared, shared

@@ -51,3 +51,16 @@ def test_a_name_written_alike_in_two_languages_is_listed_once(site):
     marker = re.search(r'<a href="/resource/aktau" class="marker[^"]*"[^>]*><title>([^<]*)</title>',
                        get(site, "/map?lang=ru")).group(1)
     assert marker.count("Шевченко") == 1, marker
+
+
+def _row(body: str, label: str) -> str:
+    return re.search(r'<tr>(?:(?!</tr>).)*?>' + label + r'<(?:(?!</tr>).)*</tr>', body, flags=re.S).group(0)
+
+
+def test_an_editors_dating_of_a_source_figure_is_shown_as_such(site):
+    # "has time: early 1980s" was shown under "Attested in a source", though the source dates no figure
+    body = get(site, "/resource/statistic-ekibastuz-gres-1-installed-capacity")
+    assert ">early 1980s<" not in body
+    assert 'c-hypothesis' in _row(body, "has time")
+    body = get(site, "/resource/statistic-aktau-desalination-plant-capacity-nti")
+    assert 'c-editorial' in _row(body, "has time") and 'c-hypothesis' in _row(body, "about")
