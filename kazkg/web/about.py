@@ -42,7 +42,7 @@ class About:
     classes: list = field(default_factory=list)  # (class IRI, instances), the largest first
 
 
-OWN = About(True, "kazkg: Kazakhstan's industrial development in the Soviet era (1956-1985)",
+OWN = About(True, "kazkg: Kazakhstan's industrial development in the Soviet era (1956-1989)",
             "A linked-data knowledge graph of Kazakhstan's industrial development in the Soviet "
             "era: enterprises, cities, sectors, policies, awards and statistics, each statement "
             "linked to its source sentence or URL.")

@@ -30,11 +30,11 @@ from .lookup import forget_stale
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
-TITLE = "kazkg: Kazakhstan's industrial development in the Soviet era (1956-1985)"
+TITLE = "kazkg: Kazakhstan's industrial development in the Soviet era (1956-1989)"
 # The dataset's and the endpoint's titles in the three languages of the data (the dataset's
 # as the pages' translations have it).
-TITLES = {"kk": "kazkg: Кеңес дәуіріндегі Қазақстанның өнеркәсіптік дамуы (1956–1985)",
-          "ru": "kazkg: индустриальное развитие Казахстана в советское время (1956–1985)",
+TITLES = {"kk": "kazkg: Кеңес дәуіріндегі Қазақстанның өнеркәсіптік дамуы (1956–1989)",
+          "ru": "kazkg: индустриальное развитие Казахстана в советское время (1956–1989)",
           "en": TITLE}
 ENDPOINT_TITLES = {"kk": "kazkg SPARQL 1.1 сұраныс нүктесі",
                    "ru": "SPARQL 1.1-точка доступа kazkg",
@@ -193,7 +193,7 @@ def schema_org(root: str, meta, version: str, about) -> str:
         "url": BASE,
         "version": version,
         "inLanguage": ["kk", "ru", "en"],
-        "temporalCoverage": "1956/1985",
+        "temporalCoverage": "1956/1989",
         "spatialCoverage": {"@type": "Place", "name": "Kazakhstan"},
         "isAccessibleForFree": True,
         "distribution": [{"@type": "DataDownload", "name": filename,

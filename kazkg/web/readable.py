@@ -19,6 +19,7 @@ from ..namespaces import GEO, INFERRED_GRAPH, KAZKG, KZR, OA, ONTOLOGY_GRAPH
 from . import anydata, dates
 from .answers import service
 from .lookup import cached, names, select
+from .premises import weakest
 from .reading import ATTESTED, certainties, one_language, text
 
 PROPERTIES_QUERY = """
@@ -196,7 +197,7 @@ def _inferred_group(iri: str, rows: list[dict], supers: dict, inverses: dict, la
         also = sorted((q, False) for q in supers.get(str(p), ()) if (s, URIRef(q), o) in keys)
         if not inbound:
             also += sorted((q, True) for q in inverses.get(str(p), ()) if (o, URIRef(q), s) in keys)
-        group.rows.append(Row(str(p), s if inbound else o, inbound, None, also))
+        group.rows.append(Row(str(p), s if inbound else o, inbound, weakest().get((s, p, o)), also))
     group.rows = _tidy(group.rows, lang, nm)
     return group
 
@@ -248,7 +249,8 @@ def summary(iri: str, rows: list[dict], asserted: dict, lang: str) -> dict:
     elif not own_data and iri in anydata.coordinates():
         coords = anydata.coordinates()[iri]
     mentioned = text().mentioned.get(iri, [])
-    return dict(kinds=kinds, broader=broader, definition=definition, labels=labels,
+    resting = {t: weakest().get((URIRef(iri), RDF.type, URIRef(t))) for t in broader}
+    return dict(kinds=kinds, broader=broader, resting=resting, definition=definition, labels=labels,
                 alt=other_names(nm.alt.get(iri, [])), periods=periods,
                 where=where, when=when, events=events, numbers=numbers, own=own, coords=coords,
                 certainty=certainties().get((URIRef(iri),)), mentioned=mentioned)

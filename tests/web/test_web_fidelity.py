@@ -64,3 +64,16 @@ def test_an_editors_dating_of_a_source_figure_is_shown_as_such(site):
     assert 'c-hypothesis' in _row(body, "has time")
     body = get(site, "/resource/statistic-aktau-desalination-plant-capacity-nti")
     assert 'c-editorial' in _row(body, "has time") and 'c-hypothesis' in _row(body, "about")
+
+
+def test_an_inference_shows_the_certainty_of_what_it_rests_on(site):
+    # "Enterprise under the new planning system" and "operates under New planning system" rest
+    # on the editors' reading that the new regime is part of the new planning system
+    body = get(site, "/resource/shymkent-cement-plant")
+    kinds = re.search(r"<dt>What it is</dt><dd>.*?</dd>", body, flags=re.S).group(0)
+    under = re.search(r'under the new planning system</a>(.*?)(,|\))', kinds, flags=re.S)
+    assert under and "c-editorial" in under.group(1), kinds
+    inferred = body[body.index("Inferred by OWL 2 RL"):]
+    rows = [r for r in re.findall(r'<tr>(?:(?!</tr>).)*</tr>', inferred, flags=re.S) if "operates under" in r]
+    assert rows and all("c-editorial" in r for r in rows if "planning system" in r), rows
+    assert "part of" in inferred or "Inferred from" in inferred
