@@ -67,7 +67,10 @@ def browse():
         if facet == "period":
             return str(PERIOD_NAMES.get(value, value))
         if facet == "source":
-            return str(SOURCE_NAMES[value]) if value in SOURCE_NAMES else value.split(":", 1)[-1]
+            if value in SOURCE_NAMES:
+                return str(SOURCE_NAMES[value])
+            name = value.split(":", 1)[-1]
+            return idx.sources.get(name, {}).get(lang, name)
         return nm.label(value, lang)
 
     def regions(place: str) -> list[tuple[str, str]]:

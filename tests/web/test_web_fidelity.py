@@ -77,3 +77,19 @@ def test_an_inference_shows_the_certainty_of_what_it_rests_on(site):
     rows = [r for r in re.findall(r'<tr>(?:(?!</tr>).)*</tr>', inferred, flags=re.S) if "operates under" in r]
     assert rows and all("c-editorial" in r for r in rows if "planning system" in r), rows
     assert "part of" in inferred or "Inferred from" in inferred
+
+
+def test_the_source_facet_names_each_source_not_its_host(site):
+    # "w3id.org (35)" was the text's own document graph; Who's On First, dr5hn and GeoNuclearData
+    # were all "github.com"; britannica.com and www.britannica.com two values
+    body = get(site, "/browse")
+    facet = body[body.index(">Source<"):]
+    facet = facet[:facet.index("</section>")]
+    names = re.findall(r"source=([^\"&]+)", facet)
+    hosts = {"public%3A" + h for h in ("github.com", "w3id.org", "www.britannica.com", "britannica.com")}
+    assert not hosts & set(names), names
+    for name in ("Who%27s+On+First", "dr5hn", "GeoNuclearData", "Encyclopaedia+Britannica"):
+        assert any(name in n for n in names), (name, names)
+    assert "w3id.org" not in facet and "github.com" not in facet
+    kk = get(site, "/browse?lang=kk")
+    assert "Who's On First деректер жинағы" in kk
