@@ -36,18 +36,15 @@ MEMBERSHIPS = """SELECT ?place ?region ?from ?to WHERE {
              OPTIONAL { ?t time:hasEnd/time:inXSDgYear ?e } }
   BIND (xsd:integer(SUBSTR(STR(COALESCE(?y, ?b)), 1, 4)) AS ?from)
   BIND (xsd:integer(SUBSTR(STR(COALESCE(?y, ?e)), 1, 4)) AS ?to) }"""
-SOURCES = """SELECT DISTINCT ?x ?kind ?g WHERE {
-  GRAPH ?g { ?x ?p ?o } FILTER (isIRI(?x))
-  ?g a kazkg:Assertion .
+SOURCES = """SELECT DISTINCT ?x ?g WHERE { GRAPH ?g { ?x ?p ?o } FILTER (isIRI(?x)) ?g a kazkg:Assertion }"""
+# Each graph's kind of source, and a public source by its name, as the graph's own label gives
+# it ("Facts on Aktau — source: Who's On First"): one value for one source, whatever the hosts
+# of its pages; a graph without such a label (someone else's data) by the host it cites
+SOURCE_NAMES = """SELECT ?g ?kind ?from ?label WHERE {
+  ?g a kazkg:Assertion . OPTIONAL { ?g prov:wasDerivedFrom ?from } OPTIONAL { ?g rdfs:label ?label }
   BIND (IF(EXISTS { ?g a kazkg:EditorialAssertion }, "editorial",
-        IF(EXISTS { ?g prov:wasDerivedFrom/a ?k FILTER (?k IN (kazkg:Sentence, kazkg:SourceDocument)) },
+        IF(EXISTS { ?g prov:wasDerivedFrom/a kazkg:Sentence } || EXISTS { ?g prov:wasDerivedFrom/a kazkg:SourceDocument },
            "text", "public")) AS ?kind) }"""
-# A public source by its name, as the graph's own label gives it ("Facts on Aktau — source:
-# Who's On First"): one value for one source, whatever the hosts of its pages; a graph
-# without such a label (someone else's data) by the host of what it is derived from
-SOURCE_NAMES = """SELECT ?g ?from ?label WHERE {
-  ?g a kazkg:Assertion . FILTER NOT EXISTS { ?g a kazkg:EditorialAssertion }
-  OPTIONAL { ?g prov:wasDerivedFrom ?from } OPTIONAL { ?g rdfs:label ?label } }"""
 NAMED = (" — source: ", " — дереккөзі: ", " — источник: ")
 UNDATED = "undated"  # kzr:date-undated: the source gives no date
 PERIODS = (("before-1956", -10_000, 1955), ("1956-1959", 1956, 1959), ("1960s", 1960, 1969),
@@ -79,23 +76,23 @@ class Index:
 
 
 def _source_names() -> tuple[dict, dict]:
-    """({graph: its source's English name or host}, {that name: {language: name}})."""
-    named, hosts, spoken = {}, {}, defaultdict(dict)
+    """({graph: its facet value}, {a public source's name: {language: name}})."""
+    kinds, named, hosts, spoken = {}, {}, {}, defaultdict(dict)
     for row in select(SOURCE_NAMES):
         g, label = str(row["g"]), row.get("label")
+        kinds[g] = str(row["kind"])
         if row.get("from") is not None:
             hosts.setdefault(g, urlsplit(str(row["from"])).hostname or "?")
-        if label is None:
-            continue
-        part = next((str(label).split(mark, 1)[1] for mark in NAMED if mark in str(label)), None)
+        part = next((str(label).split(mark, 1)[1] for mark in NAMED if mark in str(label)), None) if label else None
         if part is not None:
             named.setdefault(g, {})[label.language or ""] = part
     graphs = {}
-    for g in set(hosts) | set(named):
+    for g, kind in kinds.items():
         own = named.get(g, {})
         key = own.get("en") or hosts.get(g, "?")
-        graphs[g] = key
-        spoken[key].update(own)
+        graphs[g] = kind if kind != "public" else "public:" + key
+        if kind == "public":
+            spoken[key].update(own)
     return graphs, dict(spoken)
 
 
@@ -150,10 +147,8 @@ def index() -> Index:
             entry.values["place"] = here
         sources, spoken = _source_names()
         for row in select(SOURCES):
-            if str(row["x"]) in entries:
-                kind = str(row["kind"])
-                value = kind if kind != "public" else "public:" + sources.get(str(row["g"]), "?")
-                entries[str(row["x"])].values["source"].add(value)
+            if str(row["x"]) in entries and str(row["g"]) in sources:
+                entries[str(row["x"])].values["source"].add(sources[str(row["g"])])
         return Index(entries, dict(regions), spoken)
     return cached("facets", compute)
 
