@@ -117,8 +117,8 @@ class RdflibEngine:
                               lambda kept: {"type_": "ASK", "askAnswer": kept})
         if kind == "SELECT":
             return Evaluation(kind, lambda: run()["bindings"],
-                              lambda kept: {"type_": "SELECT", "vars_": query.algebra["PV"],
-                                            "bindings": kept})
+                              lambda kept: {"type_": "SELECT", "bindings": kept,
+                                            "vars_": prepared.in_order(query.algebra["PV"])})
         return Evaluation(kind, lambda: iter(run()["graph"]),
                           lambda kept: {"type_": kind, "graph": graph_of(kept)})
 

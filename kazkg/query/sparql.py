@@ -43,11 +43,37 @@ class Prepared:
         """rdflib's parse (cached); QueryError with the line and column of a syntax error."""
         return parse(self.text, self.project_prefixes, self.base)
 
+    def in_order(self, names: list) -> list:
+        """A SELECT's variables (names or rdflib Variables) as the engines should give them:
+        for SELECT *, in their order of first appearance in the query (SPARQL 1.1 18.2.1, as
+        Jena does; Oxigraph sorts them by name, rdflib by its sets' hashing, a different order
+        in each process); else as they are, the projection's."""
+        first = _star_order(self.text)
+        return names if first is None else sorted(names, key=lambda n: first.get(str(n), 1e9))
+
     @property
     def full_text(self) -> str:
         """The text with the project's PREFIX lines in front when they may be used: for
         engines that take text, not rdflib's prefix map."""
         return _with_prologue(self.text) if self.project_prefixes else self.text
+
+
+@memo(maxsize=512)
+def _star_order(text: str) -> dict | None:
+    """{variable name: rank of its first appearance} of a SELECT * query, else None."""
+    found, select = {}, None
+    for token in guard.tokens(text):
+        word = token.group().upper()
+        if select is None:  # up to the first SELECT (the prologue) and its modifiers
+            select = "" if word == "SELECT" else None
+        elif select == "":
+            if word == "*":
+                select = "*"
+            elif word not in ("DISTINCT", "REDUCED"):
+                return None
+        elif token.lastgroup == "skip" and word[:1] in ("?", "$"):
+            found.setdefault(token.group()[1:], len(found))
+    return found if select == "*" else None
 
 
 @memo(maxsize=512)  # a pure function of the text
