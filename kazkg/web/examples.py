@@ -64,8 +64,10 @@ class Example:
 def examples() -> list[Example]:
     if service().own_data:
         lang = page_lang()
-        return [Example(q.name, q.meta.get(f"title-{lang}") or q.title, q.description, q.text,
-                        lang if q.meta.get(f"title-{lang}") else "en", "en")
+        return [Example(q.name, q.meta.get(f"title-{lang}") or q.title,
+                        q.meta.get(f"description-{lang}") or q.description, q.text,
+                        lang if q.meta.get(f"title-{lang}") else "en",
+                        lang if q.meta.get(f"description-{lang}") else "en")
                 for q in catalog.load_all().values()]
     return written()
 

@@ -93,3 +93,11 @@ def test_the_source_facet_names_each_source_not_its_host(site):
     assert "w3id.org" not in facet and "github.com" not in facet
     kk = get(site, "/browse?lang=kk")
     assert "Who's On First деректер жинағы" in kk
+
+
+def test_an_example_query_is_described_in_the_page_language_where_it_can_be(site):
+    # the 20 example descriptions were English on the kk and ru pages
+    for lang, words in (("kk", "Әр статистикалық көрсеткіш"), ("ru", "Каждый статистический показатель")):
+        body = get(site, f"/sparql?lang={lang}")
+        assert re.search(rf'<span class="description" lang="{lang}">{words}', body), lang
+    assert "the editors' reading" in get(site, "/sparql")  # the planning-system query says what it rests on
