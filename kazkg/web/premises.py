@@ -14,7 +14,7 @@ from __future__ import annotations
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
-from ..namespaces import KZR
+from ..namespaces import KAZKG, KZR
 from .lookup import cached, names, select
 from .reading import ATTESTED, certainties
 
@@ -115,3 +115,22 @@ def _because(premise: tuple, triple: tuple, nm) -> tuple:
 
 def of_type(iri: str, cls: str):
     return weakest().get((URIRef(iri), RDF.type, URIRef(cls)))
+
+
+def dated_qualifier(iri: str) -> str | None:
+    """How sure an item a list places in time is, where less than attested: the item's own
+    certainty (one claim) or its kazkg:hasTime's (a figure its source leaves undated, dated by
+    the editors), the less sure of the two."""
+    own = certainties().get((URIRef(iri),))
+    found = [c for c in ((own[0] if own else None), _time_certainties().get(iri)) if c and c != ATTESTED]
+    return max(found, key=lambda c: RANK.get(c, 0)) if found else None
+
+
+def _time_certainties() -> dict:
+    def compute():
+        out: dict = {}
+        for key, (certainty, _reason, _graph) in certainties().items():
+            if len(key) == 3 and key[1] == KAZKG.hasTime and certainty != ATTESTED:
+                out[str(key[0])] = max(out.get(str(key[0]), certainty), certainty, key=lambda c: RANK.get(c, 0))
+        return out
+    return cached("time-certainties", compute)

@@ -16,7 +16,7 @@ from . import anydata
 from .answers import service
 from .i18n import lazy_gettext as _l, page_lang
 from .lookup import cached, names, select
-from .readable import qualifier
+from .premises import dated_qualifier
 from .resource import local
 
 bp = Blueprint("timeline", __name__)
@@ -103,7 +103,7 @@ def items() -> list[Item]:
                 item.places.add(str(row["place"]))
         kept = [i for i in found.values() if i.end >= YEARS[0] and i.start <= YEARS[1]]
         for i in kept:
-            i.certainty = qualifier(i.iri)
+            i.certainty = dated_qualifier(i.iri)
         return sorted(kept, key=lambda i: (i.start, i.end, i.iri))
     return cached("timeline", compute)
 

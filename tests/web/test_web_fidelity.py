@@ -101,3 +101,11 @@ def test_an_example_query_is_described_in_the_page_language_where_it_can_be(site
         body = get(site, f"/sparql?lang={lang}")
         assert re.search(rf'<span class="description" lang="{lang}">{words}', body), lang
     assert "the editors' reading" in get(site, "/sparql")  # the planning-system query says what it rests on
+
+
+def test_the_timeline_shows_an_editors_date_as_such(site):
+    # the statistic's date is the editors' hypothesis: the timeline showed it as a plain date
+    timeline = get(site, "/timeline")
+    row = re.search(r'<li class="row">\s*<a class="label" href="/resource/statistic-ekibastuz-gres-1-installed-capacity">'
+                    r'.*?</li>', timeline, flags=re.S).group(0)
+    assert 'class="certainty c-hypothesis"' in row
