@@ -7,11 +7,13 @@ from collections.abc import Callable
 
 from flask import Response, current_app, request
 from rdflib import Graph
-from werkzeug.exceptions import Forbidden, Unauthorized
+from werkzeug.exceptions import Forbidden, TooManyRequests, Unauthorized
 
 from ..formats.export import serialize_graph
 from ..formats.negotiation import PAGE, RDF_FORMATS, NotAcceptable, best_match
 from ..query.jobs import Answer
+from . import tokens
+from .admission import client_of
 from .errors import error_response
 from .service import Service
 
@@ -180,7 +182,7 @@ def described(graph, key: tuple, fmt: str, relabel: bool = True) -> bytes:
 
 def require_write() -> None:
     """Writes need --enable-update and the bearer token: 403 when off, 401 without a token,
-    403 with a wrong one."""
+    403 with a wrong one, 429 after a few wrong ones from the client (kazkg.web.tokens)."""
     config = current_app.config
     if not config["ENABLE_UPDATE"]:
         raise Forbidden("this endpoint is read-only: SPARQL Update and Graph Store writes are off "
@@ -188,8 +190,14 @@ def require_write() -> None:
     header = request.headers.get("Authorization", "")
     if not header.strip():
         raise Unauthorized("writes need an 'Authorization: Bearer <token>' header")
+    client = client_of(request.remote_addr)
+    wait = tokens.wait(client)  # wrong tokens are throttled per client: kazkg.web.tokens
+    if wait:
+        raise TooManyRequests(f"too many wrong bearer tokens from this address: try again in "
+                              f"{wait} s", retry_after=wait)
     scheme, _, token = header.strip().partition(" ")
     expected = config["UPDATE_TOKEN"]
     if scheme.lower() != "bearer" or not expected or not hmac.compare_digest(
             token.strip().encode("utf-8"), expected.encode("utf-8")):
+        tokens.failed(client)
         raise Forbidden("the bearer token is not valid for writes")

@@ -1,0 +1,51 @@
+"""Wrong update tokens are throttled per client (issue 12): 3,000 wrong tokens from one
+connection were all answered 403, 342 guesses a second."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from kazkg.web import tokens
+from tests.web.httpraw import request
+from tests.web.support import PROTOCOL_DATA, Server
+
+INSERT = 'INSERT DATA { <http://example.org/a> <http://example.org/b> "c" }'
+
+
+def _write(srv, token, source=None):
+    return request(srv.sparql, "POST", body=INSERT, source=source,
+                   headers={"Authorization": f"Bearer {token}",
+                            "Content-Type": "application/sparql-update"})
+
+
+def test_the_count_decays():
+    client, now = "192.0.2.9", 1000.0
+    for _ in range(tokens.FREE):
+        assert tokens.wait(client, now) == 0
+        tokens.failed(client, now)
+    assert tokens.wait(client, now) == tokens.DECAY_SECONDS
+    assert tokens.wait(client, now + tokens.DECAY_SECONDS) == 0
+    assert tokens.wait("192.0.2.10", now) == 0  # another client
+
+
+@pytest.mark.slow
+def test_a_brute_force_from_one_address_is_slowed_and_another_address_writes(tmp_path):
+    srv = Server([str(PROTOCOL_DATA), "--enable-update", "--workers", "2"],
+                 env={"KAZKG_UPDATE_TOKEN": "s3cret", "KAZKG_UPDATE_STORE": str(tmp_path / "w")})
+    try:
+        start, answers = time.monotonic(), []
+        while time.monotonic() - start < 3:
+            answers.append(_write(srv, f"g{len(answers)}"))
+        statuses = [a.status for a in answers]
+        # 5 free guesses, then about one per 2 s: at most 7 compared in 3 s (hundreds before)
+        assert statuses.count(403) <= tokens.FREE + 2 and statuses[:tokens.FREE] == [403] * 5
+        throttled = [a for a in answers if a.status == 429]
+        assert len(throttled) > 10 and 1 <= int(throttled[-1].headers["Retry-After"]) <= 2
+        assert _write(srv, "s3cret").status == 429  # the right token waits too here
+        assert _write(srv, "s3cret", source="127.0.0.2").status == 204
+        time.sleep(int(throttled[-1].headers["Retry-After"]))
+        assert _write(srv, "s3cret").status == 204
+    finally:
+        srv.stop()
