@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Blueprint, current_app, jsonify, redirect, request
 from werkzeug.exceptions import NotFound
 
@@ -42,7 +44,11 @@ def void():
 @bp.route("/download/<filename>")
 def download(filename: str):
     """The whole dataset (all named graphs, inferred ones included) in one RDF format:
-    /download/kazkg.ttl etc., or /download/kazkg in the format the client asks for."""
+    /download/kazkg.ttl etc., or /download/kazkg in the format the client asks for; a dump
+    has that one URL (strict_slashes is off for the pages: /download/kazkg.nq/ was the dump)."""
+    if request.path.endswith("/"):
+        raise NotFound(f"no download at {request.path[:200]!r}: a download's URL has no "
+                       "trailing slash")
     fmt = dump_filenames().get(filename)
     if filename == DUMP_NAME:
         try:
@@ -68,9 +74,25 @@ def download(filename: str):
     return response
 
 
+HEALTH_SECONDS = 2.0  # a worker must answer /health's ASK within this
+
+
 @bp.route("/health")
 def health():
+    """"ok" only when a query worker answers an ASK within HEALTH_SECONDS (it said "ok" with
+    every worker stuck); else 503 saying why. The workers are the answering HTTP process's
+    (each has its own pool): `http_process` names it, `workers_replaced` counts its own."""
     svc = service()
-    return jsonify(status="ok", version=svc.data_version, build=svc.version, triples=svc.meta.triples,
-                   graphs=len(svc.meta.graphs), workers=svc.pool.size,
-                   workers_replaced=svc.pool.replaced, writes=svc.writes)
+    answer = svc.run({"kind": "query", "text": "ASK {}"}, timeout=HEALTH_SECONDS)
+    fine = answer.status == 200
+    response = jsonify(status="ok" if fine else "unavailable", version=svc.data_version,
+                       build=svc.version, triples=svc.meta.triples, graphs=len(svc.meta.graphs),
+                       workers=svc.pool.size, workers_replaced=svc.pool.replaced,
+                       http_process=os.getpid(), writes=svc.writes,
+                       **({} if fine else {"error": f"no query worker answered an ASK within "
+                                                    f"{HEALTH_SECONDS:g} s: {answer.error}"}))
+    response.headers["Cache-Control"] = "no-store"
+    if not fine:
+        response.status_code = 503
+        response.headers["Retry-After"] = answer.headers.get("Retry-After", "1")
+    return response

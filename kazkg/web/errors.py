@@ -21,12 +21,25 @@ from ..formats.xmlsafe import NotXml
 log = logging.getLogger("kazkg.web")
 
 
+MESSAGE_CHARS = 1000  # of a message, at most this much is sent: it may repeat the request
+
+
+def shortened(message: str) -> str:
+    """`message` with its middle left out past MESSAGE_CHARS: a 406 repeated a 62 KB Accept
+    header, a 404 the slug, whole (issue 12); the end (what is offered) is kept."""
+    if len(message) <= MESSAGE_CHARS:
+        return message
+    head, tail = MESSAGE_CHARS * 2 // 3, MESSAGE_CHARS // 3
+    return f"{message[:head]}... ({len(message) - head - tail} characters left out) ...{message[-tail:]}"
+
+
 def error_response(status: int, message: str, *, position=None, headers=None) -> Response:
-    title = HTTP_STATUS_CODES.get(status, "Error")
+    title, message = HTTP_STATUS_CODES.get(status, "Error"), shortened(message)
     if prefers_html(request.headers.get("Accept")):
         g.error_page = True  # its chrome runs no query (pages.chrome): this may be its error
         body = render_template("error.html", status=status, title=title, message=message,
-                               position=position)
+                               position=position,  # links to itself only for a short URL
+                               langs=len(request.full_path) <= MESSAGE_CHARS)
         response = Response(body, status, mimetype="text/html")
     else:
         payload = {"status": status, "title": title, "message": message}

@@ -267,10 +267,10 @@ def _accept_many(server: BaseWSGIServer) -> None:
         server.channel_class(server, conn, server.fix_addr(addr), server.adj, map=server._map)
 
 
-def serve(app, sockets, threads: int, body_limit: int, ready=None, balance=None) -> None:
+def serve(app, sockets, threads: int, body_limit: int, ready=None, balance=None, backlog=1024):
     """Serve the WSGI `app` on `sockets` with waitress until the process is stopped; `ready()`
     is called once the server is set up, just before it starts answering; `balance`: the
-    kazkg.web.balance.Balance this process shares the connections by."""
+    kazkg.web.balance.Balance this process shares the connections by; `backlog`: listen()'s."""
     more_open_files()
     soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
     spare = 2 * ACCEPT_BATCH + 64  # connections closed for room go at the loop's next turn
@@ -280,7 +280,7 @@ def serve(app, sockets, threads: int, body_limit: int, ready=None, balance=None)
     waitress.server.Adjustments = _Adjustments  # create_server builds its adjustments by name
     server = create_server(
         ClientLimit(QueryFastPath(app), threads // 2), sockets=sockets, threads=threads, ident="kazkg",
-        clear_untrusted_proxy_headers=True, asyncore_use_poll=True,
+        clear_untrusted_proxy_headers=True, asyncore_use_poll=True, backlog=backlog,
         # waitress's own limit and clean-up are kazkg.web.connections's; its limit (stop
         # accepting) is only reached if a closing takes longer than a turn of the loop
         connection_limit=_Channel.table.limit + 2 * ACCEPT_BATCH, cleanup_interval=LOOK_SECONDS,

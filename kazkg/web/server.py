@@ -47,6 +47,9 @@ def configure_logging() -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no second line per request
 
 
+BACKLOG = 4096  # connections the kernel holds before they are accepted (somaxconn caps it)
+
+
 def listen(host: str, port: int) -> list[socket.socket]:
     """Listening sockets on every address `host` resolves to (as waitress itself would bind,
     e.g. both 127.0.0.1 and ::1 for a dual-stack "localhost"); OSError when one is taken."""
@@ -54,7 +57,7 @@ def listen(host: str, port: int) -> list[socket.socket]:
     sockets: list[socket.socket] = []
     try:
         for family, _, _, _, address in dict.fromkeys(found):
-            sockets.append(socket.create_server(address[:2], family=family, backlog=4096,
+            sockets.append(socket.create_server(address[:2], family=family, backlog=BACKLOG,
                                                 dualstack_ipv6=False))
     except OSError:
         for opened in sockets:
@@ -129,7 +132,8 @@ def _serve(app: Flask, listeners: list[socket.socket], threads: int, balance=Non
         warm.start()
 
     try:
-        serve(app, listeners, threads, app.config["BODY_LIMIT"], ready=ready, balance=balance)
+        serve(app, listeners, threads, app.config["BODY_LIMIT"], ready=ready, balance=balance,
+              backlog=BACKLOG)
     finally:
         service.close()
 

@@ -21,3 +21,18 @@ def test_a_trailing_slash_is_the_same_page(site):
 def test_a_page_number_that_is_not_one(site, page):
     response = site.get("/browse", query_string={"page": page}, headers={"Accept": "text/html"})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/download/kazkg.nq/", "/download/kazkg/"])
+def test_a_download_has_one_url(client, path):
+    assert client.get(path).status_code == 404  # the dump itself, with 200, before
+    assert client.get(path.rstrip("/")).status_code == 200
+
+
+@pytest.mark.parametrize("path, headers", [
+    ("/download/kazkg", {"Accept": "text/x-" + "a" * 60000}),
+    ("/download/kazkg", {"Accept": "text/html, text/x-" + "a" * 60000 + ";q=0.1"}),
+    ("/download/" + "b" * 8000, {}), ("/resource/" + "b" * 8000, {"Accept": "text/html"})])
+def test_an_error_repeats_little_of_the_request(client, path, headers):
+    response = client.get(path, headers=headers)
+    assert response.status_code in (404, 406) and len(response.data) < 4000  # 62 KB before
