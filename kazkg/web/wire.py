@@ -21,6 +21,7 @@ log = logging.getLogger("kazkg.web")
 _RAW = re.compile(rb"[\x80-\xff]")
 # the Transfer-Encoding field lines (waitress takes the field, and removes it from the headers)
 _CODINGS = re.compile(rb"\r\ntransfer-encoding:([^\r]*)", re.I)
+_FOLDED = re.compile(rb"\r\n[ \t]")  # a line that continues the field above (obs-fold)
 
 
 def percent_encoded(line: bytes) -> bytes:
@@ -51,11 +52,16 @@ class Utf8RequestParser(HTTPRequestParser):
 
     def _check_framing(self, header_plus: bytes) -> None:
         """Refuse what waitress would read one way and a proxy in front of it another (RFC 9112
-        section 6.1, 6.3 and 3.2): Content-Length beside Transfer-Encoding (waitress took the
+        section 6.1, 6.3, 5.2 and 3.2): a folded line (" Transfer-Encoding: chunked" after
+        another field was read as part of that field's value, where a proxy may read it as a
+        field of its own), Content-Length beside Transfer-Encoding (waitress took the
         chunked body and ignored the length), Transfer-Encoding in HTTP/1.0 (waitress ignored
         it, and read the chunks as the next request), more than one Host; and, with a 415,
         content in a coding (Content-Encoding: gzip), which was read as if plain."""
         headers = self.headers
+        if _FOLDED.search(header_plus):  # waitress joined it to the field above it
+            raise ParsingError("a header line folded onto the next (obs-fold: RFC 9112 "
+                               "section 5.2): send each field on one line")
         if sum(coding.strip(b" \t").lower() == b"chunked" for line in _CODINGS.findall(header_plus)
                for coding in line.split(b",")) > 1:
             raise ParsingError("Transfer-Encoding chunked more than once (RFC 9112 section 7.1)")

@@ -45,8 +45,13 @@ def port(server):
     (post("Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n", CHUNKED + NEXT),
      "chunked more than once"),
     (post("Transfer-Encoding: chunked, Chunked\r\n", CHUNKED + NEXT), "chunked more than once"),
+    # obs-fold: waitress read the line as part of X-A's value, framed by the length, and
+    # answered the chunks' end and NEXT as requests; a proxy may read Transfer-Encoding
+    (post(f"Content-Length: {len(CHUNKED)}\r\nX-A: b\r\n Transfer-Encoding: chunked\r\n",
+          CHUNKED + NEXT), "folded"),
+    (post("Transfer-Encoding:\r\n\tchunked\r\nContent-Length: 4\r\n", CHUNKED + NEXT), "folded"),
 ], ids=["length then chunked", "chunked then length", "HTTP/1.0 chunked", "two Hosts",
-        "chunked twice", "chunked, chunked"])
+        "chunked twice", "chunked, chunked", "folded Transfer-Encoding", "folded value"])
 def test_ambiguous_framing_is_a_400_and_closes(port, raw, says):
     reply = exchange(port, raw)
     assert status_of(reply) == 400, reply[:400]
