@@ -71,6 +71,27 @@ def download(filename: str):
         response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
         response.headers["Content-Location"] = f"/download/{filename}"
         response.headers["Link"] = '</.well-known/void>; rel="describedby"'
+        return ranged(response, len(answer.body))
+    return response
+
+
+def ranged(response, length: int):
+    """One byte range of a dump (RFC 9110 14): 206 with its Content-Range, 416 for a range
+    past the end, and the whole dump (200) when If-Range names another version or the
+    request asks for several ranges (a server may; few clients do)."""
+    response.accept_ranges = "bytes"
+    wanted, since = request.range, request.if_range
+    if wanted is None or len(wanted.ranges) > 1 or (  # If-Range: a strong match of the ETag
+            since.etag is not None or since.date is not None) and (
+            since.etag is None or f'"{since.etag}"' != response.headers.get("ETag")):
+        return response
+    span = wanted.range_for_length(length)
+    if span is None:
+        return error_response(416, f"the range {request.headers.get('Range')!r} is not within "
+                              f"this dump's {length} bytes", headers={"Content-Range": f"bytes */{length}"})
+    start, end = span
+    response.set_data(response.get_data()[start:end])
+    response.status_code, response.content_range = 206, wanted.to_content_range_header(length)
     return response
 
 
