@@ -53,3 +53,14 @@ def test_a_syntax_error_says_where_it_is(text, line, column):
     with pytest.raises(QueryError) as raised:
         parse_update(text)
     assert (raised.value.line, raised.value.column) == (line, column), str(raised.value)
+
+
+def test_a_long_flat_group_is_no_nesting_either():
+    """rdflib's grammar recursed per triple pattern: 100 of them in a WHERE were "nested too
+    deeply" (a RecursionError, 400), for an update and for a query rdflib parses."""
+    patterns = " ".join(f"?s{i} <urn:p> ?o{i} ." for i in range(600))
+    update = parse_update(f"INSERT {{ <urn:a> <urn:b> 1 }} WHERE {{ {patterns} }}")
+    assert update.algebra[0].name == "Modify"
+    from kazkg.query.sparql import parse
+
+    assert parse(f"SELECT * {{ {patterns} }}").algebra.name == "SelectQuery"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from dataclasses import dataclass
 
 from typing import TYPE_CHECKING
@@ -20,6 +21,8 @@ from ..errors import QueryError
 from ..namespaces import PREFIXES, sparql_prologue
 from . import guard
 from .syntax import field, memo, position, walk
+
+PARSE_RECURSION = 20_000
 
 if TYPE_CHECKING:
     from rdflib.plugins.sparql.sparql import Query, Update
@@ -93,6 +96,10 @@ def _rdflib_sparql():
 
     from . import contained, xpath
 
+    # pyparsing recurses about ten frames per triple pattern of a group: 100 patterns (a
+    # flat list, not nesting) ran past Python's 1,000 frames, a 400 "nested too deeply"; the
+    # guard's bounds (1,000 patterns, 100 levels) fit in 20,000, as kazkg.web.kept's pickles
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), PARSE_RECURSION))
     rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # FROM <iri> names a graph, never fetches one
     contained.install()  # SPARQL's rules for errors in expressions (kazkg.query.contained)
     xpath.install()  # and XPath's for casts, rounding and AVG
