@@ -40,7 +40,10 @@ def request(url: str, method: str = "GET", path: str = "", body: bytes | str | N
     try:
         if isinstance(body, str):
             body = body.encode("utf-8")
-        conn.putrequest(method, (parts.path or "/") + path, skip_accept_encoding=True)
+        # A Host of the caller's replaces http.client's own: two Hosts are a 400 (RFC 9112 3.2).
+        own_host = any(name.lower() == "host" for name in headers or {})
+        conn.putrequest(method, (parts.path or "/") + path, skip_host=own_host,
+                        skip_accept_encoding=True)
         for name, value in (headers or {}).items():
             conn.putheader(name, value)
         if body is not None:
