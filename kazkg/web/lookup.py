@@ -146,8 +146,10 @@ SELECT ?s ?p ?label WHERE {
   VALUES ?p { rdfs:label skos:prefLabel skos:altLabel skos:hiddenLabel
               <http://purl.org/dc/terms/title> <http://purl.org/dc/elements/1.1/title>
               <https://schema.org/name> <http://schema.org/name> <http://xmlns.com/foaf/0.1/name> }
-  ?s ?p ?label . FILTER (isIRI(?s) && isLiteral(?label))
+  ?s ?p ?full . FILTER (isIRI(?s) && isLiteral(?full))
+  BIND (COALESCE(SUBSTR(?full, 1, 1001), ?full) AS ?label)  # a typed one SUBSTR refuses: whole
 }"""
+NAME_CHARS = 1000  # of a name: a write gave 300 resources 250 KB labels (75 MB each lookup)
 # Which name a page shows, in order: rdfs:label, skos:prefLabel, then the titles and names that
 # someone else's data may use instead (dcterms:title, schema:name, foaf:name).
 _NAMING_RANK = {"http://www.w3.org/2000/01/rdf-schema#label": 0,
@@ -168,6 +170,8 @@ class Names:
         for row in sorted(label_rows, key=lambda r: (str(r["s"]), _NAMING_RANK.get(str(r["p"]), 2),
                                                      str(r["p"]), str(r["label"]))):
             s, p, label = str(row["s"]), str(row["p"]), row["label"]
+            if len(label) > NAME_CHARS:  # SUBSTR keeps the language tag; the cut is marked
+                label = Literal(str(label)[:NAME_CHARS] + "…", lang=label.language)
             lang = (label.language or "").lower()
             if p.endswith("altLabel") or p.endswith("hiddenLabel"):
                 self.alt[s].append(label)

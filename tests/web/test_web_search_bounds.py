@@ -31,3 +31,21 @@ def test_a_label_is_matched_by_its_first_characters_and_each_word_once():
     label = search._label("Oskemen " * 10 + "x" * 1000 + " Shymkent", 0.0, "en")
     assert label.words == ("oskemen", "x") and len(label.key) <= search.LABEL_CHARS
     assert label.text.endswith("Shymkent")  # shown whole
+
+
+def test_a_name_is_cut_at_name_chars_and_keeps_its_language():
+    from rdflib import Literal, URIRef
+
+    from kazkg.web.lookup import NAME_CHARS, Names
+    label = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+    rows = [{"s": URIRef("http://x/a"), "p": label, "label": Literal("Abai " * 50_000, lang="kk")},
+            {"s": URIRef("http://x/b"), "p": label, "label": Literal("Abai", lang="kk")}]
+    names = Names(rows, [])
+    assert len(names.labels["http://x/a"]["kk"]) == NAME_CHARS + 1  # and a "…"
+    assert names.labels["http://x/a"]["kk"].endswith("…") and names.label("http://x/b") == "Abai"
+
+
+def test_the_labels_lookup_cuts_long_names_in_the_query(client):
+    from kazkg.web.lookup import LABELS_QUERY
+    assert "SUBSTR(?full, 1, 1001)" in LABELS_QUERY  # 75 MB of labels sent to every process
+    assert client.get("/search?q=a").status_code == 200
