@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from ..errors import QueryError
 from ..namespaces import PREFIXES, sparql_prologue
 from . import guard
-from .syntax import field, memo, position, walk
+from .syntax import field, furthest, memo, position, walk
 
 PARSE_RECURSION = 20_000
 
@@ -144,7 +144,9 @@ def parse(text: str, project_prefixes: bool = False, base: str | None = None) ->
         if _is_update(sparql, text):
             raise QueryError("this is a SPARQL Update, not a query: send it as an update, to a "
                              "server started with --enable-update") from None
-        raise QueryError(f"SPARQL syntax error: {error.msg}", error.lineno, error.col, text) from None
+        line, column, message = furthest(sparql.parser.parseQuery, text) or (
+            error.lineno, error.col, error.msg)
+        raise QueryError(f"SPARQL syntax error: {message}", line, column, text) from None
     except ValueError as error:  # rdflib's parser refuses e.g. an invalid \u escape so
         raise QueryError(f"SPARQL syntax error: {error}") from None
     known = PREFIXES if project_prefixes else {}

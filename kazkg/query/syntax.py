@@ -1,9 +1,11 @@
-"""Reading rdflib's parse trees and algebras: walking them, and finding a spot in the text."""
+"""Reading rdflib's parse trees and algebras: walking them, and finding a spot in the text
+(where a syntax error is: `furthest`, for queries and updates alike)."""
 
 from __future__ import annotations
 
 import functools
 import re
+import threading
 
 SMALL_TEXT = 8192  # characters: a memo keeps no query text longer than this
 
@@ -89,3 +91,50 @@ def position(text: str, pattern: str, after: str | None = None) -> tuple[int | N
 def field(node, name: str):
     """A part of a parse tree node, or None: CompValue.get would answer the name itself."""
     return dict.get(node, name)
+
+
+_FURTHEST = threading.Lock()
+_tracking = threading.local()
+_SAID = re.compile(r"Expected (?:CaselessKeyword |Keyword )?'?(.*?)'?$")
+
+
+def furthest(parse, text: str) -> tuple[int, int, str] | None:
+    """(line, column, what could come there) of the furthest place rdflib's parser reached in
+    `text`, which `parse` (a pyparsing parse of it) refuses: its own error names the start of
+    the alternative that failed (`line 1, column 25: Expected SelectQuery` for a '/' at
+    column 60, or an unclosed '{'). It parses again, noting every failure pyparsing makes;
+    None if it does not fail so."""
+    from pyparsing import ParseBaseException, col, lineno
+
+    found: dict = {"loc": -1, "said": set()}
+    with _FURTHEST:
+        plain = ParseBaseException.__init__
+
+        def noted(self, pstr, loc=0, msg=None, elem=None):
+            plain(self, pstr, loc, msg, elem)
+            if getattr(_tracking, "on", False) and pstr is text and loc >= found["loc"]:
+                if loc > found["loc"]:
+                    found.update(loc=loc, said=set())
+                found["said"].add(str(self.msg))
+
+        ParseBaseException.__init__, _tracking.on = noted, True
+        try:
+            parse(text)
+            return None
+        except ParseBaseException:
+            pass
+        finally:
+            ParseBaseException.__init__, _tracking.on = plain, False
+    loc = found["loc"]
+    if loc < 0:
+        return None
+    said = sorted({"a language tag" if "a-zA-Z]+(?:-" in s else _SAID.sub(r"\1", s)
+                   for s in found["said"] if "'#'" not in s and (  # a comment: anywhere
+                       not s.startswith("Expected Re:") or "a-zA-Z]+(?:-" in s)},
+                  key=lambda w: (w.isalpha() or " " in w, w))  # punctuation first, quoted
+    said = [w if w.isalpha() or " " in w else f"'{w}'" for w in said]
+    there = text[loc:loc + 12].split(None, 1)[0] if text[loc:].strip() else ""
+    what = f"unexpected {there!r}" if there else "the query ends too soon"
+    if said:
+        what += "; expected " + (said[0] if len(said) == 1 else "one of " + ", ".join(said[:14]))
+    return lineno(loc, text), col(loc, text), what
