@@ -76,8 +76,14 @@ def best_match(accept: str | None, formats: tuple[Format, ...],
     index = negotiate(accept, tuple(Offer(f.media_type, f.aliases, f.params, f is PAGE)
                                     for f in offered))
     if index is None:
-        raise NotAcceptable(repr(accept or ""), formats)
+        plain = "text/plain" in (accept or "").lower() and not any(
+            "text/plain" in f.aliases for f in formats)
+        raise NotAcceptable(repr(accept or ""), formats, _PLAIN if plain else "")
     return offered[index]
+
+
+_PLAIN = ("text/plain is N-Triples' media type of old, so graphs (CONSTRUCT, DESCRIBE) come as "
+          "N-Triples for it; results have no plain-text format: CSV and TSV are text")
 
 
 def prefers_html(accept: str | None, formats: tuple[Format, ...] | None = None) -> bool:

@@ -57,3 +57,15 @@ def test_not_acceptable(accept, fmt_param, formats):
 ])
 def test_prefers_html(accept, expected):
     assert prefers_html(accept) is expected
+
+
+def test_text_plain_and_an_accept_that_names_no_type_are_answered_consistently(client):
+    ask = {"query": "ASK {}"}
+    plain = client.get("/sparql", query_string=ask, headers={"Accept": "text/plain"})
+    assert plain.status_code == 406 and "N-Triples" in plain.get_json()["error"]["message"]
+    graph = client.get("/sparql", query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+                       headers={"Accept": "text/plain"})
+    assert graph.status_code == 200 and graph.mimetype == "application/n-triples"
+    assert client.get("/sparql", query_string=ask, headers={"Accept": "garbage"}).status_code == 200
+    other = client.get("/sparql", query_string=ask, headers={"Accept": "garbage/*"})
+    assert other.status_code == 406 and "N-Triples" not in other.get_json()["error"]["message"]
