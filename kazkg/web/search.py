@@ -11,7 +11,9 @@ y/i, ou/u, kh/h, soft and hard signs, doubled letters, hyphens and spaces). So "
 from __future__ import annotations
 
 import difflib
+import heapq
 import re
+import time
 import unicodedata
 from dataclasses import dataclass
 
@@ -68,6 +70,7 @@ NEAR = 0.8  # a near spelling: difflib's ratio at least this
 # has 199), its distinct words. A write may give a resource a label of any length: 300 labels
 # of 250 KB made each search scan 10 million words (8-35 s) and start-up fold them (36 s).
 LABEL_CHARS = 300
+SEARCH_SECONDS = 1.0  # a search compares labels for at most this long (about 0.1 s: 8,000)
 
 
 @dataclass(frozen=True)
@@ -138,15 +141,29 @@ def too_long(query: str) -> str | None:
     return None
 
 
-def search(query: str, labels: dict[str, list[Label]], types, limit: int = 50) -> list[Hit]:
-    """Ranked hits among `labels` (from index()); `types` maps an IRI to its classes."""
+class Hits(list):
+    """The best hits; `complete` False when the search stopped at its time limit."""
+
+    complete = True
+
+
+def search(query: str, labels: dict[str, list[Label]], types, limit: int = 50,
+           seconds: float | None = None) -> Hits:
+    """Ranked hits among `labels` (from index()); `types` maps an IRI to its classes. Past
+    `seconds` (SEARCH_SECONDS) the labels not yet compared are left out (and the Hits say so): what a label
+    costs is bounded, but the labels are as many as the data holds (100,000 made a search
+    of 'regoin' 22 s)."""
     query_key, query_words = key(query), words(query)
     if not query_key or too_long(query):
-        return []
+        return Hits()
     matcher = difflib.SequenceMatcher(None, autojunk=False)
     matcher.set_seq2(query_key)
-    hits = []
-    for iri, candidates in labels.items():
+    hits, found = [], Hits()
+    deadline = time.monotonic() + (SEARCH_SECONDS if seconds is None else seconds)
+    for count, (iri, candidates) in enumerate(labels.items()):
+        if count % 256 == 0 and time.monotonic() > deadline:
+            found.complete = False
+            break
         best, matched, matched_lang = 0.0, "", ""
         for label in candidates:
             value = score(query_key, query_words, label, matcher)
@@ -156,8 +173,8 @@ def search(query: str, labels: dict[str, list[Label]], types, limit: int = 50) -
             # Things people look for (places, enterprises) first, then the events that befell
             # them (whose labels begin with their names), then the records about either
             hits.append(Hit(iri, best - _demotion(types.get(iri, set())), matched, matched_lang))
-    hits.sort(key=lambda h: (-h.score, len(h.matched), h.iri))
-    return hits[:limit]
+    found.extend(heapq.nsmallest(limit, hits, key=lambda h: (-h.score, len(h.matched), h.iri)))
+    return found
 
 
 RECORD_CLASSES = ("Assertion", "Geometry", "Sentence", "Paragraph", "NameUse", "SourceConflict",

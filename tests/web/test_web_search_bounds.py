@@ -49,3 +49,17 @@ def test_the_labels_lookup_cuts_long_names_in_the_query(client):
     from kazkg.web.lookup import LABELS_QUERY
     assert "SUBSTR(?full, 1, 1001)" in LABELS_QUERY  # 75 MB of labels sent to every process
     assert client.get("/search?q=a").status_code == 200
+
+
+def test_a_search_stops_at_its_time_limit_and_says_so(client, monkeypatch):
+    many = {f"http://x/r{i}": {"": f"Abai street {i} of the region"} for i in range(20_000)}
+    nm = _names(many)
+    labels = search.index(nm)
+    start = time.perf_counter()
+    hits = search.search("regoin", labels, nm.types, seconds=0.05)
+    assert time.perf_counter() - start < 1.0 and not hits.complete  # 'regoin' took 4 s
+    few = search.index(_names(dict(list(many.items())[:300])))
+    assert search.search("regoin", few, nm.types).complete
+    monkeypatch.setattr(search, "SEARCH_SECONDS", 0.0)
+    page = client.get("/search?q=" + "a" * 3, headers={"Accept": "text/html"})
+    assert search.Hits().complete and b"stopped at its time limit" in page.data
