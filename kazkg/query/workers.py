@@ -190,6 +190,19 @@ class Pool:
             worker = self._idle.get(timeout=wait)
         except queue.Empty:
             raise Busy(wait) from None
+        with self._lent(worker) as borrowed:
+            yield borrowed
+
+    def borrow_now(self):
+        """borrow() for a caller that does not wait: None when no worker is idle, else the
+        context manager borrow() gives, the worker already taken (kazkg.web.inline)."""
+        try:
+            return self._lent(self._idle.get_nowait())
+        except queue.Empty:
+            return None
+
+    @contextmanager
+    def _lent(self, worker: Worker):
         borrowed = _Borrowed(self, worker)
         try:
             yield borrowed
@@ -230,18 +243,31 @@ class _Borrowed:
 
     def call(self, job, timeout: float):
         """Send `job`; wait at most `timeout` seconds for the reply, else kill the worker."""
-        conn = self.worker.conn
         started = time.monotonic()
+        self.send(job)
+        return self.reply(timeout, timeout, started)
+
+    def send(self, job) -> None:
+        """Send `job` (its reply comes from reply())."""
         try:
-            conn.send(job)
-            ready = self.worker.ready(timeout)
+            self.worker.conn.send_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+        except (EOFError, OSError):
+            raise WorkerDied(self.pool.why(self.pool._replace(self.worker))) from None
+
+    def reply(self, wait: float, limit: float, started: float):
+        """The reply to the job sent, waiting for it at most `wait` seconds: past that the
+        worker is killed (JobTimeout of the time limit, `limit` seconds); `started`: when the
+        job was sent (monotonic)."""
+        conn = self.worker.conn
+        try:
+            ready = self.worker.ready(wait)
             if ready:
                 status, value = conn.recv()
         except (EOFError, OSError):
             raise WorkerDied(self.pool.why(self.pool._replace(self.worker))) from None
         if not ready:
             self.pool._replace(self.worker)
-            raise JobTimeout(timeout)
+            raise JobTimeout(limit)
         if status == "ok":
             return value
         if status == "long":  # the head now, the body from pieces()

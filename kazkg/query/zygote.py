@@ -73,14 +73,14 @@ def _worker_loop(sock: socket.socket, handler: Handler, memory_mb: int) -> None:
             if isinstance(reply[1], Long):
                 _send_long(conn, reply[1])
             else:
-                conn.send(reply)
+                conn.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
         except (OSError, ValueError):
             return
 
 
 def _send_long(conn: Connection, long: Long) -> None:
     body = memoryview(long.body)
-    conn.send(("long", (long.head, len(body))))
+    conn.send_bytes(pickle.dumps(("long", (long.head, len(body))), protocol=pickle.HIGHEST_PROTOCOL))
     for start in range(0, len(body), PIECE):
         conn.send_bytes(body[start:start + PIECE])
 
