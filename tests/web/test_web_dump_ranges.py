@@ -35,3 +35,18 @@ def test_a_range_past_the_end_is_416_and_others_get_the_whole_dump(client, whole
                     {"Range": "bytes=0-1,5-6"}):
         reply = client.get("/download/kazkg.nt", headers=headers)
         assert reply.status_code == 200 and reply.data == whole.data
+
+
+def test_a_dump_comes_gzipped_when_the_client_takes_it(client, whole):
+    import gzip
+
+    packed = client.get("/download/kazkg.nt", headers={"Accept-Encoding": "gzip, deflate"})
+    assert packed.status_code == 200 and packed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.data) == whole.data and "Accept-Encoding" in packed.headers["Vary"]
+    assert packed.headers["ETag"] != whole.headers["ETag"]  # another representation
+    assert "Content-Encoding" not in whole.headers
+    again = client.get("/download/kazkg.nt", headers={"Accept-Encoding": "gzip",
+                                                      "If-None-Match": packed.headers["ETag"]})
+    assert again.status_code == 304
+    refused = client.get("/download/kazkg.nt", headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert "Content-Encoding" not in refused.headers and refused.data == whole.data
