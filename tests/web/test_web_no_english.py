@@ -19,7 +19,7 @@ PAGES = ["/", "/browse", f"/browse?class={ENTERPRISE}", "/browse?period=1970s&pa
          "/ontology", "/sparql", "/resource/no-such-thing", "/text", "/resource/shymkent",
          "/resource/industry-1956-1985-p2-s3", "/resource/plenum-1956", "/resource/karaganda-metallurgical-combine"]
 # Names of standards, formats and tools, written the same in every language.
-NAMES = {"kazkg", "sparql", "iri", "trig", "void", "dcat", "csv", "tsv", "json", "rdf", "owl", "xml",
+NAMES = {"kazkg", "wgs", "sparql", "iri", "trig", "void", "dcat", "csv", "tsv", "json", "rdf", "owl", "xml",
          "turtle", "yasgui", "sha", "construct", "describe", "prefix", "mit", "zazuko", "select",
          "natural", "earth", "admin", "topojson", "skos", "editorialnote", "world", "atlas", "shymkent",
          "chimkent", "alma", "ata", "ust", "kamenogorsk", "geosparql", "html", "ttl", "jsonld",
