@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import gzip
 import os
 
 from flask import Blueprint, current_app, jsonify, redirect, request
@@ -13,9 +11,9 @@ from .answers import not_modified, rdf_response, respond, service
 from ..formats.negotiation import RDF_FORMATS, NotAcceptable, best_match
 from .describe import DUMP_NAME, dump_filenames, void_description
 from .errors import error_response
-from . import dcat
+from . import dcat, dumps
+from ..query.jobs import Answer
 from .about import about
-from .lookup import forget_stale
 
 bp = Blueprint("data", __name__)
 
@@ -69,49 +67,45 @@ def download(filename: str):
     cached = not_modified(etag)
     if cached is not None:
         return cached
-    answer = dcat.dump(fmt)
-    if answer.status == 200 and gzipped:
-        answer = dataclasses.replace(answer, body=packed(fmt, answer.body),
-                                     headers={**answer.headers, "Content-Encoding": "gzip"})
-    response = respond(answer, etag)
+    kept = dumps.made(service(), fmt, gzipped)
+    if isinstance(kept, Answer):
+        return respond(kept)
+    cached = not_modified(etag, exists=True)  # If-None-Match: * (the dump exists)
+    if cached is not None:
+        return cached
+    span = ranged(etag, kept[1])
+    if not isinstance(span, tuple) and span is not None:
+        return span  # 416
+    response = dumps.send(kept, fmt, span)
+    response.accept_ranges = "bytes"
     response.vary.add("Accept-Encoding")
-    if answer.status == 200:
-        response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-        response.headers["Content-Location"] = f"/download/{filename}"
-        response.headers["Link"] = '</.well-known/void>; rel="describedby"'
-        return ranged(response, len(answer.body))  # of the bytes sent: gzipped or not
+    if gzipped:  # a Range is of the bytes sent
+        response.headers["Content-Encoding"] = "gzip"
+    response.headers.update({
+        "ETag": etag, "Cache-Control": "public, max-age=0, must-revalidate",
+        "X-Dataset-Version": service().data_version,
+        "Content-Disposition": f'inline; filename="{filename}"',
+        "Content-Location": f"/download/{filename}", "Link": '</.well-known/void>; rel="describedby"'})
+    if span is not None:
+        response.status_code = 206
+        response.content_range = request.range.to_content_range_header(kept[1])
     return response
 
 
-def packed(fmt: str, body: bytes) -> bytes:
-    """The dump gzipped (level 6, kept per dataset version and format): the N-Quads dump of
-    the bundled data, 4.6 MB, is 259 KB so, made in 0.17 s (level 1: 354 KB in 0.12 s; load 20)."""
-    svc = service()
-    kept, full_key = svc.__dict__.setdefault("gzipped", {}), (svc.version, fmt)
-    if full_key not in kept:
-        forget_stale(kept, svc.version)
-        kept[full_key] = gzip.compress(body, 6, mtime=0)
-    return kept[full_key]
-
-
-def ranged(response, length: int):
-    """One byte range of a dump (RFC 9110 14): 206 with its Content-Range, 416 for a range
-    past the end, and the whole dump (200) when If-Range names another version or the
-    request asks for several ranges (a server may; few clients do)."""
-    response.accept_ranges = "bytes"
+def ranged(etag: str, length: int):
+    """The one byte range of a dump of `length` bytes asked for (RFC 9110 14), as (start, end):
+    None for the whole dump (no Range, If-Range naming another version, or several ranges: a
+    server may send the whole, few clients ask), a 416 response for a range past the end."""
     wanted, since = request.range, request.if_range
     if wanted is None or len(wanted.ranges) > 1 or (  # If-Range: a strong match of the ETag
             since.etag is not None or since.date is not None) and (
-            since.etag is None or f'"{since.etag}"' != response.headers.get("ETag")):
-        return response
+            since.etag is None or f'"{since.etag}"' != etag):
+        return None
     span = wanted.range_for_length(length)
     if span is None:
         return error_response(416, f"the range {request.headers.get('Range')!r} is not within "
                               f"this dump's {length} bytes", headers={"Content-Range": f"bytes */{length}"})
-    start, end = span
-    response.set_data(response.get_data()[start:end])
-    response.status_code, response.content_range = 206, wanted.to_content_range_header(length)
-    return response
+    return span
 
 
 HEALTH_SECONDS = 2.0  # a worker must answer /health's ASK within this

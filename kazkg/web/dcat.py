@@ -4,14 +4,12 @@ schema.org Dataset markup for the home page.
 https://www.w3.org/TR/vocab-dcat-3/ : one dcat:Distribution per dump, with its media type,
 byte size, SPDX checksum (SHA-256), download URL and license; the SPARQL endpoint is the
 dcat:DataService that serves the dataset. A dump's size and checksum need its bytes: they are
-made once per build (the dumps are then in the answer cache), in a thread that VoID does not
+made once per build (the dumps are then kept on disk: kazkg.web.dumps), in a thread that VoID does not
 wait for beyond a short bound, and kept beside it; after writes they are left out.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import json
 import threading
 import time
@@ -21,10 +19,12 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, XSD
 
 from ..build import cache
-from ..formats.export import FORMATS, with_version
+from ..formats.export import FORMATS
 from ..namespaces import BASE
 from .admission import ours
 from .answers import service
+from . import dumps
+from ..query.jobs import Answer
 from .describe import DATASET_IRI, dump_filenames
 from .lookup import forget_stale
 
@@ -43,26 +43,6 @@ FILE = "distributions-1.json"  # beside the cached build
 SIZING_WAIT = 1.0  # seconds VoID may wait for dumps being sized (the fixture's take well under)
 SIZING_RETRY = 60.0  # seconds before a round of sizing that failed is tried again
 _SIZING_LOCK = threading.Lock()
-_MAKING = {fmt: threading.Lock() for fmt in FORMATS}  # one dump of a format made at a time
-
-
-def dump(fmt: str):
-    """The Answer of the dump in `fmt`, its first line naming the dataset version. A dump
-    being made (for VoID's sizes, or another client) is waited for, up to --dump-timeout, and
-    then comes from the answer cache; it never runs in the quick lane, so that limit holds."""
-    svc, timeout = service(), current_app.config["DUMP_TIMEOUT"]
-    making = _MAKING[fmt]
-    waited = making.acquire(timeout=timeout)
-    try:
-        answer = svc.run({"kind": "dump", "format": fmt}, timeout=timeout,
-                         cache_key=("dump", fmt), lane_ok=False)
-    finally:
-        if waited:
-            making.release()
-    if answer.status != 200:
-        return answer
-    return dataclasses.replace(answer, body=with_version(answer.body, fmt, svc.data_version),
-                               headers={**answer.headers, "X-Dataset-Version": svc.data_version})
 
 
 def distributions(wait: float | None = None) -> dict[str, dict]:
@@ -112,16 +92,16 @@ def _unsized() -> dict[str, dict]:
 
 
 def _size(app, svc, key, path) -> None:
-    """Make every dump (kept in the answer cache) and keep their sizes and checksums, in
+    """Make every dump (kept on disk, kazkg.web.dumps) and keep their sizes and checksums, in
     `svc`'s page cache for `key` and, when all were made, beside the cached build."""
-    with app.app_context(), ours():  # the server's own jobs: they take no client's worker
+    with app.app_context(), ours():  # the server's own: it waits for a dump being made
         found = _unsized()
         for filename, entry in found.items():
             if svc.version != key[0]:  # a write or a new build meanwhile: these would be stale
                 break
-            answer = dump(entry["format"])
-            if answer.status == 200:
-                entry.update(bytes=len(answer.body), sha256=hashlib.sha256(answer.body).hexdigest())
+            kept = dumps.made(svc, entry["format"])  # a dump file kept on disk
+            if not isinstance(kept, Answer):
+                entry.update(bytes=kept[1], sha256=kept[2])
         store = svc.__dict__.setdefault("page_cache", {})
         if svc.version == key[0] and sized(found):
             try:

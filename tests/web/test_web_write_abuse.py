@@ -201,10 +201,10 @@ def test_void_and_pages_after_a_write_answer_at_once_with_the_served_version(wri
 def test_void_on_a_fresh_cache_answers_before_the_dumps_are_sized(private_cache, tmp_path,
                                                                    monkeypatch):
     from kazkg.build import cache
-    from kazkg.web import dcat
+    from kazkg.web import dcat, dumps
 
-    release, real = threading.Event(), dcat.dump
-    monkeypatch.setattr(dcat, "dump", lambda fmt: release.wait(30) and real(fmt))
+    release, real = threading.Event(), dumps.made
+    monkeypatch.setattr(dumps, "made", lambda svc, fmt: release.wait(30) and real(svc, fmt))
     monkeypatch.setattr(dcat, "SIZING_WAIT", 0.2)
     with writable_client(tmp_path / "store", "w-t0k", WORKERS=1) as client:
         svc = client.application.extensions["kazkg"]
@@ -228,10 +228,10 @@ def test_a_round_of_sizing_that_failed_is_not_kept_nor_tried_again_at_once(priva
                                                                             monkeypatch):
     from kazkg.build import cache
     from kazkg.query.jobs import Answer
-    from kazkg.web import dcat
+    from kazkg.web import dcat, dumps
 
     calls = []
-    monkeypatch.setattr(dcat, "dump", lambda fmt: calls.append(fmt) or Answer(503, error="slow"))
+    monkeypatch.setattr(dumps, "made", lambda svc, fmt: calls.append(fmt) or Answer(503, error="slow"))
     with writable_client(tmp_path / "store", "w-t0k", WORKERS=1) as client:
         svc = client.application.extensions["kazkg"]
         cache.beside(svc.build_key, dcat.FILE).unlink(missing_ok=True)

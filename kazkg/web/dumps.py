@@ -1,0 +1,171 @@
+"""The dumps (/download/kazkg.nq etc.): made once per data version, kept on disk beside the
+cached build with their digest in its manifest, and sent to clients from the file.
+
+A dump of the whole dataset takes tens of seconds at scale (56 s for N-Quads of a 117 MB
+store), so it is never made again for the next client: the file `dump-1.<version>.<format>`
+(and the same gzipped, `.gz`, for clients whose Accept-Encoding takes gzip) is checked against the manifest once per process (then by its stat) and read in pieces as
+the client reads, never held whole in the HTTP process. It is made by a worker of its own
+(kazkg.query.spare: none of the query workers, no admission slot), at a lower
+CPU priority, one dump at a time per HTTP process; a client asking for a dump while another
+one is being made waits up to QUEUE_SECONDS, then gets a 503 with Retry-After. After a write
+the next request makes the new version's dump, and the older versions' files are removed.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from flask import current_app, request
+from werkzeug.wrappers import Response
+
+from ..build import cache, writecheck
+from ..formats.export import FORMATS
+from ..query.jobs import Answer
+from ..query.spare import spare
+from ..query.workers import JobTimeout, PoolError
+from .admission import RETRY_SECONDS, is_ours
+from .answers import content_type
+from .service import QUEUE_SECONDS
+
+NAME = "dump-1"  # the files' prefix, with the layout's version
+NICE = 10  # the dump worker's CPU priority, below the query workers'
+PIECE = 1 << 20
+_MAKING = threading.Lock()  # one dump made at a time in this process
+_CHECKED: dict[str, tuple] = {}  # path -> (stat stamp, sha256) of a file checked in this process
+
+
+def path_of(svc, fmt: str, gzipped: bool = False) -> Path:
+    """Where the dump of the version served is kept. After writes the version's count is
+    not enough (another write store gives the same count): the name also has the digest of
+    the store's quads (kazkg.build.writecheck), read once per version."""
+    version = svc.version
+    if svc.writes and svc.writable is not None:
+        tags = svc.__dict__.setdefault("dump_tags", {})
+        if version not in tags:
+            tags.clear()
+            tags[version] = writecheck.read(svc.writable.path)["quads"][:16]
+        version += "-" + tags[version]
+    return cache.beside(svc.build_key, f"{NAME}.{version}.{fmt}" + (".gz" if gzipped else ""))
+
+
+def _stamp(status: os.stat_result) -> tuple:
+    return status.st_size, status.st_mtime_ns, status.st_ino
+
+
+def _kept(svc, path: Path) -> tuple[int, str] | None:
+    """(bytes, sha256) of the kept dump at `path` if it is there and its digest is the one
+    the manifest holds (checked once per process and stat); a damaged one is removed."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    known = _CHECKED.get(str(path))
+    if known is not None and known[0] == _stamp(status):
+        return status.st_size, known[1]
+    summary = cache.manifest(svc.build_key)
+    try:
+        cache.check(path, summary)
+    except (OSError, cache.Damaged):
+        return None
+    sha = summary["files"][path.name]
+    _CHECKED[str(path)] = (_stamp(status), sha)
+    return status.st_size, sha
+
+
+def made(svc, fmt: str, gzipped: bool = False) -> tuple[Path, int, str] | Answer:
+    """(path, bytes, sha256) of the dump in `fmt` (`gzipped`: its gzip file) of the version
+    served, made now if it is not kept; an error Answer (503) when it cannot be made now."""
+    path = path_of(svc, fmt, gzipped)
+    found = _kept(svc, path)
+    if found is not None:
+        return (path, *found)
+    timeout = current_app.config["DUMP_TIMEOUT"]
+    if not _MAKING.acquire(timeout=timeout if is_ours() else QUEUE_SECONDS):
+        return Answer(503, error="another dump is being made; try again in a while",
+                      headers={"Retry-After": str(max(RETRY_SECONDS, 10))})
+    try:
+        found = _kept(svc, path)  # made meanwhile, while this one waited
+        if found is None:
+            made_ = _make(svc, fmt, path_of(svc, fmt), timeout)
+            if isinstance(made_, Answer):
+                return made_
+            found = made_[gzipped]
+        return (path, *found)
+    finally:
+        _MAKING.release()
+
+
+def _make(svc, fmt: str, path: Path, timeout: float) -> list | Answer:
+    """Make the dump in `fmt` at `path` and gzipped beside it: [(bytes, sha256) of each]."""
+    version = svc.version
+    job = {"kind": "dump", "format": fmt, "path": str(path), "version": svc.data_version,
+           "build": svc.build_key, "nice": NICE}
+    try:
+        with spare(svc.pool) as worker:
+            answer = worker.call(job, timeout)
+    except JobTimeout as error:
+        return Answer(503, error=f"{error} (the server's limit; see --dump-timeout)",
+                      headers={"X-Time-Limit": f"{error.seconds:g}"})
+    except PoolError as error:
+        return Answer(503, error=f"the dump could not be made: {error}")
+    if answer.status != 200:
+        return answer
+    if svc.version != version:  # a write meanwhile: the file may hold either state
+        for made_ in (path, path.with_name(path.name + ".gz")):
+            made_.unlink(missing_ok=True)
+        return Answer(503, error="the data changed while its dump was made; try again",
+                      headers={"Retry-After": str(RETRY_SECONDS)})
+    found = []
+    for kept, tag in ((path, ""), (path.with_name(path.name + ".gz"), "Gzip-")):
+        size, sha = int(answer.headers[f"X-{tag}Bytes"]), answer.headers[f"X-{tag}SHA256"]
+        cache.note_digest(kept, sha)
+        _CHECKED[str(kept)] = (_stamp(kept.stat()), sha)
+        found.append((size, sha))
+    for old in path.parent.glob(f"{svc.build_key}.{NAME}.*.{fmt}*"):  # earlier versions'
+        if old.name not in (path.name, path.name + ".gz"):
+            old.unlink(missing_ok=True)
+    return found
+
+
+class _File:
+    """The pieces of a dump file from its position, `left` bytes in all; closed at the end,
+    by the server, or when the response is dropped unread (Flask's test client)."""
+
+    def __init__(self, handle, left: int):
+        self.handle, self.left = handle, left
+
+    def __iter__(self):
+        while self.left > 0:
+            piece = self.handle.read(min(PIECE, self.left))
+            if not piece:
+                break
+            self.left -= len(piece)
+            yield piece
+        self.close()
+
+    def close(self) -> None:
+        self.handle.close()
+
+    __del__ = close
+
+
+def send(made_: tuple[Path, int, str], fmt: str, span: tuple[int, int] | None = None) -> Response:
+    """The response of a kept dump, or of its bytes `span` (start, end), read from its file as
+    the client reads (waitress sends a file wrapper's pieces from its own loop)."""
+    path, size, _ = made_
+    start, end = span or (0, size)
+    handle = open(path, "rb")  # open: a newer version's removal of it leaves this one whole
+    handle.seek(start)
+    if end - start <= PIECE:  # one piece: read now, nothing left open
+        with handle:
+            body = [handle.read(end - start)]
+    elif "wsgi.file_wrapper" in request.environ:  # waitress's: Content-Length bounds it
+        body = request.environ["wsgi.file_wrapper"](handle, PIECE)
+    else:
+        body = _File(handle, end - start)
+    response = Response(body, 200, content_type=content_type(FORMATS[fmt].media_type),
+                        direct_passthrough=True)
+    response.content_length = end - start
+    return response
