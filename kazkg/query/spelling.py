@@ -76,6 +76,8 @@ def matters(prepared, originals: dict, predicates, kept=None) -> bool:
     `originals`: the data's literals that Oxigraph spells otherwise ({its spelling: theirs});
     `predicates()`: the IRIs of the predicates that hold them (called only when needed);
     `kept`: the decisions kept for this build (kazkg.query.decided.Kept), or None."""
+    if past_oxigraph(code(prepared.text)):
+        return True
     literals = _typed_literals(prepared.text)
     if literals is None or any(oxigraph_spelling(*literal) in originals for literal in literals):
         return True
@@ -101,6 +103,25 @@ def matters(prepared, originals: dict, predicates, kept=None) -> bool:
                 kept.keep(shape, found)
             return found
     return _reads_respelled(prepared.parsed.algebra, predicates())
+
+
+# Oxigraph's numbers (oxsdatatypes 0.2): xsd:integer is an i64, xsd:decimal an i128 of 18
+# fraction digits; a result past them (9223372036854775807 + 1, ABS(-9223372036854775808),
+# 1.0000000000000000000001 + 0) is an error, so unbound, or a FILTER false, where rdflib's
+# Python numbers are exact. A number written with 19 digits or more before its point, or
+# more than 18 after it, may be past them (or lost in its parse), and so may a product of one
+# of 10 digits or more (3037000500 * 3037000500): such a query runs on rdflib.
+_DIGITS = re.compile(r"(?<![\w.])(?=\.?\d)(\d*)(?:\.(\d*))?(?![\w.])")
+
+
+@memo(maxsize=1024)
+def past_oxigraph(code: str) -> bool:
+    """Whether the query's code (code()) writes a number Oxigraph's arithmetic may not hold."""
+    for whole, fraction in _DIGITS.findall(code):
+        digits = len(whole.lstrip("0"))
+        if digits >= 19 or len(fraction or "") > 18 or (digits >= 10 and "*" in code):
+            return True
+    return False
 
 
 @memo(maxsize=1024)
