@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from kazkg.query.workers import Busy, JobTimeout, Pool, WorkerBug, WorkerDied
+from kazkg.query.workers import Busy, JobTimeout, Pool, PoolError, WorkerBug, WorkerDied
 
 pytestmark = pytest.mark.slow  # forks a zygote and its workers
 
@@ -128,6 +128,20 @@ def test_close_ends_the_zygote_and_every_worker(pool):
     assert len(pids) == 2 and all(map(alive, pids))
     pool.close()
     assert not any(map(alive, pids)) and not alive(pool._zygote_pid)
+
+
+def test_a_spare_worker_answers_and_goes_and_none_comes_from_a_closed_pool(pool):
+    """kazkg.query.spare: a worker beside the pool's, killed after its block; once the pool
+    is closed (a server stopping while VoID sizes its dumps) a PoolError, not an OSError."""
+    from kazkg.query.spare import spare
+
+    with spare(pool) as worker:
+        value, pid = worker.call(("echo", "dump"), 5)
+    assert value == "dump" and not alive(pid) and pool.replaced == 0
+    pool.close()
+    with pytest.raises(PoolError, match="closed"):
+        with spare(pool):
+            pass
 
 
 def test_a_workers_socket_is_polled_with_its_own_poller():

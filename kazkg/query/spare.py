@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from .workers import Pool, _Borrowed
+from .workers import Pool, PoolError, _Borrowed
 
 
 class _Own:
@@ -25,8 +25,14 @@ class _Own:
 
 @contextmanager
 def spare(pool: Pool):
-    """A worker of its own for the `with` block (its `call` as a borrowed worker's)."""
-    worker = pool._spawn()
+    """A worker of its own for the `with` block (its `call` as a borrowed worker's). PoolError
+    once the pool is closed (a server stopping while VoID still sizes the dumps)."""
+    try:
+        if pool._closed:
+            raise OSError
+        worker = pool._spawn()
+    except OSError:  # the zygote's socket, closed by Pool.close
+        raise PoolError("the worker pool is closed") from None
     try:
         yield _Borrowed(_Own(pool), worker)
     finally:
