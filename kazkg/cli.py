@@ -16,7 +16,7 @@ import click
 from . import api
 from .query import catalog, jobs
 from .formats import export, results
-from .formats.files import silence_stdout, write_output, write_stdout
+from .formats.files import checked_output, silence_stdout, write_output, write_stdout
 from .tools import commands
 from .tools.report import print_build
 from .build import persist, stats
@@ -127,8 +127,8 @@ def query(query, fmt, inferred, timeout, no_cache, store):
               show_default=True)
 @click.option("--inferred/--no-inferred", default=True, show_default=True,
               help="Include the inferred graph.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
-              help="Write to this file (atomically) instead of standard output.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), callback=checked_output,
+              help="Write to this file (atomically) instead of standard output; checked first.")
 @no_cache_option
 @store_option
 def export_command(fmt, inferred, output, no_cache, store):

@@ -108,6 +108,16 @@ def test_an_output_path_the_system_refuses(tmp_path):
         assert_clear(done, 1, "cannot write /sys/kazkg-test.ttl")
 
 
+def test_an_output_path_is_refused_before_the_export_is_made(tmp_path, monkeypatch):
+    """At 100x an export takes minutes: a mistyped -o is said before any of it."""
+    from kazkg import api
+
+    monkeypatch.setattr(api, "load", lambda **_: pytest.fail("the data was loaded first"))
+    (tmp_path / "file").write_text("x")
+    for target in (tmp_path / "typo" / "out.ttl", tmp_path / "file" / "out.ttl"):
+        assert_clear(kazkg_cli("export", "-o", str(target)), 1, f"cannot write {target}")
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
 @pytest.mark.parametrize("args", [("export",), ("export", "--format", "nt"),
                                   ("query", "SELECT * WHERE { ?s ?p ?o } LIMIT 5"), ("stats",),

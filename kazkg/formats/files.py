@@ -53,13 +53,32 @@ def _umask() -> int:
     return 0o022
 
 
+def check_output(target: Path) -> None:
+    """OutputError now if `kazkg export -o` could not write `target`, before minutes of work:
+    a folder that does not exist (a typo'd folder is an error, never made) or that this user
+    or the file system (read-only) will not let it write into."""
+    target = Path(target)
+    if not target.parent.is_dir():
+        raise OutputError(f"cannot write {target}: the folder {target.parent} does not exist")
+    if target.exists() and not target.is_file():
+        return  # a device or a pipe: only writing to it tells
+    if not os.access(target.parent, os.W_OK) or target.exists() and not os.access(target, os.W_OK):
+        raise OutputError(f"cannot write {target}: permission denied or a read-only file system")
+
+
+def checked_output(_context, _option, value: str | None) -> str | None:
+    """The callback of `kazkg export -o`: the path is checked as the options are read."""
+    if value not in (None, "-"):
+        check_output(Path(value))
+    return value
+
+
 def write_output(target: Path, payload: bytes) -> None:
     """`kazkg export -o`: a regular file through write_atomic; a device or a pipe
     (/dev/stdout, /dev/full) written to as it is, never replaced by a rename. OutputError
     (exit 1) names the file and what the system said."""
     target = Path(target)
-    if not target.parent.is_dir():  # a typo'd folder is an error, never made
-        raise OutputError(f"cannot write {target}: the folder {target.parent} does not exist")
+    check_output(target)
     try:
         if target.exists() and not target.is_file():
             with target.open("wb") as handle:
