@@ -161,8 +161,8 @@ SETTINGS = (
     Setting("port", 8000, "TCP port kazkg serve listens on.", "int", minimum=1, maximum=65535),
     Setting("query_timeout", 10.0, "Seconds a query may run before its worker is stopped (answer: 503).",
             "float", above=0),
-    Setting("dump_timeout", 120.0, "Seconds a dump download may take to serialise the first time.",
-            "float", above=0),
+    Setting("dump_timeout", 120.0, "Seconds a dump may take to be made (once per data version: "
+            "then it is kept on disk).", "float", above=0),
     Setting("result_limit", 10000, "Most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) in one answer; "
             "a truncated answer says so in the X-Result-Truncated header; 0: no limit.", "int",
             minimum=0),
