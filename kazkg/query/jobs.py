@@ -97,7 +97,7 @@ class Handler:
 
     def dump(self, job: dict) -> Answer:
         """Write the dump in job["format"] to job["path"], its first line naming
-        job["version"], and gzipped (level 6) to job["path"] + ".gz"; the answer gives their
+        job["version"], and gzipped (level 6) to job["gzip_path"]; the answer gives their
         sizes and SHA-256 (X-Bytes, X-SHA256, X-Gzip-...), never their bytes. With job["nice"] (a worker of its own, killed after: kazkg.web.dumps), at a
         lower CPU priority, so that the queries of the other workers go first."""
         if job.get("nice"):
@@ -107,7 +107,7 @@ class Handler:
                                       job["version"])
         packed = gzip.compress(payload, 6, mtime=0)  # for clients that take gzip
         headers = {}
-        for path, body, tag in ((job["path"], payload, ""), (job["path"] + ".gz", packed, "Gzip-")):
+        for path, body, tag in ((job["path"], payload, ""), (job["gzip_path"], packed, "Gzip-")):
             write_atomic(Path(path), body)
             headers.update({f"X-{tag}Bytes": len(body),
                             f"X-{tag}SHA256": hashlib.sha256(body).hexdigest()})

@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 
 from ..build import cache, writecheck
 from ..formats.export import FORMATS
+from ..formats.files import clean
 from ..query.jobs import Answer
 from ..query.spare import spare
 from ..query.workers import JobTimeout, PoolError
@@ -98,10 +99,16 @@ def made(svc, fmt: str, gzipped: bool = False) -> tuple[Path, int, str] | Answer
 
 
 def _make(svc, fmt: str, path: Path, timeout: float) -> list | Answer:
-    """Make the dump in `fmt` at `path` and gzipped beside it: [(bytes, sha256) of each]."""
+    """Make the dump in `fmt` at `path` and gzipped beside it: [(bytes, sha256) of each]. The
+    worker writes staged files; each digest is in the manifest before its file takes its name,
+    so that another HTTP process never finds a dump the manifest does not know (and removes
+    it as damaged while this one still notes it)."""
     version = svc.version
-    job = {"kind": "dump", "format": fmt, "path": str(path), "version": svc.data_version,
-           "build": svc.build_key, "nice": NICE}
+    finals = (path, path.with_name(path.name + ".gz"))
+    clean(path.parent, f"*{path.name}*.partial")  # what a killed maker of it left
+    staged = [p.with_name(f"{p.name}.{os.getpid()}.partial") for p in finals]
+    job = {"kind": "dump", "format": fmt, "path": str(staged[0]), "gzip_path": str(staged[1]),
+           "version": svc.data_version, "build": svc.build_key, "nice": NICE}
     try:
         with spare(svc.pool) as worker:
             answer = worker.call(job, timeout)
@@ -112,19 +119,24 @@ def _make(svc, fmt: str, path: Path, timeout: float) -> list | Answer:
         return Answer(503, error=f"the dump could not be made: {error}")
     if answer.status != 200:
         return answer
-    if svc.version != version:  # a write meanwhile: the file may hold either state
-        for made_ in (path, path.with_name(path.name + ".gz")):
-            made_.unlink(missing_ok=True)
-        return Answer(503, error="the data changed while its dump was made; try again",
-                      headers={"Retry-After": str(RETRY_SECONDS)})
     found = []
-    for kept, tag in ((path, ""), (path.with_name(path.name + ".gz"), "Gzip-")):
-        size, sha = int(answer.headers[f"X-{tag}Bytes"]), answer.headers[f"X-{tag}SHA256"]
-        cache.note_digest(kept, sha)
-        _CHECKED[str(kept)] = (_stamp(kept.stat()), sha)
-        found.append((size, sha))
+    try:
+        if svc.version != version:  # a write meanwhile: the files may hold either state
+            return Answer(503, error="the data changed while its dump was made; try again",
+                          headers={"Retry-After": str(RETRY_SECONDS)})
+        for made_, kept, tag in zip(staged, finals, ("", "Gzip-")):
+            size, sha = int(answer.headers[f"X-{tag}Bytes"]), answer.headers[f"X-{tag}SHA256"]
+            cache.note_digest(kept, sha)
+            os.replace(made_, kept)
+            _CHECKED[str(kept)] = (_stamp(kept.stat()), sha)
+            found.append((size, sha))
+    except OSError as error:  # the cache folder went away or filled up meanwhile
+        return Answer(503, error=f"the dump could not be kept: {error.strerror or error}")
+    finally:
+        for made_ in staged:
+            made_.unlink(missing_ok=True)
     for old in path.parent.glob(f"{svc.build_key}.{NAME}.*.{fmt}*"):  # earlier versions'
-        if old.name not in (path.name, path.name + ".gz"):
+        if old.name not in (path.name, path.name + ".gz") and old.suffix != ".partial":
             old.unlink(missing_ok=True)
     return found
 

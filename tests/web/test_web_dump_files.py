@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 from contextlib import contextmanager
+from pathlib import Path
 
 from kazkg.build import cache
 from kazkg.web import dumps
@@ -68,3 +69,26 @@ def test_a_damaged_kept_dump_is_never_served(app):
     kept.write_bytes(good.replace(b"alice", b"mallo", 1))
     dumps._CHECKED.clear()  # a new process: it checks the file against the manifest
     assert client.get("/download/kazkg.nt").get_data() == good
+
+
+def test_a_dump_takes_its_name_only_once_the_manifest_knows_it(private_cache, tmp_path,
+                                                                monkeypatch):
+    """Another HTTP process that finds the file must find its digest too: it removed a dump
+    the manifest did not know yet as damaged, and the maker's stat of it failed (a traceback
+    in the abuse suite's log). Each rename happens after its digest is noted."""
+    renames: list = []
+    real_replace = dumps.os.replace
+
+    def replace(staged, kept):  # os.replace of every caller: the manifest's own too
+        if dumps.NAME in Path(kept).name:
+            renames.append(cache.manifest(cache._key_of(kept))["files"].get(Path(kept).name))
+        real_replace(staged, kept)
+
+    with writable_client(tmp_path / "store", "w-t0k", WORKERS=1) as client:
+        svc = client.application.extensions["kazkg"]
+        _forget(svc)
+        monkeypatch.setattr(dumps.os, "replace", replace)
+        assert client.get("/download/kazkg.nt").status_code == 200
+        kept = dumps.path_of(svc, "nt")
+        assert len(renames) == 2 and all(renames)  # the dump and its gzip, each known
+        assert not list(kept.parent.glob(f"*{kept.name}*.partial"))  # nothing staged left
