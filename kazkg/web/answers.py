@@ -191,7 +191,9 @@ def require_write() -> None:
     if not header.strip():
         raise Unauthorized("writes need an 'Authorization: Bearer <token>' header")
     client = client_of(request.remote_addr)
-    wait = tokens.wait(client)  # wrong tokens are throttled per client: kazkg.web.tokens
+    kept = service().__dict__
+    throttle = kept.get("token_throttle") or kept.setdefault("token_throttle", tokens.Throttle())
+    wait = throttle.wait(client)  # wrong tokens are throttled per client: kazkg.web.tokens
     if wait:
         raise TooManyRequests(f"too many wrong bearer tokens from this address: try again in "
                               f"{wait} s", retry_after=wait)
@@ -199,5 +201,5 @@ def require_write() -> None:
     expected = config["UPDATE_TOKEN"]
     if scheme.lower() != "bearer" or not expected or not hmac.compare_digest(
             token.strip().encode("utf-8"), expected.encode("utf-8")):
-        tokens.failed(client)
+        throttle.failed(client)
         raise Forbidden("the bearer token is not valid for writes")

@@ -21,13 +21,13 @@ def _write(srv, token, source=None):
 
 
 def test_the_count_decays():
-    client, now = "192.0.2.9", 1000.0
+    client, now, throttle = "192.0.2.9", 1000.0, tokens.Throttle()
     for _ in range(tokens.FREE):
-        assert tokens.wait(client, now) == 0
-        tokens.failed(client, now)
-    assert tokens.wait(client, now) == tokens.DECAY_SECONDS
-    assert tokens.wait(client, now + tokens.DECAY_SECONDS) == 0
-    assert tokens.wait("192.0.2.10", now) == 0  # another client
+        assert throttle.wait(client, now) == 0
+        throttle.failed(client, now)
+    assert throttle.wait(client, now) == tokens.DECAY_SECONDS
+    assert throttle.wait(client, now + tokens.DECAY_SECONDS) == 0
+    assert throttle.wait("192.0.2.10", now) == 0  # another client
 
 
 @pytest.mark.slow
