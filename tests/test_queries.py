@@ -7,7 +7,7 @@ import pytest
 
 from kazkg.query import catalog
 from tests.support import rdflib_answer
-from kazkg.namespaces import KZR
+from kazkg.namespaces import KAZKG, KZR
 
 QUERIES = catalog.load_all()
 
@@ -189,6 +189,10 @@ def test_events_by_kind(dataset):
     counts = {str(r["kind"]).rsplit("#", 1)[1]: int(r["events"]) for r in rows(dataset, "events-by-kind")}
     assert counts["AwardConferral"] == 1 and counts["Plenum"] == 1
     assert counts["SwitchToNewSystem"] == 2 and counts["FirstOutput"] >= 4
+    # an event of no narrower kind (a decision, a grant of town status) is counted too
+    assert counts["Event"] >= 1
+    events = rdflib_answer(dataset, "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a <%s> }" % KAZKG.Event)
+    assert sum(counts.values()) >= int(next(iter(events))[0])
 
 
 def test_source_conflicts(dataset):
