@@ -94,6 +94,19 @@ def test_every_typed_resource_has_one_label_in_kk_ru_en(asserted):
         assert languages == ["en", "kk", "ru"], (resource, languages)
 
 
+def test_every_kazkg_iri_the_graph_names_has_labels_in_kk_ru_en(dataset):
+    """Typed or not, as subject, object or graph name: the dataset and the ontology's version
+    IRI, named only as objects, had none (the new user's review)."""
+    named = {term for quad in dataset.quads() for term in (quad[0], quad[2], quad[3])
+             if isinstance(term, URIRef) and str(term).startswith("https://w3id.org/kazkg/")}
+    assert len(named) > 1000
+    for iri in named:
+        if set(dataset.objects(iri, RDF.type)) & ANNOTATION_PARTS:
+            continue
+        languages = sorted({l.language for l in dataset.objects(iri, RDFS.label)})
+        assert languages == ["en", "kk", "ru"], (iri, languages)
+
+
 @pytest.mark.skipif(not FACTS.is_file(), reason="the shared source folder is not beside the repo")
 def test_only_verified_wikidata_qids(asserted):
     verified = set(re.findall(r"\bQ\d+\b", FACTS.read_text(encoding="utf-8")))
