@@ -193,7 +193,7 @@ class OxigraphEngine:
         mirror = self.mirror
         return not (scope.default_graphs or scope.named_graphs  # writes reach the mirror too
                     or prepared.may_reach_out  # Oxigraph would call a SERVICE itself
-                    or _defined_differently(prepared.text)
+                    or _defined_differently(prepared.lean)
                     or spelling.matters(prepared, mirror.originals, mirror.respelled_predicates,
                                         mirror.kept))
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from ..errors import QueryError
 from ..namespaces import PREFIXES, sparql_prologue
 from . import guard
-from .syntax import field, furthest, memo, position, walk
+from .syntax import field, furthest, memo, position, walk, without_comment_lines
 
 PARSE_RECURSION = 20_000
 
@@ -42,6 +42,12 @@ class Prepared:
         return guard.may_reach_out(self.text)
 
     @functools.cached_property
+    def lean(self) -> str:
+        """The same query with its comment-only lines emptied (syntax.without_comment_lines):
+        what the readings memoised by text read, never what is run or reported."""
+        return without_comment_lines(self.text)
+
+    @functools.cached_property
     def parsed(self) -> "Query":
         """rdflib's parse (cached); QueryError with the line and column of a syntax error."""
         return parse(self.text, self.project_prefixes, self.base)
@@ -51,7 +57,7 @@ class Prepared:
         for SELECT *, in their order of first appearance in the query (SPARQL 1.1 18.2.1, as
         Jena does; Oxigraph sorts them by name, rdflib by its sets' hashing, a different order
         in each process); else as they are, the projection's."""
-        first = _star_order(self.text)
+        first = _star_order(self.lean)
         return names if first is None else sorted(names, key=lambda n: first.get(str(n), 1e9))
 
     @property

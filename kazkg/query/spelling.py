@@ -76,19 +76,19 @@ def matters(prepared, originals: dict, predicates, kept=None) -> bool:
     `originals`: the data's literals that Oxigraph spells otherwise ({its spelling: theirs});
     `predicates()`: the IRIs of the predicates that hold them (called only when needed);
     `kept`: the decisions kept for this build (kazkg.query.decided.Kept), or None."""
-    if past_oxigraph(code(prepared.text)):
+    text = prepared.lean  # the same query: variants that differ in a comment share the memos
+    if past_oxigraph(code(text)):
         return True
-    literals = _typed_literals(prepared.text)
+    literals = _typed_literals(text)
     if literals is None or any(oxigraph_spelling(*literal) in originals for literal in literals):
         return True
-    if not originals or not _reads(code(prepared.text)):
+    if not originals or not _reads(code(text)):
         return False
     # Decided once for all texts of one shape (_bare): a query made unique by a comment, a
     # LIMIT or a literal is not parsed again (20-330 ms), nor, with `kept`, in another
     # process over the same build. rdflib reads \\u escapes before comments: such a text,
     # and one that does not parse (for rdflib's own error message, with the text's
     # positions), are parsed as they are.
-    text = prepared.text
     if "\\u" not in text and "\\U" not in text:
         shape = (_bare(text), prepared.project_prefixes, prepared.base)
         found = kept.decision(shape) if kept is not None else None

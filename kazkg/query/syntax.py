@@ -25,6 +25,24 @@ def memo(maxsize: int):
     return decorate
 
 
+# A line that holds nothing but a comment (spaces, then # to the end of the line).
+_COMMENT_LINES = re.compile(r"^[ \t]*#[^\n]*", re.MULTILINE)
+
+
+def without_comment_lines(text: str) -> str:
+    r"""`text` with each line that is only a comment emptied (its newline kept: no line moves),
+    where that is the same query for every parser and every reading here: in a text with no
+    backslash (SPARQL decodes \u escapes before it reads comments, and an escape may carry a
+    token on), no long string (''' or three double quotes, which may hold a line beginning
+    with #) and no carriage return (a comment ends at one too), a # that begins a line begins
+    a comment. Else `text` unchanged. The readings memoised by text (kazkg.query.spelling, the
+    order of SELECT *) are made of this, so that a client's variants of one query that differ
+    in a comment share them (0.3 ms a query, a sixth of a worker's time, in wrk's unique mix)."""
+    if "#" not in text or "\\" in text or "'''" in text or '"""' in text or "\r" in text:
+        return text
+    return _COMMENT_LINES.sub("", text)
+
+
 # Besides the two cases of an ASCII letter, re.IGNORECASE takes dotted İ and dotless ı for i
 # and long ſ for s (Python's sre; tests/test_caseless.py checks every code point): with those
 # replaced and the text lower-cased, a word found by str.find is where such a regex may match.

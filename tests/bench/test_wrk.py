@@ -53,3 +53,30 @@ def test_a_short_run_against_the_server(bundled_server, tmp_path, mix):
     found = wrk.drive(bundled_server.url + "sparql", ["ASK { ?s ?p ?o }"], mix, 1, connections=2,
                       threads=1, workdir=tmp_path)
     assert found.requests > 0 and found.errors == 0, found.output
+
+
+
+@pytest.mark.slow
+def test_cpu_of_a_process_tree_counts_its_children():
+    """`kazkg bench --wrk` reports CPU per request of each server's whole process tree (kazkg
+    runs in several processes, Oxigraph in one): a child's CPU counts in its parent's tree."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from kazkg.tools.bench import cpu
+
+    if not os.path.exists("/proc/self/stat"):
+        pytest.skip("needs Linux's /proc")
+    start = cpu.tree_seconds(os.getpid())
+    child = subprocess.Popen([sys.executable, "-c", "import time; sum(range(50_000_000)); time.sleep(60)"])
+    try:
+        deadline = time.monotonic() + 60
+        while cpu.used(start, cpu.tree_seconds(os.getpid())) < 0.3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert child.pid in cpu.tree_seconds(os.getpid())
+        assert cpu.used(start, cpu.tree_seconds(os.getpid())) >= 0.3
+    finally:
+        child.kill()
+        child.wait()

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from ...errors import ToolError
-from . import answers, drive, mix, servers, wrk
+from . import answers, cpu, drive, mix, servers, wrk
 
 __all__ = ["Options", "run"]
 
@@ -142,14 +142,19 @@ def with_wrk(started: dict, queries: list[str], options: Options, workdir: Path,
     echo("")
     echo(f"wrk: {options.wrk_connections} connections, {options.wrk_seconds:g}s per server and mix")
     echo(f"{'mix':<9} {'server':<10} {'requests':>9} {'errors':>6} {'req/s':>9} {'p50 ms':>8} "
-         f"{'p99 ms':>8}")
+         f"{'p99 ms':>8} {'CPU ms/req':>10}")
     for kind in wrk.MIXES:
         found = {}
         for name in names:
+            # CPU of the server's whole process tree per request: on a shared machine the
+            # throughput says who got more of the cores, this what each request cost
+            before = cpu.tree_seconds(started[name].pid)
             found[name] = r = wrk.drive(started[name].sparql, queries, kind, options.wrk_seconds,
                                         options.wrk_connections, workdir=workdir)
+            used = cpu.used(before, cpu.tree_seconds(started[name].pid))
             echo(f"{kind:<9} {name:<10} {r.requests:>9} {r.errors:>6} {r.throughput:>9.1f} "
-                 f"{r.percentiles.get('50%', 0) * 1000:>8.1f} {r.percentiles.get('99%', 0) * 1000:>8.1f}")
+                 f"{r.percentiles.get('50%', 0) * 1000:>8.1f} {r.percentiles.get('99%', 0) * 1000:>8.1f} "
+                 f"{used / max(r.requests, 1) * 1000:>10.2f}")
         if "kazkg" in found:
             for name in names:
                 if name != "kazkg" and found[name].throughput:
