@@ -27,7 +27,8 @@ def reference(triples, semantics=owlrl.OWLRL_Semantics) -> tuple[set, list[str]]
     graph = Graph()
     for t in triples:
         graph.add(t)
-    graph = reason.closure(graph, semantics)
+    with reason._plain_namespaces():  # owlrl's rules as they are (tests/test_reason_lean.py)
+        graph = reason.closure(graph, semantics)
     reports = set(graph.subjects(ERRORS.error, None))
     added = {t for t in graph if t not in triples and t[0] not in reports
              and not (t[1] == OWL.sameAs and t[0] == t[2])}
