@@ -24,9 +24,8 @@ ERRORS = owlrl.Namespaces.ERRNS
 def reference(triples, semantics=owlrl.OWLRL_Semantics) -> tuple[set, list[str]]:
     """What owlrl adds to the graph, and its error messages. reason.LeanSemantics is owlrl's
     rules without its reflexive owl:sameAs (tests/test_reason_lean.py): the same, 7x sooner."""
-    graph = Graph()
-    for t in triples:
-        graph.add(t)
+    graph = Graph(store="SimpleMemory")  # only read: reason.closure copies it
+    graph.addN((*t, graph) for t in triples)
     with reason._plain_namespaces():  # owlrl's rules as they are (tests/test_reason_lean.py)
         graph = reason.closure(graph, semantics)
     reports = set(graph.subjects(ERRORS.error, None))
@@ -46,8 +45,12 @@ def assert_same_as_owlrl(triples, semantics=owlrl.OWLRL_Semantics):
 
 
 def asserted_triples(inputs) -> set:
-    dataset = store.load(inputs)
-    return {t for g in dataset.graphs() if g.identifier != INFERRED_GRAPH for t in g}
+    """Every input file's triples, as store.load parses them (without the Dataset it fills:
+    at 10x, 7.7 s -> 3.1 s of CPU)."""
+    triples = {(s, p, o) for source in inputs.sources
+               for s, p, o, g in store.read_quads(source.path) if g != INFERRED_GRAPH}
+    assert triples
+    return triples
 
 
 def test_the_bundled_data():
