@@ -14,6 +14,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.compare import to_canonical_graph
 
 from ..namespaces import INFERRED_GRAPH, PREFIXES, bind_prefixes
@@ -64,7 +65,7 @@ def nquads(dataset: Dataset) -> str:
     deprecated Dataset API), sorted."""
     lines = []
     for graph in dataset.graphs():
-        name = f" {graph.identifier.n3()} ."
+        name = " ." if graph.identifier == DATASET_DEFAULT_GRAPH_ID else f" {graph.identifier.n3()} ."
         lines += [line.rstrip()[:-1].rstrip() + name
                   for line in graph.serialize(format="nt").splitlines() if line.strip()]
     return _lines("\n".join(lines))
@@ -82,7 +83,8 @@ def trig(dataset: Dataset) -> str:
                 prefixes.add(line)
             elif line.strip() or body:
                 body.append("    " + line if line.strip() else "")
-        blocks.append(f"{graph.identifier.n3()} {{\n" + "\n".join(body).rstrip() + "\n}\n")
+        name = "" if graph.identifier == DATASET_DEFAULT_GRAPH_ID else graph.identifier.n3() + " "
+        blocks.append(f"{name}{{\n" + "\n".join(body).rstrip() + "\n}\n")
     return "\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)
 
 
@@ -144,6 +146,13 @@ def serialize_graph(graph: Graph, fmt: str, relabel: bool = True, name=None) -> 
         return writer(named(fmt))(one).encode("utf-8")
     write = _SINGLE_GRAPH_WRITERS.get(fmt) or writer(named(fmt))
     return write(canonical(graph, relabel=relabel)).encode("utf-8")
+
+
+def serialize_graphs(graphs: dict, fmt: str) -> bytes:
+    """Graphs by name (None: the default graph) in N-Quads or TriG, each under its name."""
+    made = [canonical(graph, identifier=DATASET_DEFAULT_GRAPH_ID if name is None else name)
+            for name, graph in graphs.items()]
+    return writer(named(fmt))(SimpleNamespace(graphs=lambda: made)).encode("utf-8")
 
 
 def with_version(payload: bytes, fmt: str, version: str) -> bytes:

@@ -42,9 +42,10 @@ def create_app(build=None, config: dict | None = None, start: bool = True) -> Fl
     app = Flask(__name__, static_folder=None)  # the pages blueprint serves /static
     app.request_class = FastRequest  # request.args decoded in C: a GET query is mostly escapes
     # No routing redirects: Werkzeug builds their Location from the Host header (a forged one
-    # made /resource//x a 308 to another host); //x and a stray trailing slash are just 404s.
+    # made /resource//x a 308 to another host); //x and a stray trailing slash are just 404s,
+    # for every page as for a resource or a download: each has one URL (/sparql/ is the one
+    # route declared with a slash too, for SPARQL clients set up with it).
     app.url_map.merge_slashes = False
-    app.url_map.strict_slashes = False
     app.config.update(default_config())
     app.config.update(config or {})
     app.config["MAX_CONTENT_LENGTH"] = app.config["BODY_LIMIT"]

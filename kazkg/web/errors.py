@@ -64,7 +64,11 @@ def init_app(app: Flask) -> None:
         if getattr(error, "retry_after", None) is not None:  # a 503 or 429 says when to retry
             headers["Retry-After"] = str(error.retry_after)
         headers.update(getattr(error, "extra_headers", {}))
-        return error_response(error.code or 500, error.description or "", headers=headers)
+        message = error.description or ""
+        if error.code == 404 and request.path.endswith("/") and request.path != "/":
+            message = (f"no page at {request.path}: this site's URLs have no trailing slash "
+                       f"(try {request.path.rstrip('/') or '/'})")
+        return error_response(error.code or 500, message, headers=headers)
 
     @app.errorhandler(NotXml)
     def not_xml(error: NotXml):  # a resource or description that RDF/XML cannot write

@@ -30,6 +30,7 @@ from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
 from waitress.task import ErrorTask
 
+from .accepting import ACCEPT_BATCH, accept_many
 from .balance import Balance
 from .admission import client_of
 from .connections import CONNECTIONS, LOOK_SECONDS, ReaderWait, Table, Waiting, more_open_files
@@ -243,30 +244,6 @@ class _Closing:
             self._release()
 
 
-ACCEPT_BATCH = 512
-
-
-def _accept_many(server: BaseWSGIServer) -> None:
-    """Accept every waiting connection (up to ACCEPT_BATCH; none beyond a fair share, see
-    kazkg.web.balance): after a flood, a new client's is not left at the end of a long queue."""
-    for _ in range(ACCEPT_BATCH):
-        if _Channel.balance.ahead():
-            return
-        try:
-            accepted = server.accept()
-        except OSError:
-            return
-        if accepted is None:
-            return
-        conn, addr = accepted
-        try:
-            server.set_socket_options(conn)
-        except OSError:
-            conn.close()
-            continue
-        server.channel_class(server, conn, server.fix_addr(addr), server.adj, map=server._map)
-
-
 def serve(app, sockets, threads: int, body_limit: int, ready=None, balance=None, backlog=1024):
     """Serve the WSGI `app` on `sockets` with waitress until the process is stopped; `ready()`
     is called once the server is set up, just before it starts answering; `balance`: the
@@ -291,7 +268,7 @@ def serve(app, sockets, threads: int, body_limit: int, ready=None, balance=None,
         if isinstance(dispatcher, BaseWSGIServer):
             dispatcher.channel_class = _Channel
             dispatcher.pages = app  # for waitress's own refusals as the app's error page
-            dispatcher.handle_accept = functools.partial(_accept_many, dispatcher)
+            dispatcher.handle_accept = functools.partial(accept_many, dispatcher)
             dispatcher.maintenance = _Channel.table.expire  # the deadlines, every LOOK_SECONDS
             if balance is not None:
                 balance.watch(dispatcher)  # and its channels count into it

@@ -28,8 +28,11 @@ VALUES: dict = {}
 OWN_TURN = ("pages.search",)
 # The formats a page negotiates between (with its HTML), as its view offers them; the others
 # answer HTML whatever the Accept header says.
-OFFERS = {"resource.resource": PAGE_FORMATS, "resource.graph_page": PAGE_FORMATS,
-          "resource.any_resource": PAGE_FORMATS, "ontology.ontology": PAGE_FORMATS,
+# A resource's statements come in N-Quads and TriG too, each in its named graph (its page's
+# alternates are the formats of PAGE_FORMATS only).
+QUADS = tuple(f for f in RDF_FORMATS if f.named_graphs and not f.page)
+OFFERS = {"resource.resource": PAGE_FORMATS + QUADS, "resource.graph_page": PAGE_FORMATS + QUADS,
+          "resource.any_resource": PAGE_FORMATS + QUADS, "ontology.ontology": PAGE_FORMATS,
           "endpoint.sparql": RDF_FORMATS}
 
 

@@ -26,7 +26,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 from werkzeug.exceptions import BadRequest, NotFound
 
-from ..formats.export import serialize_graph
+from ..formats.export import serialize_graph, serialize_graphs
 from ..namespaces import (BASE, GEO, INFERRED_GRAPH, KAZKG, ONTOLOGY_GRAPH, SCHEMA, bind_prefixes,
                           compact)
 from ..formats.negotiation import PAGE, PAGE_FORMATS, NotAcceptable, best_match
@@ -34,7 +34,7 @@ from .answers import content_type, not_modified, service
 from .describe import SD, VOID
 from .errors import error_response
 from .lookup import is_iri, names, resource_rows
-from .pageparams import own_value
+from .pageparams import QUADS, own_value
 from .readable import readable
 from . import anydata, atlas
 from .i18n import LANGS, page_lang  # noqa: F401  (LANGS: used by the ontology page too)
@@ -42,6 +42,8 @@ from .i18n import LANGS, page_lang  # noqa: F401  (LANGS: used by the ontology p
 bp = Blueprint("resource", __name__)
 
 SUFFIXES = {f.extension: f for f in PAGE_FORMATS}  # /resource/x.ttl and so on
+# N-Quads and TriG too (kazkg.web.pageparams.QUADS): /resource/x.nq
+RESOURCE_SUFFIXES = {**SUFFIXES, **{f.extension: f for f in QUADS}}
 # Views that may show a kind of resource their own way (the reading edition shows sentences):
 # each takes (iri, path, alternates) and returns a page, or None for a resource not its kind.
 PAGE_VIEWS: list = []
@@ -99,14 +101,29 @@ def build_graph(iri: URIRef, rows: list[dict]) -> Graph:
     bind_prefixes(graph)
     for row in rows:
         graph.add((row["s"], row["p"], row["o"]))
-        src = row.get("src")
-        if src is not None:
-            graph.add((row["g"], PROV.wasDerivedFrom, src))
-            if row.get("kk") is not None:
-                graph.add((src, SCHEMA.text, row["kk"]))
-            if row.get("en") is not None:
-                graph.add((src, KAZKG.workingTranslation, row["en"]))
+        add_sources(graph, row)
     return graph
+
+
+def build_graphs(rows: list[dict]) -> dict:
+    """The statements of `rows` by the named graph that holds each; the graphs' sources and
+    what the server says of a named graph (its size, its dump) in the default graph (None)."""
+    graphs: dict = {None: Graph()}
+    for row in rows:
+        name = None if row.get("served") else row["g"]
+        graphs.setdefault(name, Graph()).add((row["s"], row["p"], row["o"]))
+        add_sources(graphs[None], row)
+    return {name: graph for name, graph in graphs.items() if len(graph)}
+
+
+def add_sources(graph: Graph, row: dict) -> None:
+    src = row.get("src")
+    if src is not None:
+        graph.add((row["g"], PROV.wasDerivedFrom, src))
+        if row.get("kk") is not None:
+            graph.add((src, SCHEMA.text, row["kk"]))
+        if row.get("en") is not None:
+            graph.add((src, KAZKG.workingTranslation, row["en"]))
 
 
 def alternates(path: str) -> list[tuple[str, str]]:
@@ -151,7 +168,7 @@ def any_resource():
 
 def show(space: str, name: str):
     fmt_name = None
-    for suffix, candidate in SUFFIXES.items():
+    for suffix, candidate in RESOURCE_SUFFIXES.items():
         if name.endswith(suffix):
             name, fmt_name = name[: -len(suffix)], candidate.name
             break
@@ -163,7 +180,7 @@ def answer(iri: URIRef, path: str, fmt_name: str | None, space: str):
     (headers carry Latin-1 only: a Cyrillic slug is percent-encoded)."""
     path = "/" + path
     try:
-        fmt = best_match(request.headers.get("Accept"), PAGE_FORMATS,
+        fmt = best_match(request.headers.get("Accept"), PAGE_FORMATS + QUADS,
                          fmt_name or tuple(request.args.getlist("format")), page=fmt_name is None)
     except NotAcceptable as error:
         fmt, refused = None, error
@@ -188,8 +205,9 @@ def answer(iri: URIRef, path: str, fmt_name: str | None, space: str):
                                              alternates=alternates(path))
         response = Response(body, mimetype="text/html")
     else:
-        response = Response(serialize_graph(build_graph(iri, rows), fmt.name),
-                            content_type=content_type(fmt.media_type))
+        body = (serialize_graphs(build_graphs(rows), fmt.name) if fmt in QUADS
+                else serialize_graph(build_graph(iri, rows), fmt.name))
+        response = Response(body, content_type=content_type(fmt.media_type))
         if fmt_name is None and "?" not in path:
             response.headers["Content-Location"] = path + fmt.extension
     response.headers["Link"] = link_header(path)
@@ -224,7 +242,7 @@ def graph_rows(iri: URIRef) -> list[dict]:
     if iri in BUILT_GRAPHS:
         facts += [(RDFS.label, Literal(text, lang=lang))
                   for lang, text in BUILT_GRAPHS[iri].items()]
-    return [{"dir": "out", "s": iri, "p": p, "o": o, "g": iri} for p, o in facts]
+    return [{"dir": "out", "s": iri, "p": p, "o": o, "g": iri, "served": True} for p, o in facts]
 
 
 def page(iri: URIRef, rows: list[dict]) -> dict:

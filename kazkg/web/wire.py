@@ -56,8 +56,8 @@ class Utf8RequestParser(HTTPRequestParser):
         another field was read as part of that field's value, where a proxy may read it as a
         field of its own), Content-Length beside Transfer-Encoding (waitress took the
         chunked body and ignored the length), Transfer-Encoding in HTTP/1.0 (waitress ignored
-        it, and read the chunks as the next request), more than one Host; and, with a 415,
-        content in a coding (Content-Encoding: gzip), which was read as if plain."""
+        it, and read the chunks as the next request), more than one Host, none in HTTP/1.1;
+        and, with a 415, content in a coding (Content-Encoding: gzip), read as if plain."""
         headers = self.headers
         if _FOLDED.search(header_plus):  # waitress joined it to the field above it
             raise ParsingError("a header line folded onto the next (obs-fold: RFC 9112 "
@@ -71,6 +71,9 @@ class Utf8RequestParser(HTTPRequestParser):
         if "TRANSFER_ENCODING" in headers:  # left there by waitress for HTTP/1.0 only
             raise ParsingError(f"Transfer-Encoding in an HTTP/{self.version} request (only "
                                "HTTP/1.1 has it: RFC 9112 section 6.1)")
+        if self.version == "1.1" and "HOST" not in headers:
+            raise ParsingError("an HTTP/1.1 request without Host (RFC 9112 section 3.2: send "
+                               "Host: the server's name)")
         if "," in headers.get("HOST", ""):
             raise ParsingError("more than one Host, or a Host that is not one host[:port] "
                                "(RFC 9112 section 3.2)")

@@ -61,11 +61,12 @@ PAGE_KINDS = ("/resource/shymkent", "/graph/text/industry-1956-1985/p2-s3", "/on
 
 def _cases():
     for path in PAGE_KINDS:
-        yield path, COMUNICA_DOCUMENT, "application/ld+json"  # no N-Quads or TriG for one resource
+        quads = path != "/ontology"  # a resource's statements with their graphs (the ontology: one)
+        yield path, COMUNICA_DOCUMENT, "application/n-quads" if quads else "application/ld+json"
         yield path, RDFLIB_PARSE, "text/turtle"
         yield path, RDFLIB_PARSE_TURTLE, "text/turtle"
         yield path, JENA_GRAPH, "text/turtle"
-        yield path, JENA_DATASET, "application/ld+json"
+        yield path, JENA_DATASET, "application/trig" if quads else "application/ld+json"
         yield path, SPARQLWRAPPER["jsonld"], "application/ld+json"
         yield path, SPARQLWRAPPER["rdfxml"], "application/rdf+xml"
         yield path, CURL, "text/turtle"

@@ -96,3 +96,14 @@ def test_a_coding_on_a_request_without_content_is_no_matter(port):
     reply = exchange(port, b"GET /health HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\n"
                            b"Connection: close\r\n\r\n")
     assert status_of(reply) == 200
+
+
+def test_an_http_1_1_request_without_host_is_a_400(port):
+    """RFC 9112 section 3.2: a server MUST answer 400 to an HTTP/1.1 request with no Host;
+    HTTP/1.0 has no such rule."""
+    ask = "GET /sparql?query=ASK%7B%7D HTTP/{}\r\nAccept: application/json\r\n{}\r\n"
+    reply = exchange(port, ask.format("1.1", "Connection: close\r\n").encode())
+    assert status_of(reply) == 400 and b"without Host" in reply, reply[:400]
+    assert status_of(exchange(port, ask.format("1.0", "").encode())) == 200
+    assert status_of(exchange(port, ask.format("1.1", "Host: x\r\nConnection: close\r\n")
+                              .encode())) == 200

@@ -1,5 +1,5 @@
 """/health tells the truth (issue 12): it said "ok" with every worker stuck, and each HTTP
-process gave its own workers_replaced unlabelled; the listen backlog is the README's 4,096
+process gave its own workers_replaced unlabelled; the listen backlog is the README's 1,024
 (waitress called listen() again with its default, 1024)."""
 
 from __future__ import annotations

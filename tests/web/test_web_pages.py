@@ -10,7 +10,9 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kazkg.namespaces import INFERRED_GRAPH, KZR, OA, PREFIXES, compact
@@ -274,3 +276,20 @@ def test_ontology_page_and_data(site):
     graph = Graph().parse(data=turtle.get_data(as_text=True), format="turtle")
     assert (URIRef("https://w3id.org/kazkg/ontology#Enterprise"), RDF.type, None) in graph
     assert site.get("/ontology", headers={"Accept": "application/ld+json"}).mimetype == "application/ld+json"
+
+
+@pytest.mark.parametrize("accept, ext", [("application/n-quads", ".nq"), ("application/trig", ".trig")])
+def test_a_resource_in_quads_keeps_its_graphs(site, accept, ext):
+    """N-Quads and TriG of a resource (a 406 before): each statement in the named graph that
+    holds it, the same triples as its Turtle."""
+    response = site.get("/resource/shymkent", headers={"Accept": accept})
+    assert response.status_code == 200 and response.mimetype == accept
+    assert response.headers["Content-Location"] == "/resource/shymkent" + ext
+    assert site.get("/resource/shymkent" + ext).data == response.data
+    quads = list(ox.parse(response.data, format=ox.RdfFormat.from_media_type(accept)))
+    graphs = {q.graph_name.value for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)}
+    assert len(graphs) > 2 and all(g.startswith("https://w3id.org/kazkg/graph/") for g in graphs)
+    union = Graph().parse(data=ox.serialize([q.triple for q in quads],
+                                            format=ox.RdfFormat.N_TRIPLES), format="nt")
+    turtle = Graph().parse(data=site.get("/resource/shymkent.ttl").data, format="turtle")
+    assert isomorphic(union, turtle)

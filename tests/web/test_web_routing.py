@@ -13,8 +13,20 @@ def test_no_redirect_to_the_host_header(site, path):
     assert response.status_code == 404 and "Location" not in response.headers
 
 
-def test_a_trailing_slash_is_the_same_page(site):
-    assert site.get("/ontology/", headers={"Accept": "text/html"}).status_code == 200
+@pytest.mark.parametrize("path", ["/ontology/", "/shapes/", "/browse/", "/ontology.ttl/",
+                                  "/shapes.ttl/", "/resource/shymkent/", "/download/kazkg.nq/"])
+def test_a_trailing_slash_is_a_404_as_everywhere(site, path):
+    """Every page, resource and download has one URL: /ontology/ and /shapes/ answered 200
+    (the same page under a second URL) where /resource/x/ and /download/x/ were 404s."""
+    response = site.get(path, headers={"Accept": "application/json"})
+    assert response.status_code == 404 and "Location" not in response.headers
+    assert f"try {path.rstrip('/')}" in response.get_json()["error"]["message"]
+    assert site.get(path.rstrip("/"), headers={"Accept": "text/html"}).status_code == 200
+
+
+def test_the_endpoint_answers_with_a_slash_too(site):
+    assert site.get("/sparql/", query_string={"query": "ASK {}"},
+                    headers={"Accept": "application/json"}).status_code == 200
 
 
 @pytest.mark.parametrize("page", ["\u00b2", "9" * 5000, "0", "-1", "1.5"])
