@@ -72,3 +72,13 @@ def test_a_cast_or_rounding_answers_as_xpath_says(served, expression, expected):
 def test_avg_fails_on_a_value_that_is_no_number(served, values, expected):
     found = answers(served, f"SELECT (AVG(?x) AS ?a) {{ VALUES ?x {{ {values} }} }}")
     assert found == {name: expected for name in found} and "rdflib" in found
+
+
+@pytest.mark.parametrize("expression", [
+    '"2020-13-45T00:00:00"^^xsd:dateTime - "2020-01-01T00:00:00"^^xsd:dateTime',
+    '"2020-13-45T00:00:00"^^xsd:dateTime - "P1Y"^^xsd:duration',
+    '"abc"^^xsd:integer + 1', '1 - "abc"^^xsd:integer'])
+def test_arithmetic_on_an_ill_typed_literal_is_an_error(served, expression):
+    """rdflib's + and - recursed without end on such an operand: a worker's segfault."""
+    found = answers(served, f"SELECT ({expression} AS ?v) {{}}")
+    assert found == {name: None for name in found} and "rdflib" in found

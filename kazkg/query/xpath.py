@@ -5,7 +5,7 @@ rdflib's casts went by Python's conversions: xsd:integer(1.5), xsd:integer(1e3) 
 xsd:integer(true) were errors (XPath: 1, 1000, 1), xsd:boolean(0.0) and xsd:boolean(2) too
 (false, true), while xsd:boolean("TRUE"), xsd:integer("１") (a full-width digit),
 xsd:decimal(INF) and xsd:dateTime("2020-01-01") gave values (XPath: errors, as none is a
-lexical form of its type or a value it has). ROUND, CEIL and FLOOR of an infinity or NaN were
+lexical form of its type or a value it has). + and - of an ill-typed literal recursed without end. ROUND, CEIL and FLOOR of an infinity or NaN were
 errors (XPath: the same value). AVG skipped a value that is no number (AVG of 1 and "a" was
 1); SPARQL's Sum fails on it, so the average is an error: unbound.
 
@@ -58,6 +58,27 @@ def install() -> None:
                            ("Builtin_FLOOR", operators.Builtin_FLOOR)):
         _find(parser.BuiltInCall, name, set()).setEvalFn(_keeps_infinities(rounding))
     aggregates.Average.update = _average_update(aggregates.Average.update)
+    Literal.__add__ = _typed_operands(Literal.__add__)
+    Literal.__sub__ = _typed_operands(Literal.__sub__)
+
+
+def _typed_operands(operator):
+    """An ill-typed literal ("2020-13-45T00:00:00"^^xsd:dateTime, "abc"^^xsd:integer) has no
+    value: arithmetic on it is a type error (XPath). rdflib's + and - took the literal itself
+    for its value and called themselves again, without end: the worker's raised recursion
+    limit let the C stack overflow (a segfault: "the query engine crashed", found by the
+    fuzzer in the full abuse run)."""
+    def checked(self, other):
+        if _valueless(self) or _valueless(other):
+            raise TypeError(f"a typed literal without a value: {self.n3()}, {other!r}")
+        return operator(self, other)
+    return checked
+
+
+def _valueless(term) -> bool:
+    """A typed literal whose lexical form gave no value (rdflib's toPython() is then the
+    literal itself, which + and - took for the value)."""
+    return isinstance(term, Literal) and term.datatype is not None and term.value is None
 
 
 def _find(element, name: str, seen: set):
