@@ -151,6 +151,7 @@ def test_place_names(dataset):
                  ("oskemen", "Ust-Kamenogorsk"), ("semey", "Semipalatinsk"), ("taraz", "Dzhambul"),
                  ("zhanaozen", "Novy Uzen")]:
         assert pair in names, pair
+    assert all(r["historical"] != r["current"] for r in found)  # "Chimkent Oblast" was listed as its own old name
     shevchenko = next(r for r in found if str(r["historical"]) == "Shevchenko")
     assert (str(shevchenko["from"]), str(shevchenko["to"])) == ("1964", "1991")
 

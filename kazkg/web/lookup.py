@@ -185,18 +185,18 @@ class Names:
 
     def label(self, iri, lang: str = "en") -> str:
         """The best label of `iri` in `lang` (then en, kk, ru, any), else its local name."""
-        return self._best(iri, lang)[0]
+        return self.label_language(iri, lang)[0]
 
     def label_html(self, iri, lang: str = "en") -> Markup:
         """label() for a page in `lang`, marked with the language it is in where that is
         another (lang="" for a label without a language tag), so that a browser, a screen
         reader or a translation tool reads it as what it is."""
-        text, language = self._best(iri, lang)
+        text, language = self.label_language(iri, lang)
         if language is None or language == lang:
             return escape(text)
         return Markup('<span lang="{}">{}</span>').format(language, text)
 
-    def _best(self, iri, lang: str) -> tuple[str, str | None]:
+    def label_language(self, iri, lang: str) -> tuple[str, str | None]:
         """(label, its language), or (local name, None) when nothing names `iri`."""
         key = str(iri)
         found = self.labels.get(key, {})

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from flask import Blueprint, render_template, request
+from markupsafe import Markup
 
 from ..namespaces import KAZKG
 from . import anydata
@@ -160,12 +161,21 @@ def map_page():
     soviet = soviet_asked() is not None
     former = soviet_names() if soviet else {}
 
-    def name(iri):
+    def shown_name(iri) -> tuple[str, str | None]:
+        """The name the map shows and its language (a former name may have no Kazakh form)."""
         if iri in former:
             for choice in (lang, "ru", "en"):
                 if choice in former[iri]:
-                    return former[iri][choice]
-        return nm.label(iri, lang)
+                    return former[iri][choice], choice
+        return nm.label_language(iri, lang)
+
+    def name(iri) -> str:
+        return shown_name(iri)[0]
+
+    def name_lang(iri) -> str:
+        """` lang="ru"` where the name is in another language than the page's, else nothing."""
+        language = shown_name(iri)[1]
+        return "" if language is None or language == lang else Markup(' lang="{}"').format(language)
 
     shown = [m for m in every_marker if not sector or sector in m.sectors]
     sited = defaultdict(int)
@@ -177,7 +187,7 @@ def map_page():
     labels = place_labels([(m.iri, m.x, m.y, name(m.iri)) for m in places], obstacles,
                           (frame.width, frame.height))
     return render_template("map.html", markers=shown, places=places, sectors=sectors, every=every,
-                           style=style, symbol=symbol, sector=sector, soviet=soviet, name=name,
+                           style=style, symbol=symbol, sector=sector, soviet=soviet, name=name, name_lang=name_lang,
                            labels=labels, names=nm, local=local, frame=frame, outline=outline_path(),
                            neighbours=neighbours_path(), attribution=ATTRIBUTION, year=SOVIET_YEAR)
 

@@ -44,6 +44,17 @@ def test_soviet_names_on_the_kk_and_ru_map_are_the_sources_cyrillic(site):
         assert labels == [name], (lang, labels)
 
 
+def test_a_former_name_with_no_kazakh_form_is_marked_russian_on_the_kk_map(site):
+    """Alma-Ata has no Kazakh form in the sources: the kk map shows the Russian one, and says
+    so to a screen reader or a translation tool (it was unmarked, the new user's review)."""
+    body = get(site, "/map?lang=kk&names=soviet")
+    marker = re.search(r'<a href="/resource/almaty" class="marker[^"]*"([^>]*)>', body).group(1)
+    assert 'lang="ru"' in marker and 'aria-label="Алма-Ата"' in marker, marker
+    assert re.search(r'<text class="maplabel" lang="ru"[^>]*>Алма-Ата</text>', body)
+    taraz = re.search(r'<a href="/resource/taraz" class="marker[^"]*"([^>]*)>', body).group(1)
+    assert "lang=" not in taraz  # Жамбыл is Kazakh
+
+
 def test_a_name_written_alike_in_two_languages_is_listed_once(site):
     body = get(site, "/resource/aktau?lang=ru")
     others = body[body.index("другие названия"):][:600]
