@@ -56,9 +56,19 @@ class Utf8RequestParser(HTTPRequestParser):
         another field was read as part of that field's value, where a proxy may read it as a
         field of its own), Content-Length beside Transfer-Encoding (waitress took the
         chunked body and ignored the length), Transfer-Encoding in HTTP/1.0 (waitress ignored
-        it, and read the chunks as the next request), more than one Host, none in HTTP/1.1;
-        and, with a 415, content in a coding (Content-Encoding: gzip), read as if plain."""
+        it, and read the chunks as the next request), more than one Host, none in HTTP/1.1,
+        a request line of no HTTP/1.x (waitress answered HTTP/0.9, 2.0 and 9.9 as 1.0: 400, or 505
+        for a version above); and, with a 415, content in a coding (Content-Encoding: gzip), read as if plain."""
         headers = self.headers
+        if self.version not in ("1.0", "1.1"):
+            if self.version[:1] in ("", "0"):  # no version (HTTP/0.9's request line) or 0.x
+                raise ParsingError("a request line without HTTP/1.0 or HTTP/1.1 (RFC 9112 "
+                                   "section 3: method, target and HTTP version)")
+            self.error = VersionNotSupported(
+                f"HTTP/{self.version} over this connection: this server speaks HTTP/1.1 and "
+                "HTTP/1.0 (RFC 9110 section 15.6.6)")
+            self.completed = True  # waitress would answer it as HTTP/1.0
+            return
         if _FOLDED.search(header_plus):  # waitress joined it to the field above it
             raise ParsingError("a header line folded onto the next (obs-fold: RFC 9112 "
                                "section 5.2): send each field on one line")
@@ -85,6 +95,13 @@ class Utf8RequestParser(HTTPRequestParser):
                 f"the request content is in the coding {', '.join(codings)} (Content-Encoding): "
                 "this server reads only content that is not encoded; send it as it is")
             self.completed = True  # refused from the headers: the content is never read
+
+
+class VersionNotSupported(Error):
+    """A 505 for a request line of HTTP/2 or above sent as text (RFC 9110 section 15.6.6)."""
+
+    code = 505
+    reason = "HTTP Version Not Supported"
 
 
 class UnsupportedCoding(Error):

@@ -107,3 +107,13 @@ def test_an_http_1_1_request_without_host_is_a_400(port):
     assert status_of(exchange(port, ask.format("1.0", "").encode())) == 200
     assert status_of(exchange(port, ask.format("1.1", "Host: x\r\nConnection: close\r\n")
                               .encode())) == 200
+
+
+@pytest.mark.parametrize("line, status", [("GET /health HTTP/2.0", 505), ("GET /health HTTP/9.9", 505),
+                                          ("GET /health HTTP/0.9", 400), ("GET /health", 400)])
+def test_a_request_line_of_no_http_1_x_is_refused(port, line, status):
+    """waitress answered each as HTTP/1.0 (the attacker's review): a version above 1.1 is
+    505 (RFC 9110 section 15.6.6), none or 0.9 a 400; the answer speaks HTTP/1.0 or 1.1."""
+    reply = exchange(port, f"{line}\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+    assert status_of(reply) == status, reply[:400]
+    assert reply.startswith((b"HTTP/1.0 ", b"HTTP/1.1 ")) and b"HTTP/" in reply[:12]
