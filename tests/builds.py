@@ -4,7 +4,7 @@ streamed builds are compared with, and the comparison."""
 
 from __future__ import annotations
 
-from rdflib import BNode
+from rdflib import BNode, URIRef
 from rdflib.compare import isomorphic
 
 from kazkg.build import cache, mirror, pipeline, reason, statefile, stats, store, validate
@@ -64,3 +64,15 @@ def assert_as_full(made, full, how=None):
     assert made.counts == counts
     assert mirror.union_count(cache.beside(made.fingerprint, mirror.STORE)) == counts["union"]
     assert without_blank_nodes(statefile.load(made.fingerprint).results) == without_blank_nodes(results)
+    assert graph_subjects(made.fingerprint) == {  # what the facets read (kazkg.web.subjects)
+        name: {str(s) for s in graph.subjects() if isinstance(s, URIRef)}
+        for name, graph in theirs.items() if name != str(INFERRED_GRAPH)}
+
+
+def graph_subjects(key: str) -> dict:
+    """Each graph's subjects as kazkg.web.subjects reads them from the build `key`'s state."""
+    from types import SimpleNamespace
+
+    from kazkg.web import subjects
+
+    return subjects.by_graph(SimpleNamespace(writes=0, build_key=key))

@@ -1,7 +1,8 @@
 """The facet index behind /browse: for every resource of the dataset, its classes, sectors,
 places (and the regions those places belonged to, with the years), its years and the kinds
-of source that state something about it. Built once per dataset version from six SELECTs on
-the worker pool (kazkg.web.lookup), then filtered in Python: a page view costs no query.
+of source that state something about it. Built once per dataset version from SELECTs on the
+worker pool (kazkg.web.lookup) and each graph's subjects as the build kept them
+(kazkg.web.subjects), then filtered in Python: a page view costs no query.
 
 Facets, as portals such as the Sampo ones offer them: choosing a value narrows the list; each
 facet's counts are those of the items the *other* choices leave, so they say what choosing
@@ -15,7 +16,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ..namespaces import KAZKG
-from . import dates
+from . import dates, subjects
+from .answers import service
 from .lookup import cached, names, select
 
 FACETS = ("class", "sector", "place", "period", "source")
@@ -39,12 +41,14 @@ MEMBERSHIPS = """SELECT ?place ?region ?from ?to WHERE {
 SOURCES = """SELECT DISTINCT ?x ?g WHERE { GRAPH ?g { ?x ?p ?o } FILTER (isIRI(?x)) ?g a kazkg:Assertion }"""
 # Each graph's kind of source, and a public source by its name, as the graph's own label gives
 # it ("Facts on Aktau — source: Who's On First"): one value for one source, whatever the hosts
-# of its pages; a graph without such a label (someone else's data) by the host it cites
-SOURCE_NAMES = """SELECT ?g ?kind ?from ?label WHERE {
-  ?g a kazkg:Assertion . OPTIONAL { ?g prov:wasDerivedFrom ?from } OPTIONAL { ?g rdfs:label ?label }
-  BIND (IF(EXISTS { ?g a kazkg:EditorialAssertion }, "editorial",
-        IF(EXISTS { ?g prov:wasDerivedFrom/a kazkg:Sentence } || EXISTS { ?g prov:wasDerivedFrom/a kazkg:SourceDocument },
-           "text", "public")) AS ?kind) }"""
+# of its pages; a graph without such a label (someone else's data) by the host it cites. The
+# kinds are three lookups joined here: one query with its EXISTS once per graph took 10.6 s
+# of CPU on Oxigraph at 100x (and over 6 min under load 9 in the served path).
+GRAPHS = """SELECT ?g ?from ?label WHERE {
+  ?g a kazkg:Assertion . OPTIONAL { ?g prov:wasDerivedFrom ?from } OPTIONAL { ?g rdfs:label ?label } }"""
+EDITORIAL = """SELECT DISTINCT ?g WHERE { ?g a kazkg:EditorialAssertion }"""
+FROM_TEXT = """SELECT DISTINCT ?g WHERE {
+  ?g prov:wasDerivedFrom ?from . { ?from a kazkg:Sentence } UNION { ?from a kazkg:SourceDocument } }"""
 NAMED = (" — source: ", " — дереккөзі: ", " — источник: ")
 UNDATED = "undated"  # kzr:date-undated: the source gives no date
 PERIODS = (("before-1956", -10_000, 1955), ("1956-1959", 1956, 1959), ("1960s", 1960, 1969),
@@ -78,9 +82,11 @@ class Index:
 def _source_names() -> tuple[dict, dict]:
     """({graph: its facet value}, {a public source's name: {language: name}})."""
     kinds, named, hosts, spoken = {}, {}, {}, defaultdict(dict)
-    for row in select(SOURCE_NAMES):
+    editorial = {str(row["g"]) for row in select(EDITORIAL)}
+    from_text = {str(row["g"]) for row in select(FROM_TEXT)}
+    for row in select(GRAPHS):
         g, label = str(row["g"]), row.get("label")
-        kinds[g] = str(row["kind"])
+        kinds[g] = "editorial" if g in editorial else "text" if g in from_text else "public"
         if row.get("from") is not None:
             hosts.setdefault(g, urlsplit(str(row["from"])).hostname or "?")
         part = next((str(label).split(mark, 1)[1] for mark in NAMED if mark in str(label)), None) if label else None
@@ -94,6 +100,15 @@ def _source_names() -> tuple[dict, dict]:
         if kind == "public":
             spoken[key].update(own)
     return graphs, dict(spoken)
+
+
+def _subjects():
+    """(IRI, graph) for each graph's subjects: the build's, or, when it kept none that is
+    served (after a write), the query's."""
+    found = subjects.by_graph(service())
+    if found is None:
+        return ((str(row["x"]), str(row["g"])) for row in select(SOURCES))
+    return ((x, g) for g, xs in found.items() for x in xs)
 
 
 def index() -> Index:
@@ -146,9 +161,9 @@ def index() -> Index:
                 here.update(r.region for r in regions.get(place, ()) if r.holds(start, end))
             entry.values["place"] = here
         sources, spoken = _source_names()
-        for row in select(SOURCES):
-            if str(row["x"]) in entries and str(row["g"]) in sources:
-                entries[str(row["x"])].values["source"].add(sources[str(row["g"])])
+        for x, g in _subjects():
+            if x in entries and g in sources:
+                entries[x].values["source"].add(sources[g])
         return Index(entries, dict(regions), spoken)
     return cached("facets", compute)
 

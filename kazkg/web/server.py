@@ -152,12 +152,15 @@ def _warm(app: Flask) -> None:
     the next start-ups of the same dataset leave it to that first page (at 100x the facets'
     sources query runs for minutes: each start waited for it). A bug is not caught: the
     thread ends with its traceback in the server log (threading.excepthook)."""
-    from . import facets, kept, lookup, mapview, pages, timeline
+    from . import facets, kept, lookup, mapview, pages, premises, reading, timeline
 
     svc = app.extensions["kazkg"]
     with app.app_context(), lookup.patient():
+        # the reading edition's (for /text) and the premises' (every resource page) too: at
+        # 100x each took over the query time limit under load, and those pages answered 503
         for compute in (lookup.names, lookup.counts, timeline.items, mapview.markers,
-                        mapview.soviet_names, facets.index, pages.search_index):
+                        mapview.soviet_names, facets.index, pages.search_index, reading.text,
+                        premises.weakest):
             gave_up = ("gave up at start-up", compute.__module__, compute.__name__)
             if kept.read(svc, gave_up) is not kept.MISSING:
                 continue

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 CONFIG = {"WORKERS": 1, "QUERY_TIMEOUT": 20.0}
-WARMED = ("names", "counts", "timeline", "markers", "soviet-names", "facets", "search-index")
+WARMED = ("names", "counts", "timeline", "markers", "soviet-names", "facets", "search-index",
+          "reading-text", "reading-statements", "reading-certainty", "inference-premises")
 
 
 def _app(build, **config):
