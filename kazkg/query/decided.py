@@ -32,7 +32,8 @@ from ..formats.files import write_atomic
 
 NAME = "spelling-decisions-1.json"  # beside the build; a change to what it holds needs a new name
 MOST = 512  # shapes kept per build: a server sent unique shapes stops writing there
-_DECIDING = ("spelling.py", "syntax.py", "sparql.py")  # the modules whose code decides
+# the modules whose code decides
+_DECIDING = ("spelling.py", "respelled.py", "syntax.py", "sparql.py")
 log = logging.getLogger("kazkg")
 
 

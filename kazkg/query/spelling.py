@@ -15,9 +15,11 @@ engines' numbers in a canonical form, would make STR(1.0) "1", against the stand
    value the data spells otherwise (read from the text: no parse);
 2. when the data holds literals that Oxigraph spells otherwise, a query that reads the
    spelling of, or computes from, a variable that may hold one (the object of one of their
-   predicates, of a variable predicate or of a property path; read from rdflib's algebra,
-   parsed only when the text holds such a function or operator, and then once per build and
-   query shape: the decision is kept beside the cached build, kazkg.query.decided).
+   predicates, of a variable predicate not bound by VALUES to others, or of a property path,
+   unless a FILTER keeps only rows where it is no literal: kazkg.query.respelled, which reads
+   rdflib's algebra, parsed only when the text holds such a function or operator, and then
+   once per build and query shape: the decision is kept beside the cached build,
+   kazkg.query.decided).
 """
 
 from __future__ import annotations
@@ -26,12 +28,10 @@ import functools
 import re
 
 import pyoxigraph as ox
-from rdflib import Variable
-from rdflib.paths import NegatedPath, Path
-
 from ..errors import QueryError
+from .respelled import reads_respelled
 from .sparql import parse
-from .syntax import caseless_search, field, memo, walk
+from .syntax import caseless_search, memo
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _LITERALS = re.compile(r"""
@@ -61,14 +61,7 @@ _TOKENS = re.compile(r"""(?P<comment> \#[^\n]* ) | (?P<iri> <[^<>"{}|^`\\\x00-\x
     | (?P<string> (?: '''.*?''' | \"\"\".*?\"\"\" | "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*' )
         (?P<datatype> \^\^ (?: <[^<>"{}|^`\\\x00-\x20]*> | [\w.-]*:(?:[\w.%-]|\\.)* ) )? )
     | (?P<name> [\w.-]*:(?:[\w.%-]|\\.)* )""", re.VERBOSE | re.DOTALL)
-_COMPUTING = {"Builtin_STR", "Builtin_CONCAT", "Builtin_STRLEN", "Builtin_SUBSTR",
-              "Builtin_UCASE", "Builtin_LCASE", "Builtin_STRSTARTS", "Builtin_STRENDS",
-              "Builtin_CONTAINS", "Builtin_STRBEFORE", "Builtin_STRAFTER",
-              "Builtin_ENCODE_FOR_URI", "Builtin_REGEX", "Builtin_REPLACE", "Builtin_MD5",
-              "Builtin_SHA1", "Builtin_SHA256", "Builtin_SHA384", "Builtin_SHA512", "Builtin_IRI",
-              "Builtin_STRDT", "Builtin_STRLANG", "Builtin_ROUND", "Builtin_CEIL", "Builtin_FLOOR",
-              "Builtin_ABS", "Function", "AdditiveExpression", "MultiplicativeExpression",
-              "UnaryMinus", "Aggregate_Sum", "Aggregate_Avg"}
+
 
 
 def matters(prepared, originals: dict, predicates, kept=None) -> bool:
@@ -102,7 +95,7 @@ def matters(prepared, originals: dict, predicates, kept=None) -> bool:
             if kept is not None:
                 kept.keep(shape, found)
             return found
-    return _reads_respelled(prepared.parsed.algebra, predicates())
+    return reads_respelled(prepared.parsed.algebra, predicates())
 
 
 # Oxigraph's numbers (oxsdatatypes 0.2): xsd:integer is an i64, xsd:decimal an i128 of 18
@@ -133,7 +126,7 @@ def _reads(code: str) -> bool:
 
 @memo(maxsize=256)
 def _respelled(text: str, project_prefixes: bool, base, predicates: frozenset) -> bool:
-    return _reads_respelled(parse(text, project_prefixes, base).algebra, predicates)
+    return reads_respelled(parse(text, project_prefixes, base).algebra, predicates)
 
 
 _SHAPE = re.compile(_TOKENS.pattern + r"""| (?P<variable> [?$]\w+ ) | (?P<space> \s+ )
@@ -149,7 +142,7 @@ def _shaped(token) -> str:
 
 @memo(maxsize=256)
 def _bare(text: str) -> str:
-    """The query's shape, all that _reads_respelled reads: the text without its comments
+    """The query's shape, all that reads_respelled reads: the text without its comments
     (what rdflib skips: # outside an IRI, a string or a prefixed name, to the end of the
     line), each run of spaces one space, each string empty and each number 0 (what rdflib
     cannot parse so is parsed as it was written). Variants of a query that differ in a
@@ -199,50 +192,3 @@ def oxigraph_spelling(lexical: str, datatype: str) -> ox.Literal:
     node = ox.NamedNode("urn:x-kazkg:probe")
     store.add(ox.Quad(node, node, ox.Literal(lexical, datatype=ox.NamedNode(datatype))))
     return next(iter(store)).object
-
-
-def _reads_respelled(algebra, predicates) -> bool:
-    """Whether an expression that reads spellings or computes takes a variable that may hold
-    one of the data's literals that Oxigraph spells otherwise."""
-    risky: set = set()
-    bindings = []
-    for node in walk(algebra):
-        if node.name == "BGP":
-            for _, predicate, obj in field(node, "triples") or ():
-                if isinstance(obj, Variable) and _may_hold(predicate, predicates):
-                    risky.add(obj)
-        elif node.name == "Extend":
-            bindings.append((field(node, "var"), field(node, "expr")))
-    grown = True
-    while grown:  # BIND (?lat AS ?y): ?y may hold what ?lat holds
-        grown = False
-        for var, expr in bindings:
-            if var not in risky and _variables(expr) & risky:
-                risky.add(var)
-                grown = True
-    return any(node.name in _COMPUTING and _variables(node) & risky for node in walk(algebra))
-
-
-def _may_hold(predicate, predicates) -> bool:
-    """Whether a triple pattern's predicate (an IRI, a variable or a property path) may reach
-    an object through one of `predicates` (a negated path reaches nearly any)."""
-    if isinstance(predicate, Variable) or isinstance(predicate, NegatedPath):
-        return True
-    if isinstance(predicate, Path):
-        parts = getattr(predicate, "args", None) or [getattr(predicate, "path", None)
-                                                     or getattr(predicate, "arg", None)]
-        return any(_may_hold(part, predicates) for part in parts)
-    return str(predicate) in predicates
-
-
-def _variables(expr) -> set:
-    if isinstance(expr, Variable):
-        return {expr}
-    found = set()
-    for node in walk(expr):
-        for value in node.values():
-            if isinstance(value, Variable):
-                found.add(value)
-            elif isinstance(value, (list, tuple)):
-                found.update(v for v in value if isinstance(v, Variable))
-    return found

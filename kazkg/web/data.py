@@ -11,7 +11,7 @@ from .answers import not_modified, rdf_response, respond, service
 from ..formats.negotiation import RDF_FORMATS, NotAcceptable, best_match
 from .describe import DUMP_NAME, dump_filenames, void_description
 from .errors import error_response
-from . import dcat, dumps
+from . import dcat, dumps, versioned
 from ..query.jobs import Answer
 from .about import about
 
@@ -114,17 +114,25 @@ HEALTH_SECONDS = 2.0  # a worker must answer /health's ASK within this
 @bp.route("/health")
 def health():
     """"ok" only when a query worker answers an ASK within HEALTH_SECONDS (it said "ok" with
-    every worker stuck); else 503 saying why. The workers are the answering HTTP process's
-    (each has its own pool): `http_process` names it, `workers_replaced` counts its own."""
+    every worker stuck) and the pages' names were looked up for this version (it said "ok"
+    while every page answered 503); else 503 saying why. `lookups_failed`: the pages' lookups
+    whose last try failed (at 100x /browse's facets may, and only /browse fails then). The
+    workers are the answering HTTP process's (each has its own pool): `http_process` names
+    it, `workers_replaced` counts its own."""
     svc = service()
     answer = svc.run({"kind": "query", "text": "ASK {}"}, timeout=HEALTH_SECONDS)
-    fine = answer.status == 200
+    failed = versioned.failures(svc)  # every HTML page needs the names: without them, none
+    fine = answer.status == 200 and "names" not in failed
+    why = (f"no query worker answered an ASK within {HEALTH_SECONDS:g} s: {answer.error}"
+           if answer.status != 200 else
+           f"the pages' names could not be looked up: {failed.get('names')}")
     response = jsonify(status="ok" if fine else "unavailable", version=svc.data_version,
                        build=svc.version, triples=svc.meta.triples, graphs=len(svc.meta.graphs),
                        workers=svc.pool.size, workers_replaced=svc.pool.replaced,
                        http_process=os.getpid(), writes=svc.writes,
-                       **({} if fine else {"error": f"no query worker answered an ASK within "
-                                                    f"{HEALTH_SECONDS:g} s: {answer.error}"}))
+                       **({"lookups_failed": {str(k): v for k, v in failed.items()}}
+                          if failed else {}),
+                       **({} if fine else {"error": why}))
     response.headers["Cache-Control"] = "no-store"
     if not fine:
         response.status_code = 503

@@ -3,40 +3,27 @@
 The HTTP process never touches the dataset: every lookup here is a "query" job for
 kazkg.query.jobs (so it has the same time limit and the same guard as /sparql). Small,
 stable answers that many pages need (labels, types, counts) are kept by `cached`, keyed by the
-dataset version, in a dict it keeps on the app's Service.
+dataset version, in a dict it keeps on the app's Service (kazkg.web.versioned).
 """
 
 from __future__ import annotations
 
 import json
 import re
-import threading
 from collections import defaultdict
-from contextlib import contextmanager
 
 from markupsafe import Markup, escape
 from rdflib import BNode, Literal, URIRef
-from werkzeug.exceptions import HTTPException
 
 from ..namespaces import sparql_prologue
-from . import kept, termnames
-from .admission import is_ours, ours
+from . import termnames
+from .admission import is_ours
 from .answers import service
+from .versioned import LookupFailed, cached, forget_stale, is_patient, known, patient
+
+__all__ = ["LookupFailed", "cached", "forget_stale", "known", "patient"]  # for the pages
 
 ROWS_LIMIT = 200_000  # page lookups are ours, not a client's: the result cap does not apply
-
-
-class LookupFailed(HTTPException):
-    """A page's query did not answer (time limit, busy pool): the page answers 503."""
-
-    code = 503
-
-    def __init__(self, message: str, headers: dict | None = None):
-        super().__init__(f"this page could not be built: {message}")
-        self.extra_headers = headers or {}
-
-    def get_headers(self, environ=None, scope=None):
-        return [("Content-Type", "text/html; charset=utf-8"), *self.extra_headers.items()]
 
 
 def term(cell: dict | None):
@@ -68,75 +55,13 @@ def select(body: str, bindings: dict | None = None) -> list[dict]:
     timeout = None
     if is_ours():
         job["max_bytes"] = 0
-        if getattr(_patience, "active", False):
+        if is_patient():
             timeout = max(svc.config["QUERY_TIMEOUT"], svc.config["DUMP_TIMEOUT"])
     answer = svc.run(job, timeout=timeout)
     if answer.status != 200:
         raise LookupFailed(answer.error or f"status {answer.status}", answer.headers)
     data = json.loads(answer.body)
     return [{name: term(cell) for name, cell in row.items()} for row in data["results"]["bindings"]]
-
-
-_patience = threading.local()
-
-
-@contextmanager
-def patient():
-    """The server's own lookups in this block may take the dumps' time limit (kazkg serve's
-    start-up: nothing is answered yet, and what they compute is kept on disk)."""
-    before, _patience.active = getattr(_patience, "active", False), True
-    try:
-        yield
-    finally:
-        _patience.active = before
-
-
-def cached(key, compute):
-    """A value computed once per dataset version (only a write makes a new one), and kept on
-    disk beside the cached build while no write was made (kazkg.web.kept): the next server
-    of the same dataset, code and settings reads it instead."""
-    svc = service()
-    store = svc.__dict__.setdefault("page_cache", {})
-    full_key = (svc.version, key)
-    found = store.get(full_key, _MISSING)
-    if found is _MISSING:
-        with _computing(key):  # one computes, the others wait for its value
-            found = store.get(full_key, _MISSING)
-            if found is _MISSING:
-                found = kept.read(svc, key)
-            if found is kept.MISSING:
-                with ours():  # the server's own lookup: never cut short in the quick lane
-                    found = compute()
-                kept.write(svc, key, found)
-            if full_key not in store:
-                forget_stale(store, svc.version)
-                store[full_key] = found
-    return found
-
-
-_MISSING = kept.MISSING
-
-
-def known(key):
-    """What `cached` holds for `key` in this dataset version, or None: never computed here."""
-    svc = service()
-    return svc.__dict__.get("page_cache", {}).get((svc.version, key))
-
-
-def forget_stale(store: dict, version: str) -> None:
-    """Drop what was computed for an earlier version of the dataset (a write made it stale):
-    a thousand writes must not leave a thousand copies of every lookup."""
-    for old in [k for k in store if k[0] != version]:
-        store.pop(old, None)
-
-
-_locks: dict = {}
-_locks_lock = threading.Lock()
-
-
-def _computing(key) -> threading.Lock:
-    with _locks_lock:
-        return _locks.setdefault(key, threading.Lock())
 
 
 # --- labels and types of everything ----------------------------------------------------------
