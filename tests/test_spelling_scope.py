@@ -17,8 +17,14 @@ COUNT_NOT_IN_KAZAKH = (  # the new user's query (issue 12's review): timed out o
     'FILTER(isIRI(?s) && STRSTARTS(STR(?s),"https://w3id.org/kazkg/")) '
     'FILTER NOT EXISTS {?s rdfs:label ?l FILTER(lang(?l)="kk")} }')
 
+VALUES_LABELS = """SELECT ?s ?p ?label WHERE {
+  VALUES ?p { rdfs:label skos:prefLabel skos:altLabel <https://schema.org/name> }
+  ?s ?p ?full . FILTER (isIRI(?s) && isLiteral(?full))
+  BIND (COALESCE(SUBSTR(?full, 1, 1001), ?full) AS ?label) }"""  # the pages' labels, to 1a595a8
+
 ON_OXIGRAPH = [
-    lookup.LABELS_QUERY,  # ?p bound by VALUES to label predicates: SUBSTR(?full) reads labels
+    VALUES_LABELS,  # ?p bound by VALUES to label predicates: SUBSTR(?full) reads labels
+    lookup.LABELS_QUERY,
     COUNT_NOT_IN_KAZAKH,  # ?s an IRI by the FILTER's conjunct: STR(?s) reads no number
     "SELECT (STR(?o) AS ?x) { ?s ?p ?o FILTER (isIRI(?o)) }",
     "SELECT ?x { ?s ?p ?o BIND (STR(?o) AS ?x) FILTER (isURI(?o) && ?s != ?o) }",  # BIND first

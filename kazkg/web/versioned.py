@@ -76,6 +76,7 @@ def cached(key, compute):
                 forget_stale(store, svc.version)
                 store[full_key] = found
             svc.__dict__.setdefault("page_keys", set()).add(key)
+            svc.__dict__.get("lookups_failed", {}).pop(key, None)  # read or made: no failure
         finally:
             lock.release()
     return found
@@ -83,15 +84,12 @@ def cached(key, compute):
 
 def _noting(svc, key, compute):
     """compute(), its failure for this version noted for /health (kazkg.web.data) until a
-    later try succeeds."""
-    failed = svc.__dict__.setdefault("lookups_failed", {})
+    later try finds a value."""
     try:
-        found = compute()
+        return compute()
     except LookupFailed as error:
-        failed[key] = (svc.version, error.description)
+        svc.__dict__.setdefault("lookups_failed", {})[key] = (svc.version, error.description)
         raise
-    failed.pop(key, None)
-    return found
 
 
 def failures(svc) -> dict:
