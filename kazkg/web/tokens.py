@@ -4,8 +4,11 @@ IPv6 /64) may get FREE wrong tokens; each adds one to its count, which decays by
 DECAY_SECONDS; while the count is at FREE or more, every write of that client is a 429 with
 Retry-After (before its token is compared, so a throttled guess teaches nothing). So a brute
 force from one address makes one guess per DECAY_SECONDS; a client that got its token wrong
-once or twice never notices. The counts are per server and HTTP process (each process has its own), at
-most CLIENTS of them (the ones counted longest ago are dropped first).
+once or twice never notices. A network (an IPv4 /24, an IPv6 /64: kazkg.web.connections.network_of,
+as the connection caps group clients) is counted too, and throttled from NETWORK_FREE: 500 addresses
+of one /24 had each its FREE guesses, 500 compared at 204 a second. The counts are per server and
+HTTP process (each process has its own), at most CLIENTS of them (the ones counted longest ago are
+dropped first).
 """
 
 from __future__ import annotations
@@ -14,7 +17,12 @@ import math
 import threading
 import time
 
+from .connections import network_of
+
 FREE = 5
+# A network's allowance is four clients': as the connection caps, 1,024 per /24 and 256 per
+# address, so that a few users behind one /24 who mistype their token never notice.
+NETWORK_FREE = 4 * FREE
 DECAY_SECONDS = 2.0
 CLIENTS = 4096
 
@@ -32,10 +40,12 @@ class Throttle:
         return max(0.0, count - (now - when) / DECAY_SECONDS)
 
     def wait(self, client, now: float | None = None) -> int:
-        """Seconds until `client` may try a token again: 0 when it may now."""
+        """Seconds until `client` may try a token again (its own count and its network's): 0
+        when it may now."""
         now = time.monotonic() if now is None else now
         with self._lock:
-            over = self._count(client, now) - (FREE - 1)
+            over = max(self._count(client, now) - (FREE - 1),
+                       self._count(_network(client), now) - (NETWORK_FREE - 1))
         return math.ceil(over * DECAY_SECONDS) if over > 0 else 0
 
     def failed(self, client, now: float | None = None) -> None:
@@ -43,7 +53,13 @@ class Throttle:
         now = time.monotonic() if now is None else now
         with self._lock:
             failures = self._failures
-            failures[client] = (self._count(client, now) + 1.0, now)
+            for counted in {client, _network(client)}:
+                failures[counted] = (self._count(counted, now) + 1.0, now)
             if len(failures) > CLIENTS:
                 for old in sorted(failures, key=lambda c: failures[c][1])[:len(failures) // 4]:
                     del failures[old]
+
+
+def _network(client) -> tuple:
+    """The key of `client`'s network in the counts (a tuple: never a client's own key)."""
+    return ("network", network_of(client) if client else client)

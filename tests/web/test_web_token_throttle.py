@@ -49,3 +49,19 @@ def test_a_brute_force_from_one_address_is_slowed_and_another_address_writes(tmp
         assert _write(srv, "s3cret").status == 204
     finally:
         srv.stop()
+
+
+def test_many_addresses_of_one_network_share_its_allowance():
+    # 500 addresses of one /24 each had FREE guesses: 500 compared (/tmp/atk guess.py)
+    now, throttle = 1000.0, tokens.Throttle()
+    compared = 0
+    for i in range(500):
+        client = f"198.51.100.{i % 250}"
+        if throttle.wait(client, now) == 0:
+            compared += 1
+            throttle.failed(client, now)
+    assert compared == tokens.NETWORK_FREE
+    assert throttle.wait("198.51.101.7", now) == 0  # another /24
+    for i in range(tokens.NETWORK_FREE):  # an IPv6 /64 (client_of's key) is one network
+        throttle.failed("2001:db8::/64", now)
+    assert throttle.wait("2001:db8::/64", now) > 0 and throttle.wait("2001:db8:0:1::/64", now) == 0
