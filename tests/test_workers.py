@@ -165,3 +165,36 @@ def test_a_workers_socket_is_polled_with_its_own_poller():
     assert worker.ready(5)  # the end can be read: recv raises EOFError, the worker is gone
     with pytest.raises(EOFError):
         ours.recv()
+
+
+_KEPT: list = []
+
+
+def keeping(job):
+    """A worker's job that keeps what it took (as Python does with a string-doubling query's
+    memory), or answers its pid."""
+    if job == "keep":
+        _KEPT.append(bytearray(96 * MB))  # touched: the pages are really taken
+    return os.getpid()
+
+
+def test_a_worker_that_kept_its_jobs_memory_is_replaced_after_it(monkeypatch):
+    """Two idle workers held 415 and 671 MB for minutes after string-doubling queries (fresh
+    ones 23-75 MB): one that grew by more than the bound after a job is replaced."""
+    from kazkg.query import swelling
+
+    monkeypatch.setattr(swelling, "SWOLLEN_BYTES", 64 * MB)
+    made = Pool(keeping, size=1)
+    try:
+        def run(job):
+            with made.borrow(wait=5) as worker:
+                return worker.call(job, 10.0)
+
+        first = run("echo")
+        assert run("echo") == first  # a small job: the same worker
+        assert run("keep") == first  # the job that kept 96 MB ...
+        renewed = run("echo")
+        assert renewed != first and not alive(first)  # ... its worker was replaced after it
+        assert run("echo") == renewed and made.replaced == 0  # not counted as a failure
+    finally:
+        made.close()

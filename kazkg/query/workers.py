@@ -30,47 +30,11 @@ import time
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
 
+from .poolerrors import Busy, JobTimeout, LongReply, PoolError, WorkerBug, WorkerDied
+from .swelling import resident, swollen
 from .zygote import COMMAND, STATUS, Handler, die_with_parent, zygote_loop
 
-
-class PoolError(Exception):
-    """The pool cannot run the job: see the subclasses."""
-
-
-class JobTimeout(PoolError):
-    def __init__(self, seconds: float):
-        self.seconds = seconds
-        super().__init__(f"the query was stopped after the time limit of {seconds:g} s")
-
-
-class Busy(PoolError):
-    def __init__(self, seconds: float):
-        self.seconds = seconds
-        super().__init__(f"every query worker stayed busy for {seconds:g} s; try again later")
-
-
-class WorkerBug(PoolError):
-    """The handler raised: a bug. The message carries the worker's traceback, for the log of
-    whoever reports the bug (kazkg.web.errors answers 500, the CLI says "internal error")."""
-
-    def __init__(self, detail: str):
-        self.detail = detail
-        super().__init__(f"the query worker failed with a bug:\n{detail}")
-
-
-class WorkerDied(PoolError):
-    def __init__(self, detail: str = ""):
-        """`detail`: why, when known (a sentence of its own when it starts "the query")."""
-        super().__init__(detail if detail.startswith("the query") else
-                         "the query worker stopped unexpectedly" + (f" ({detail})" if detail else ""))
-
-
-class LongReply:
-    """What call() gives for a reply the worker sends in pieces (kazkg.query.zygote.Long):
-    its head, and the body's size; the body comes from the borrowed worker's pieces()."""
-
-    def __init__(self, head, size: int):
-        self.head, self.size = head, size
+__all__ = ["Busy", "JobTimeout", "LongReply", "Pool", "PoolError", "WorkerBug", "WorkerDied"]
 
 
 # --- in the main process --------------------------------------------------------------------
@@ -78,6 +42,7 @@ class LongReply:
 class Worker:
     def __init__(self, pid: int, conn: Connection, generation: int = 0):
         self.pid, self.conn, self.generation = pid, conn, generation
+        self.fresh: int | None = None
         self._poll = select.poll()
         self._poll.register(conn.fileno(), select.POLLIN)
 
@@ -124,6 +89,7 @@ class Pool:
         if len(data) != 8 or len(fds) != 1:
             raise PoolError("the worker pool's zygote is gone")
         worker = Worker(struct.unpack("!Q", data)[0], Connection(fds[0]), self.generation)
+        worker.fresh = resident(worker.pid)  # its size when forked: see swelling
         self._all[worker.pid] = worker
         return worker
 
@@ -176,7 +142,8 @@ class Pool:
             self._give_back(worker)
 
     def _give_back(self, worker: Worker) -> None:
-        if worker.generation < self.generation:  # forked before a change: it holds the old state
+        # forked before a change: it holds the old state; or it kept what its job took
+        if worker.generation < self.generation or swollen(worker.pid, worker.fresh):
             self._kill(worker)
             if not self._closed:
                 self._idle.put(self._spawn())
