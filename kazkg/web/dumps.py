@@ -6,15 +6,14 @@ store), so it is never made again for the next client: the file `dump-1.<version
 (and the same gzipped, `.gz`, for clients whose Accept-Encoding takes gzip) is checked against the manifest once per process (then by its stat) and read in pieces as
 the client reads, never held whole in the HTTP process. It is made by a worker of its own
 (kazkg.query.spare: none of the query workers, no admission slot), at a lower
-CPU priority, one dump at a time per HTTP process; a client asking for a dump while another
-one is being made waits up to QUEUE_SECONDS, then gets a 503 with Retry-After. After a write
-the next request makes the new version's dump, and the older versions' files are removed.
+CPU priority, one dump at a time, in the background (kazkg.web.making: from start-up, and again
+after each write); a request waits for its dump QUEUE_SECONDS at most, then gets a 503 with
+Retry-After. Older versions' files are removed once no server holds them.
 """
 
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 from flask import current_app, request
@@ -28,12 +27,12 @@ from ..query.spare import spare
 from ..query.workers import JobTimeout, PoolError
 from .admission import RETRY_SECONDS, is_ours
 from .answers import content_type
-from .service import QUEUE_SECONDS
+from .describe import dump_filenames
+from . import making
 
 NAME = "dump-1"  # the files' prefix, with the layout's version
 NICE = 10  # the dump worker's CPU priority, below the query workers'
 PIECE = 1 << 20
-_MAKING = threading.Lock()  # one dump made at a time in this process
 _CHECKED: dict[str, tuple] = {}  # path -> (stat stamp, sha256) of a file checked in this process
 
 
@@ -77,25 +76,38 @@ def _kept(svc, path: Path) -> tuple[int, str] | None:
 
 def made(svc, fmt: str, gzipped: bool = False) -> tuple[Path, int, str] | Answer:
     """(path, bytes, sha256) of the dump in `fmt` (`gzipped`: its gzip file) of the version
-    served, made now if it is not kept; an error Answer (503) when it cannot be made now."""
+    served, if it is kept or made within DUMP_WAIT seconds (`kazkg serve`: QUEUE_SECONDS; an
+    app it does not run, a test client's, and the server's own jobs: --dump-timeout); else an
+    error Answer (503): it is being made in the background, or could not be made."""
     path = path_of(svc, fmt, gzipped)
+    maker = _maker(svc, current_app.config["DUMP_TIMEOUT"])
+    maker.hold()
     found = _kept(svc, path)
     if found is not None:
         return (path, *found)
-    timeout = current_app.config["DUMP_TIMEOUT"]
-    if not _MAKING.acquire(timeout=timeout if is_ours() else QUEUE_SECONDS):
-        return Answer(503, error="another dump is being made; try again in a while",
-                      headers={"Retry-After": str(max(RETRY_SECONDS, 10))})
-    try:
-        found = _kept(svc, path)  # made meanwhile, while this one waited
-        if found is None:
-            made_ = _make(svc, fmt, path_of(svc, fmt), timeout)
-            if isinstance(made_, Answer):
-                return made_
-            found = made_[gzipped]
-        return (path, *found)
-    finally:
-        _MAKING.release()
+    failed = maker.failure(fmt)
+    if failed is None:
+        wait = current_app.config.get("DUMP_WAIT", maker.timeout)
+        maker.want(fmt).wait(maker.timeout if is_ours() else wait)
+        found = _kept(svc, path)
+        if found is not None:
+            return (path, *found)
+        failed = maker.failure(fmt)
+    return failed or Answer(503, error="this dump is being made; try again in a while",
+                            headers={"Retry-After": str(max(RETRY_SECONDS, 10))})
+
+
+def prepare(svc, timeout: float) -> None:
+    """Make every dump of the version served in the background, and again after each write
+    (at start-up: so that a client rarely meets the 503 of a dump being made)."""
+    _maker(svc, timeout).prepare()
+
+
+def _maker(svc, timeout: float) -> making.Maker:
+    return making.of(svc, sorted(set(dump_filenames().values())),
+                     lambda svc, fmt, limit: _make(svc, fmt, path_of(svc, fmt), limit),
+                     lambda svc, fmt: _kept(svc, path_of(svc, fmt)) is not None,
+                     lambda svc: path_of(svc, "x").with_suffix(""), timeout)
 
 
 def _make(svc, fmt: str, path: Path, timeout: float) -> list | Answer:
@@ -135,9 +147,8 @@ def _make(svc, fmt: str, path: Path, timeout: float) -> list | Answer:
     finally:
         for made_ in staged:
             made_.unlink(missing_ok=True)
-    for old in path.parent.glob(f"{svc.build_key}.{NAME}.*.{fmt}*"):  # earlier versions'
-        if old.name not in (path.name, path.name + ".gz") and old.suffix != ".partial":
-            old.unlink(missing_ok=True)
+    start = f"{svc.build_key}.{NAME}."  # earlier versions' files no server holds
+    making.remove_unheld(path.parent, start, path.name[len(start):].split(".", 1)[0])
     return found
 
 

@@ -32,6 +32,7 @@ from flask import Flask
 from .app import local_root
 from . import pagecache
 from .balance import Balance
+from .service import QUEUE_SECONDS
 
 log = logging.getLogger("kazkg.web")
 
@@ -89,6 +90,7 @@ def run(app: Flask, listeners: list[socket.socket], host: str, port: int, *, thr
     is ready, just before it answers (after the lookups and the first pages: _warm)."""
     configure_logging()
     app.config["THREADS"] = threads  # the worker queue's length is taken from it
+    app.config["DUMP_WAIT"] = QUEUE_SECONDS  # a dump being made: then 503 (kazkg.web.dumps)
     app.extensions["kazkg-pages"].max_bytes = pagecache.budget(processes)
     service = app.extensions["kazkg"]
     if debug:
@@ -124,10 +126,17 @@ def _serve(app: Flask, listeners: list[socket.socket], threads: int, balance=Non
            slot: int = 0) -> None:
     """waitress on `listeners` until the process is stopped; then the worker pool goes too.
     `balance`: the kazkg.web.balance.Balance of the HTTP processes, this one holding `slot`."""
+    from . import dumps
     from .httpserver import serve
 
     service = app.extensions["kazkg"]
-    warm = threading.Thread(target=_warm, args=(app,), daemon=True)
+    def warm_up():
+        _warm(app)
+        # then every dump, in the background at a low priority, so that a client rarely
+        # waits for one (kazkg.web.making); and again after each write
+        dumps.prepare(service, app.config["DUMP_TIMEOUT"])
+
+    warm = threading.Thread(target=warm_up, daemon=True)
 
     def ready():
         if balance is not None:

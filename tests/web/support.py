@@ -47,3 +47,16 @@ class Server(servers.KazkgServer):
 
     def __init__(self, args, env=None, prefix=(), log=None):
         super().__init__(args, prefix=prefix, log=log, env=env, timeout=120)
+
+
+def downloaded(url: str, seconds: float = 60.0):
+    """GET the dump at `url` of a `kazkg serve`, again while it answers 503 (it is being made
+    in the background: kazkg.web.making) for at most `seconds`."""
+    import time
+
+    from tests.web.httpraw import request
+
+    deadline = time.monotonic() + seconds
+    while (reply := request(url, "GET")).status == 503 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return reply

@@ -11,7 +11,7 @@ from kazkg.query import catalog
 from kazkg.tools.bench import answers
 from tests.support import comparable, kazkg_cli, rdflib_answer
 from tests.web.httpraw import q, request
-from tests.web.support import Server
+from tests.web.support import Server, downloaded
 
 pytestmark = pytest.mark.slow  # real `kazkg serve` processes
 
@@ -70,7 +70,7 @@ def test_rdflibs_path_reads_the_store_too(on_disk):
 def test_a_page_and_a_dump_from_the_store(on_disk, built):
     assert request(on_disk.url + "resource/shymkent", "GET",
                    headers={"Accept": "text/html"}).status == 200
-    dump = request(on_disk.url + "download/kazkg.nq", "GET")
+    dump = downloaded(on_disk.url + "download/kazkg.nq")
     assert dump.status == 200
     in_memory = sum(len(g) for g in built.dataset.graphs())
     quads = [line for line in dump.body.splitlines() if line.strip() and not line.startswith(b"#")]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.web.httpraw import q, request
-from tests.web.support import PROTOCOL_DATA, RUNAWAY, Server
+from tests.web.support import PROTOCOL_DATA, RUNAWAY, Server, downloaded
 
 TOKEN = {"Authorization": "Bearer s3cret"}
 UPDATE = {**TOKEN, "Content-Type": "application/sparql-update"}
@@ -39,7 +39,7 @@ def described(srv) -> dict:
     """What /health, VoID, the service description and the N-Quads dump say."""
     void = request(srv.url, path=".well-known/void", headers={"Accept": "text/turtle"}).body
     sd = request(srv.sparql, headers={"Accept": "text/turtle"}).body
-    dump = request(srv.url, path="download/kazkg.nq").body
+    dump = downloaded(srv.url + "download/kazkg.nq").body
     return {"health": health(srv)["triples"], "void": void, "sd": sd, "dump": dump}
 
 

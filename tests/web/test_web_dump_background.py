@@ -1,0 +1,80 @@
+"""The dumps are made in the background (kazkg.web.making): the request that started one
+waited the whole making (15-19 s with no byte on a fresh cache, issue 12's review), and two
+servers sharing a cache folder removed each other's dumps after a write."""
+
+from __future__ import annotations
+
+import time
+
+from kazkg.web import dumps
+from tests.web.test_web_dump_files import _counting, _forget
+from tests.web.test_web_write_abuse import UPDATE, writable_client
+
+
+def test_a_request_waits_for_a_dump_being_made_a_short_while_at_most(app, monkeypatch):
+    svc = app.extensions["kazkg"]
+    _forget(svc)
+    real = dumps._make
+
+    def slow(*args):
+        time.sleep(3)  # a dump of a large store
+        return real(*args)
+
+    monkeypatch.setattr(dumps, "_make", slow)
+    monkeypatch.setitem(app.config, "DUMP_WAIT", 0.5)  # kazkg serve: 2 s
+    client = app.test_client()
+    started = time.monotonic()
+    first = client.get("/download/kazkg.nt")
+    assert time.monotonic() - started < 2  # main: 200 after the whole making
+    assert first.status_code == 503 and first.headers["Retry-After"] == "10"
+    head = client.head("/download/kazkg.nt")  # a second client, while it is made
+    assert head.status_code == 503 and time.monotonic() - started < 3
+    deadline = time.monotonic() + 20
+    while (reply := client.get("/download/kazkg.nt")).status_code == 503:
+        assert time.monotonic() < deadline
+    assert reply.status_code == 200 and reply.get_data().startswith(b"# kazkg dataset version")
+
+
+def test_a_server_prepares_every_dump(private_cache, tmp_path):
+    with writable_client(tmp_path / "store", "w-t0k", WORKERS=1) as client:
+        svc = client.application.extensions["kazkg"]
+        _forget(svc)
+        with client.application.app_context():
+            dumps.prepare(svc, 60.0)
+        deadline = time.monotonic() + 60
+        formats = ("nt", "nquads", "turtle", "trig", "jsonld", "xml")
+        while not all(dumps.path_of(svc, fmt).exists() for fmt in formats):
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        reply = client.post("/sparql", data="INSERT DATA { <urn:r3> <urn:p> 4 }", headers=UPDATE)
+        assert reply.status_code == 204  # and again after a write, once writes pause
+        while not all(dumps.path_of(svc, fmt).exists() for fmt in formats):
+            assert time.monotonic() < deadline + 60
+            time.sleep(0.1)
+
+
+def test_two_servers_on_one_cache_keep_each_others_dumps(app, private_cache, tmp_path, monkeypatch):
+    """A read-only server and one with writes on one cache folder (/tmp/atk shared_cache_dumps.sh):
+    the writer's new dump removed the other's, which made it again at its next request."""
+    reader = app.extensions["kazkg"]
+    _forget(reader)
+    assert app.test_client().get("/download/kazkg.nt").status_code == 200
+    kept = dumps.path_of(reader, "nt")
+    with writable_client(tmp_path / "store", "w-t0k", WORKERS=1) as client:
+        writer = client.application.extensions["kazkg"]
+        assert writer.build_key == reader.build_key and dumps.path_of(writer, "nt") == kept
+        assert client.get("/download/kazkg.nt").status_code == 200  # the same version's file
+        reply = client.post("/sparql", data="INSERT DATA { <urn:r1> <urn:p> 2 }", headers=UPDATE)
+        assert reply.status_code == 204
+        assert client.get("/download/kazkg.nt").status_code == 200
+        newer = dumps.path_of(writer, "nt")
+        assert newer != kept and newer.exists()
+        assert kept.exists()  # main: removed, the reader's live version
+        made: list = []
+        monkeypatch.setattr(dumps, "spare", _counting(made))
+        assert app.test_client().get("/download/kazkg.nt").status_code == 200 and not made
+        first_write = newer
+        reply = client.post("/sparql", data="INSERT DATA { <urn:r2> <urn:p> 3 }", headers=UPDATE)
+        assert client.get("/download/kazkg.nt").status_code == 200
+        assert not first_write.exists()  # what the writer itself superseded, no one holds
+        assert kept.exists()
