@@ -163,6 +163,8 @@ SETTINGS = (
             "float", above=0),
     Setting("dump_timeout", 120.0, "Seconds a dump may take to be made (once per data version: "
             "then it is kept on disk).", "float", above=0),
+    Setting("dumps_at_start", False, "Make every dump at start-up and after writes, in the "
+            "background (else each when first asked: tens of seconds of CPU per version).", "bool"),
     Setting("result_limit", 10000, "Most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) in one answer; "
             "a truncated answer says so in the X-Result-Truncated header; 0: no limit.", "int",
             minimum=0),

@@ -19,8 +19,8 @@ from .urlquery import FastRequest
 log = logging.getLogger("kazkg.web")
 
 # Flask config keys <- kazkg settings (kazkg.settings.SETTINGS holds defaults and help).
-SERVER_SETTINGS = ("query_timeout", "dump_timeout", "result_limit", "body_limit", "answer_limit", "workers",
-                   "worker_memory_mb", "cache_entries", "cache_bytes", "service_allow", "public_url",
+SERVER_SETTINGS = ("query_timeout", "dump_timeout", "dumps_at_start", "result_limit", "body_limit",
+                   "answer_limit", "workers", "worker_memory_mb", "cache_entries", "cache_bytes", "service_allow", "public_url",
                    "enable_update", "update_token")
 
 

@@ -106,13 +106,14 @@ def build_graph(iri: URIRef, rows: list[dict]) -> Graph:
 
 
 def build_graphs(rows: list[dict]) -> dict:
-    """The statements of `rows` by the named graph that holds each; the graphs' sources and
-    what the server says of a named graph (its size, its dump) in the default graph (None)."""
-    graphs: dict = {None: Graph()}
+    """The statements of `rows` by the named graph that holds each, and in the default graph
+    (None) all of them with the graphs' sources: the description the triple formats give, as
+    the endpoint's default graph is the union. A client reading the document's default graph
+    (Comunica's link traversal) found only the sources, and no answer."""
+    graphs: dict = {None: build_graph(None, rows)}
     for row in rows:
-        name = None if row.get("served") else row["g"]
-        graphs.setdefault(name, Graph()).add((row["s"], row["p"], row["o"]))
-        add_sources(graphs[None], row)
+        if not row.get("served"):
+            graphs.setdefault(row["g"], Graph()).add((row["s"], row["p"], row["o"]))
     return {name: graph for name, graph in graphs.items() if len(graph)}
 
 

@@ -132,9 +132,9 @@ def _serve(app: Flask, listeners: list[socket.socket], threads: int, balance=Non
     service = app.extensions["kazkg"]
     def warm_up():
         _warm(app)
-        # then every dump, in the background at a low priority, so that a client rarely
-        # waits for one (kazkg.web.making); and again after each write
-        dumps.prepare(service, app.config["DUMP_TIMEOUT"])
+        if app.config["DUMPS_AT_START"]:  # every dump, in the background at a low priority, so
+            # that a client rarely waits for one (kazkg.web.making); and again after each write
+            dumps.prepare(service, app.config["DUMP_TIMEOUT"])
 
     warm = threading.Thread(target=warm_up, daemon=True)
 

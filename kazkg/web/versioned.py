@@ -5,6 +5,7 @@ and on disk beside the cached build while no write was made (kazkg.web.kept)."""
 from __future__ import annotations
 
 import threading
+import time
 from contextlib import contextmanager, nullcontext as _as_is
 
 from werkzeug.exceptions import HTTPException
@@ -53,14 +54,18 @@ def cached(key, compute):
     computed or read before (so one that fits the start-up's budget) is made again after a
     write with that budget (`patient`): cut at the query time limit, each page's try at it
     failed in turn and every page answered 503 for minutes. A page waits for another's try
-    at most the query time limit, then answers 503 (Retry-After) while that try goes on."""
+    as long as that try may take (the query time limit, or the start-up's budget for a try
+    made with it), then answers 503 (Retry-After): with the query time limit alone, the
+    pages asked during start-up's lookups answered 503 (a browser's 50 parallel fetches)."""
     svc = service()
     store = svc.__dict__.setdefault("page_cache", {})
     full_key = (svc.version, key)
     found = store.get(full_key, _MISSING)
     if found is _MISSING:
         lock = _computing(key)  # one computes, the others wait for its value
-        if not lock.acquire(timeout=svc.config["QUERY_TIMEOUT"]):
+        ends = svc.__dict__.setdefault("lookup_ends", {})  # key -> when the try going on must end
+        patience = max(svc.config["QUERY_TIMEOUT"], ends.get(key, 0.0) - time.monotonic())
+        if not lock.acquire(timeout=patience):
             raise LookupFailed("its data is being looked up for this version of the dataset "
                                "(after a write, or at start-up); try again in a moment",
                                {"Retry-After": "2"})
@@ -70,6 +75,9 @@ def cached(key, compute):
                 found = kept.read(svc, key)
             if found is kept.MISSING:
                 with ours(), patient() if key in svc.__dict__.get("page_keys", ()) else _as_is():
+                    budget = max(svc.config["QUERY_TIMEOUT"], svc.config["DUMP_TIMEOUT"]) \
+                        if is_patient() else svc.config["QUERY_TIMEOUT"]
+                    ends[key] = time.monotonic() + budget  # the waiters wait as long as it may take
                     found = _noting(svc, key, compute)
                 kept.write(svc, key, found)
             if full_key not in store:
