@@ -19,7 +19,8 @@ from ..namespaces import sparql_prologue
 from . import termnames
 from .admission import is_ours
 from .answers import service
-from .versioned import LookupFailed, cached, forget_stale, is_patient, known, patient
+from .versioned import (LookupFailed, cached, forget_stale, is_patient, known, patient,
+                        query_budget)
 
 __all__ = ["LookupFailed", "cached", "forget_stale", "known", "patient"]  # for the pages
 
@@ -56,7 +57,7 @@ def select(body: str, bindings: dict | None = None) -> list[dict]:
     if is_ours():
         job["max_bytes"] = 0
         if is_patient():
-            timeout = max(svc.config["QUERY_TIMEOUT"], svc.config["DUMP_TIMEOUT"])
+            timeout = query_budget(svc)
     answer = svc.run(job, timeout=timeout)
     if answer.status != 200:
         raise LookupFailed(answer.error or f"status {answer.status}", answer.headers)

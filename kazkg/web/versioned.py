@@ -47,6 +47,13 @@ def is_patient() -> bool:
     return getattr(_patience, "active", False)
 
 
+def query_budget(svc) -> float:
+    """Seconds one of the server's own lookup queries started now may take."""
+    if is_patient():
+        return max(svc.config["QUERY_TIMEOUT"], svc.config["DUMP_TIMEOUT"])
+    return svc.config["QUERY_TIMEOUT"]
+
+
 def cached(key, compute):
     """A value computed once per dataset version (only a write makes a new one), and kept on
     disk beside the cached build while no write was made (kazkg.web.kept): the next server
@@ -75,9 +82,8 @@ def cached(key, compute):
                 found = kept.read(svc, key)
             if found is kept.MISSING:
                 with ours(), patient() if key in svc.__dict__.get("page_keys", ()) else _as_is():
-                    budget = max(svc.config["QUERY_TIMEOUT"], svc.config["DUMP_TIMEOUT"]) \
-                        if is_patient() else svc.config["QUERY_TIMEOUT"]
-                    ends[key] = time.monotonic() + budget  # the waiters wait as long as it may take
+                    # the waiters wait as long as it may take (a lookup of several queries: each)
+                    ends[key] = time.monotonic() + query_budget(svc)
                     found = _noting(svc, key, compute)
                 kept.write(svc, key, found)
             if full_key not in store:
