@@ -13,13 +13,13 @@ from types import SimpleNamespace
 from typing import Callable
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
+from rdflib import BNode, Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.compare import to_canonical_graph
 
 from ..namespaces import INFERRED_GRAPH, PREFIXES, bind_prefixes
 from .table import RDF_FORMATS, Format, named
-from .graphs import named_graphs, union
+from .graphs import named_graphs
 from . import xmlsafe
 from .terms import to_oxigraph
 
@@ -33,18 +33,27 @@ def canonical(graph: Graph, identifier=None, relabel: bool = True) -> Graph:
     for prefix, namespace in graph.namespaces():  # keep a graph's own, e.g. sd: and void:
         if str(namespace) not in known and prefix and not prefix.startswith("ns"):
             copy.bind(prefix, namespace, override=False)
-    copy += to_canonical_graph(graph) if relabel else graph
+    copy += _relabelled(graph) if relabel else graph
     return copy
 
 
-def selected(dataset: Dataset, inferred: bool = True) -> Dataset:
-    """A canonical copy of the dataset's named graphs, with or without the inferred graph."""
-    out = Dataset(default_union=True)
+def _relabelled(graph: Graph) -> Graph:
+    """`graph` with content-derived blank-node labels: `graph` itself when it has none, as
+    rdflib's canonical form only relabels them and took seconds to copy the others (at 1x,
+    most of each export's time, where only the ontology's graph has blank nodes)."""
+    if any(isinstance(term, BNode) for triple in graph for term in triple):
+        return to_canonical_graph(graph)
+    return graph
+
+
+def selected(dataset: Dataset, inferred: bool = True, named_graphs_kept: bool = True):
+    """A canonical copy of the dataset's named graphs, with or without the inferred graph: a
+    Dataset of them, or (not `named_graphs_kept`) their union as one Graph."""
+    out = Dataset(default_union=True) if named_graphs_kept else Graph()
     bind_prefixes(out)
     for graph in named_graphs(dataset, () if inferred else (INFERRED_GRAPH,)):
-        target = out.graph(graph.identifier)
-        for triple in canonical(graph):
-            target.add(triple)
+        target = out.graph(graph.identifier) if named_graphs_kept else out
+        target += _relabelled(graph)
     return out
 
 
@@ -129,8 +138,7 @@ def serialize(dataset: Dataset, fmt: str = "turtle", *, inferred: bool = True) -
     """Serialise the dataset in `fmt` (a key of FORMATS); formats without named graphs get the
     union of the graphs."""
     spec = named(fmt)
-    data = selected(dataset, inferred)
-    return writer(spec)(data if spec.named_graphs else union(data)).encode("utf-8")
+    return writer(spec)(selected(dataset, inferred, spec.named_graphs)).encode("utf-8")
 
 
 # One graph in a quad format is the default graph, and N-Triples and Turtle are exactly that.
