@@ -1,9 +1,12 @@
 """The errors kazkg raises on purpose.
 
 Each carries a message meant for a person; the CLI prints it and the web app maps the type to
-a status code. Anything else that escapes is a bug.
+a status code. Anything else that escapes is a bug: left to stop what it is in (the web app's
+500 handler answers for it, with an error id), but for the last resorts of bug_contained.
 """
 
+import logging
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -110,3 +113,23 @@ class UnknownQuery(KazkgError):
         super().__init__(
             f"No query named {name!r} (and no such file). Available queries:\n{listing}"
         )
+
+
+class Outcome:
+    """What became of a block run by bug_contained: `failed` when a bug stopped it."""
+
+    failed = False
+
+
+@contextmanager
+def bug_contained(log: logging.Logger, what: str, *args):
+    """Run the block, and should a bug stop it, log it (`what` % `args`, with its traceback)
+    and go on: the one place that catches any exception, for the last resorts that must still
+    answer (an error page that could not be made: the JSON error instead; a write that failed
+    in the zygote process: a 500 for that write, not a dead zygote)."""
+    outcome = Outcome()
+    try:
+        yield outcome
+    except Exception:
+        log.exception(what, *args)
+        outcome.failed = True

@@ -4,8 +4,10 @@ memory than its cap. Quick jobs, sub-second limits."""
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
+import sys
 import time
 
 import pytest
@@ -198,3 +200,36 @@ def test_a_worker_that_kept_its_jobs_memory_is_replaced_after_it(monkeypatch):
         assert run("echo") == renewed and made.replaced == 0  # not counted as a failure
     finally:
         made.close()
+
+
+class Absorbing:
+    """A handler whose state is the changes it absorbed; the change "bug" raises."""
+
+    def __init__(self):
+        self.changes = []
+
+    def __call__(self, job):
+        return list(self.changes)
+
+    def absorb(self, change):
+        if change == "bug":
+            raise ValueError("a bug in absorb")
+        self.changes.append(change)
+
+
+def test_a_change_that_fails_in_the_zygote_is_a_pool_error_and_the_zygote_goes_on(capfd):
+    to_stderr = logging.StreamHandler(sys.stderr)  # as the server logs (kazkg.web.server)
+    logging.getLogger("kazkg.query").addHandler(to_stderr)
+    pool = Pool(Absorbing(), size=1)  # the zygote forks with that handler
+    try:
+        pool.change("first")
+        with pytest.raises(PoolError, match="could not take the change"):
+            pool.change("bug")
+        logged = capfd.readouterr().err
+        assert "a write could not be absorbed" in logged and "ValueError: a bug in absorb" in logged
+        pool.change("second")  # the same zygote takes the next change
+        with pool.borrow(wait=5) as worker:
+            assert worker.call("state", 5.0) == ["first", "second"]
+    finally:
+        pool.close()
+        logging.getLogger("kazkg.query").removeHandler(to_stderr)

@@ -4,17 +4,20 @@ workers, kills them and takes changes of state (writes), and each worker's loop.
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 import pickle
 import resource
 import signal
 import socket
 import struct
-import sys
 import traceback
 from multiprocessing.connection import Connection
 from typing import Any, Callable
 
+from ..errors import bug_contained
+
+log = logging.getLogger("kazkg.query")
 Handler = Callable[[Any], Any]
 PIECE = 256 * 1024  # bytes of a long reply per message (kazkg.query.workers.Stream)
 
@@ -130,12 +133,9 @@ def zygote_loop(sock: socket.socket, handler: Handler, memory_mb: int) -> None:
                 sock.sendall(STATUS.pack(status))  # how it ended: why, if it died by itself
             elif kind == b"CHNG":  # `pid` is the size of the pickled change
                 change = pickle.loads(_recv_exact(sock, pid))
-                try:
+                with bug_contained(log, "a write could not be absorbed") as absorbed:
                     handler.absorb(change)
-                    sock.sendall(b"done")
-                except Exception:  # a bug: logged here, and a 500 for the write (PoolError)
-                    traceback.print_exc(file=sys.stderr)
-                    sock.sendall(b"fail")
+                sock.sendall(b"fail" if absorbed.failed else b"done")  # fail: a 500 (PoolError)
     finally:
         for pid in workers:
             _kill(pid)

@@ -17,6 +17,8 @@ import re
 from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.utilities import Error, RequestEntityTooLarge
 
+from ..errors import bug_contained
+
 log = logging.getLogger("kazkg.web")
 _RAW = re.compile(rb"[\x80-\xff]")
 # the Transfer-Encoding field lines (waitress takes the field, and removes it from the headers)
@@ -131,12 +133,11 @@ def refusal(app, status: int, title: str, message: str, headers: dict) -> tuple[
     if app is not None and prefers_html(accept):
         asked = {"Accept": accept, "Accept-Language": headers.get("ACCEPT_LANGUAGE", ""),
                  "Cookie": headers.get("COOKIE", "")}  # the page's language, as Flask picks it
-        try:
-            from .errors import error_response
+        from .errors import error_response
 
-            with app.test_request_context("/", headers=asked):
-                page = error_response(status, message)
-                return page.headers["Content-Type"], page.get_data()
-        except Exception:  # the last resort must answer: the JSON error, and the bug logged
-            log.exception("the error page for a %d refused by waitress could not be made", status)
+        # the last resort must answer: else the JSON error, and the bug logged
+        with bug_contained(log, "the error page for a %d refused by waitress could not be made",
+                           status), app.test_request_context("/", headers=asked):
+            page = error_response(status, message)
+            return page.headers["Content-Type"], page.get_data()
     return "application/json", error_body(status, title, message)

@@ -61,3 +61,16 @@ def test_a_raw_utf8_url_is_served(server):
     broken = exchange(port, b"GET / HTTP/1.1\r\nHost: localhost\r\nAccept: text/html\r\n"
                             b"Content-Length: many\r\nConnection: close\r\n\r\n")
     assert status_of(broken) == 400 and b"Content-Type: text/html" in broken
+
+
+def test_an_error_page_that_cannot_be_made_is_answered_as_json(app, monkeypatch, caplog):
+    from kazkg.web import errors
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no page")
+
+    monkeypatch.setattr(errors, "error_response", broken)
+    kind, body = refusal(app, 431, "Request Header Fields Too Large", "too long",
+                              {"ACCEPT": "text/html"})
+    assert kind == "application/json" and b'"status": 431' in body
+    assert any(r.exc_info and r.exc_info[0] is RuntimeError for r in caplog.records)
