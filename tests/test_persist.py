@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 import kazkg
 from kazkg.query import catalog
-from kazkg.formats import export
+from kazkg.formats.graphs import union
 from kazkg.build import persist
 from kazkg.cli import cli
 from kazkg.errors import KazkgError
@@ -39,7 +39,7 @@ def test_the_store_holds_every_named_graph(dataset, stored):
     copy = persist.in_memory(stored)
     assert {str(g.identifier) for g in copy.graphs() if len(g)} == {
         str(g.identifier) for g in dataset.graphs() if len(g)}
-    assert len(export.union(copy)) == len(export.union(dataset))
+    assert len(union(copy)) == len(union(dataset))
 
 
 @pytest.mark.parametrize("option, says", [("postgres:somewhere", "use oxigraph:PATH"),
