@@ -65,6 +65,22 @@ def test_no_enterprise_has_a_dated_name_that_no_source_gives(dataset):
     assert not list(found)
 
 
+def test_an_enterprises_site_that_no_source_gives_is_a_reading_with_its_certainty(dataset):
+    """Where an enterprise stands, stated in a graph of no source, is an editors' reading and
+    says how sure it is: Ekibastuz GRES-1 was put at Ekibastuz from its name alone, bare, and
+    the complex's reason cited facts.md for it, which gives no site (the new user's review)."""
+    found = dataset.query("""
+        SELECT ?enterprise ?place ?g WHERE {
+          ?enterprise a kazkg:Enterprise .
+          GRAPH ?g { ?enterprise kazkg:locatedIn ?place }
+          FILTER NOT EXISTS { GRAPH ?g { ?g prov:wasDerivedFrom ?source } }
+          FILTER (?g != kzg:inferred)
+          FILTER NOT EXISTS { ?statement rdf:subject ?enterprise ; rdf:predicate kazkg:locatedIn ;
+                                         rdf:object ?place ; kazkg:certainty ?certainty }
+        }""", initNs={"kazkg": KAZKG, "prov": PROV, "kzg": KZG, "rdf": RDF})
+    assert not [tuple(map(str, row)) for row in found]
+
+
 def test_a_period_is_never_an_exact_year_and_stated_years_run_forward(asserted):
     for period in set(asserted.subjects(RDF.type, KAZKG.Period)):
         rule = asserted.value(period, KAZKG.datePrecision)
