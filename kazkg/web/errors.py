@@ -39,7 +39,8 @@ def error_response(status: int, message: str, *, position=None, headers=None) ->
         g.error_page = True  # its chrome runs no query (pages.chrome): this may be its error
         body = render_template("error.html", status=status, title=title, message=message,
                                position=position,  # links to itself only for a short URL
-                               langs=len(request.full_path) <= MESSAGE_CHARS)
+                               langs=len(request.full_path) <= MESSAGE_CHARS,
+                               reload_after=_reload_after(status, headers or {}))
         response = Response(body, status, mimetype="text/html")
     else:
         payload = {"status": status, "title": title, "message": message}
@@ -51,6 +52,16 @@ def error_response(status: int, message: str, *, position=None, headers=None) ->
         response.headers[name] = value
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _reload_after(status: int, headers: dict) -> int | None:
+    """Seconds after which a browser's page asks again: a GET refused for a moment (503 or 429
+    with Retry-After: a dump being made, the server's own lookups going first) reloads itself,
+    as browsers ignore Retry-After; a person who followed a link then gets what it names."""
+    retry = str(headers.get("Retry-After", ""))
+    if status in (429, 503) and request.method in ("GET", "HEAD") and retry.isdigit():
+        return max(1, min(int(retry), 60))
+    return None
 
 
 def init_app(app: Flask) -> None:

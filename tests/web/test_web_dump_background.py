@@ -35,6 +35,24 @@ def test_a_request_waits_for_a_dump_being_made_a_short_while_at_most(app, monkey
     assert reply.status_code == 200 and reply.get_data().startswith(b"# kazkg dataset version")
 
 
+
+def test_a_browser_sent_away_by_a_dump_being_made_is_brought_back(app, monkeypatch):
+    """Browsers ignore Retry-After: a person who clicked a download link saw a dead-end 503
+    page (the new user's review). Its page now reloads itself after Retry-After; a refusal
+    that waiting does not cure (a 404) does not."""
+    _forget(app.extensions["kazkg"])
+    real = dumps._make
+    monkeypatch.setattr(dumps, "_make", lambda *args: (time.sleep(2), real(*args))[1])
+    monkeypatch.setitem(app.config, "DUMP_WAIT", 0.2)
+    client = app.test_client()
+    page = client.get("/download/kazkg.ttl", headers={"Accept": "text/html"})
+    assert page.status_code == 503 and page.mimetype == "text/html"
+    assert '<meta http-equiv="refresh" content="10">' in page.get_data(as_text=True)
+    data = client.get("/download/kazkg.ttl", headers={"Accept": "application/json"})
+    assert data.status_code == 503 and data.is_json  # a program reads Retry-After itself
+    missing = client.get("/download/kazkg.nope", headers={"Accept": "text/html"})
+    assert missing.status_code == 404 and "http-equiv" not in missing.get_data(as_text=True)
+
 def test_a_server_prepares_every_dump(private_cache, tmp_path):
     with writable_client(tmp_path / "store", "w-t0k", WORKERS=1) as client:
         svc = client.application.extensions["kazkg"]
