@@ -72,19 +72,28 @@ def check(algebra, allowed_services: tuple[str, ...] = ()) -> None:
 
 
 _IRI = r"""<[^<>"{}|^`\\\x00-\x20()&!=+*,;]*>"""  # an IRI; `1<(2)&&3>0` is none
+# Every token either matches where it starts or fails at once, so that a pass is linear in the
+# text: a string without its closing quote is a token to the end of its line (of the text, for a
+# long string), and a run of name characters with no colon after it is read once, as a "run"
+# that tokens() splits into words and operators. Else each quote or letter of such a run began
+# a scan to the run's end: 60 KB of `'x\'x\'...` or of `a-a-a-...` took a worker the whole time
+# limit, then a 503 "time limit" instead of a syntax error.
 _TOKEN = re.compile(r"""
     (?P<skip> \#[^\n\r]*                                 # a comment (SPARQL's ends at CR too)
       | """ + _IRI + r"""
-      | '''(?:[^'\\]|\\.|'(?!''))*'''  | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-      | '(?:[^'\\\n]|\\.)*'  | "(?:[^"\\\n]|\\.)*"       # strings
+      | '''(?:[^'\\]|\\.|'(?!''))*(?:''')?  | \"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\")?
+      | '(?:[^'\\\n]|\\.)*'?  | "(?:[^"\\\n]|\\.)*"?     # strings
       | @[A-Za-z]+(?:-[A-Za-z0-9]+)*(?:--[A-Za-z]+)?       # a language tag (and direction)
       | [?$]\w+ )                                        # a variable
+    | (?P<run> (?=(?P<ahead>[^\W\d_](?:[\w.-]*[\w-])?))(?P=ahead)(?!:) )  # read once: no backtracking
     | (?P<word> (?:[^\W\d_](?:[\w.-]*[\w-])?)?:            # a prefixed name (ex:a\#b, ex:a-1.b)
                 (?:(?:[\w:%]|\\.)(?:(?:[\w.:%-]|\\.)*(?:[\w:%-]|\\.))?)?
       | \d*\.\d+(?:[eE][+-]?\d+)? | \d+(?:[eE][+-]?\d+)? | \w+ )  # numbers (not 1-1), keywords
     | (?P<open> [({\[] ) | (?P<close> [)}\]] )
     | (?P<op> \|\| | && | != | <= | >= | [.;,/|^!+*=<>-] )
     """, re.VERBOSE | re.DOTALL)
+_RUN = re.compile(r"(?P<word> \d*\.\d+(?:[eE][+-]?\d+)? | \d+(?:[eE][+-]?\d+)? | \w+ ) | (?P<op> [.-])",
+                  re.VERBOSE)  # a run's tokens, as _TOKEN reads them where no name can start
 _IRI_ANYWHERE = re.compile(_IRI)
 _KEYWORDS = {"UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "GRAPH", "SERVICE", "SELECT",
              "EXISTS", "VALUES"}
@@ -93,7 +102,11 @@ _KEYWORDS = {"UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "GRAPH", "SERVICE",
 def tokens(text: str):
     """The tokens of a query or update (re.Match objects; lastgroup "skip" for a comment, an
     IRI, a string or a variable, else "word", "open", "close" or "op")."""
-    return _TOKEN.finditer(text)
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup == "run":
+            yield from _RUN.finditer(text, match.start(), match.end())
+        else:
+            yield match
 
 
 @memo(maxsize=256)
@@ -106,7 +119,7 @@ def measure(text: str, weigh: bool = True) -> tuple[int, int]:
     weight = deepest = 0
     stack: list[str] = []
     values = None  # the depth of the VALUES block being read (-1: before its brace)
-    for match in _TOKEN.finditer(text):
+    for match in tokens(text):
         if weight > limit or deepest > MAX_DEPTH:
             break
         kind = match.lastgroup
@@ -239,7 +252,7 @@ def operations(text: str) -> list[tuple[int, int]]:
     braces one separates predicates), strings, IRIs and comments. A sequence is not nesting:
     each operation is weighed, and parsed (kazkg.query.sparql.parse_update), on its own."""
     spans, start, depth = [], 0, 0
-    for match in _TOKEN.finditer(text):
+    for match in tokens(text):
         kind = match.lastgroup
         if kind == "open":
             depth += 1

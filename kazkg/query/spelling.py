@@ -34,11 +34,15 @@ from .sparql import parse
 from .syntax import caseless_search, memo
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
+# Each pattern here matches where it starts or fails at once, as kazkg.query.guard._TOKEN does
+# (an unclosed string runs to its line's end, a name starts where its run of name characters
+# does): a pass over a query is linear in its length.
 _LITERALS = re.compile(r"""
     (?P<typed> (?P<string> "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*' )
         \^\^ (?: <(?P<iri>[^<>\s]*)> | (?P<prefix>[A-Za-z][\w.-]*)?:(?P<local>[\w.-]*) ) )
-    | (?P<skip> \#[^\n]* | <[^<>"{}|^`\\\x00-\x20]*> | '''.*?''' | \"\"\".*?\"\"\"
-        | "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*' | [?$]\w+ | [\w-]*:[\w.%-]* | [A-Za-z_]\w* )
+    | (?P<skip> \#[^\n]* | <[^<>"{}|^`\\\x00-\x20]*> | '''.*?(?:'''|\Z) | \"\"\".*?(?:\"\"\"|\Z)
+        | "(?:[^"\\\n]|\\.)*"? | '(?:[^'\\\n]|\\.)*'? | [?$]\w+ | (?:(?<![\w-])[\w-]*)?:[\w.%-]*
+        | [A-Za-z_]\w* )
     | (?P<number> (?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)? )
     """, re.VERBOSE | re.DOTALL)
 # What reads a literal's spelling or computes a new literal from its value, searched in the
@@ -58,9 +62,9 @@ _OTHERS = re.compile(r"(?:<>|p:x)\s*\(|[-+*/](?<!p:x[-+*/])(?<!<>[-+*/])\s*"
 _STAND_INS = {"comment": " ", "iri": "<>", "string": '""', "name": "p:x"}
 # A typed literal's datatype is part of its string's stand-in: `"2"^^xsd:decimal * ?v` computes
 _TOKENS = re.compile(r"""(?P<comment> \#[^\n]* ) | (?P<iri> <[^<>"{}|^`\\\x00-\x20]*> )
-    | (?P<string> (?: '''.*?''' | \"\"\".*?\"\"\" | "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*' )
+    | (?P<string> (?: '''.*?(?:'''|\Z) | \"\"\".*?(?:\"\"\"|\Z) | "(?:[^"\\\n]|\\.)*"? | '(?:[^'\\\n]|\\.)*'? )
         (?P<datatype> \^\^ (?: <[^<>"{}|^`\\\x00-\x20]*> | [\w.-]*:(?:[\w.%-]|\\.)* ) )? )
-    | (?P<name> [\w.-]*:(?:[\w.%-]|\\.)* )""", re.VERBOSE | re.DOTALL)
+    | (?P<name> (?:(?<![\w.-])[\w.-]*)?:(?:[\w.%-]|\\.)* )""", re.VERBOSE | re.DOTALL)
 
 
 

@@ -83,3 +83,32 @@ def test_real_queries_pass():
                                                       range(5000)) + " } }",
                  PREFIX + 'SELECT * { ?s ex:a-b.c "x"@en-GB, "y"@en--ltr, -1.5e-3 }'):
         guard.check_shape(text)
+
+
+# 60 KB each, under every bound: each quote, or each letter of a run with no colon after it,
+# began a scan to the end of its line or run in the tokenizers (kazkg.query.guard, .spelling),
+# so each took a worker the whole time limit and answered 503 "time limit" (found with a
+# timing harness over every tokenizer and pairs of characters; cases in no issue).
+QUADRATIC = {
+    "unclosed string of escapes": "ASK { FILTER(?o = '" + "x\\'" * 20_000 + ") }",
+    "unclosed double-quoted string": 'ASK { FILTER(?o = "' + 'x\\"' * 20_000 + ") }",
+    "run of words and hyphens": "ASK { ?s ?p ?o } " + "ab" * 20_000 + " " + "a-" * 900,
+    "unclosed long string": "ASK { FILTER(?o = '''" + "x\\'" * 20_000 + ") }",
+}
+
+
+@pytest.mark.parametrize("name", sorted(QUADRATIC))
+def test_a_long_malformed_query_is_a_syntax_error_at_once(unreplaced, name):
+    """The fixture app's time limit is 2 s: a tokenizer that rescans gives its 503."""
+    reply = unreplaced.post("/sparql", data={"query": QUADRATIC[name]},
+                            headers={"Accept": "application/sparql-results+json"})
+    assert reply.status_code == 400, reply.get_data(as_text=True)[:300]
+    assert "line 1, column" in reply.get_json()["error"]["message"]
+
+
+def test_the_tokenizers_read_a_run_as_before():
+    """A run of name characters read once still gives the words and operators a query's
+    weight counts, and a prefixed name after an operator is still one name."""
+    found = [(t.lastgroup, t.group()) for t in guard.tokens("true-1.5 ?x-ex:b.")]
+    assert found == [("word", "true"), ("op", "-"), ("word", "1.5"), ("skip", "?x"),
+                     ("op", "-"), ("word", "ex:b"), ("op", ".")]
