@@ -95,6 +95,29 @@ def test_it_is_served(two_texts):
         app.extensions["kazkg"].close()
 
 
+def test_the_reading_edition_names_the_texts_past_its_size(two_texts, monkeypatch):
+    """/text shows whole documents up to SENTENCES_IN_FULL sentences and links the others: at
+    100x its one page of every text was 25 MB and took 64-100 s to render."""
+    from kazkg.web import create_app
+    from kazkg.web import text as reading
+
+    monkeypatch.setattr(reading, "SENTENCES_IN_FULL", 5)  # the first text has 29, this one 2
+    app = create_app(two_texts[1], {"WORKERS": 1})
+    try:
+        client = app.test_client()
+        page = client.get("/text", headers={"Accept": "text/html"}).get_data(as_text=True)
+        first, second = page.split('id="more"')
+        assert "Екібастұзда" in first and "Өнеркәсіп" not in page  # the first text, whole
+        assert '<a href="/text/industry-1956-1985">' in second and "29 sentences" in second
+        assert "1 of the 2 source texts are shown here in full" in first
+        kk = client.get("/text?lang=kk", headers={"Accept": "text/html"}).get_data(as_text=True)
+        assert "Басқа дереккөз мәтіндері" in kk
+        one = client.get("/text/industry-1956-1985", headers={"Accept": "text/html"})
+        assert "Өнеркәсіп" in one.get_data(as_text=True)  # its own page is whole
+    finally:
+        app.extensions["kazkg"].close()
+
+
 def test_nothing_in_the_package_names_the_first_text():
     """Code and templates know documents only from the data (the vendored files aside)."""
     package = ROOT / "kazkg"

@@ -90,10 +90,26 @@ def context() -> dict:
                 citation=citation, lang=page_lang(), langs=LANGS, label=nm.label, label_html=nm.label_html)
 
 
+# /text shows whole documents up to this many sentences, and names the others, each a link to
+# its own page: a page of every document was 25 MB at 100x and took an HTTP process 64-100 s.
+SENTENCES_IN_FULL = 100
+
+
+def in_full(documents: list) -> tuple[list, list]:
+    """The documents /text shows whole (the first always), and the rest it lists."""
+    shown, count = [], 0
+    for doc in documents:
+        if shown and count + len(doc.sentences) > SENTENCES_IN_FULL:
+            break
+        shown.append(doc)
+        count += len(doc.sentences)
+    return shown, documents[len(shown):]
+
+
 @bp.route("/text")
 def reading_edition():
-    edition = text()
-    return render_template("text.html", documents=edition.documents, **context())
+    shown, rest = in_full(text().documents)
+    return render_template("text.html", documents=shown, rest=rest, **context())
 
 
 @bp.route("/text/<path:slug>")
