@@ -97,6 +97,19 @@ def made(svc, fmt: str, gzipped: bool = False) -> tuple[Path, int, str] | Answer
                             headers={"Retry-After": str(max(RETRY_SECONDS, 10))})
 
 
+def kept_now(svc, fmt: str) -> tuple[Path, int, str] | None:
+    """(path, bytes, sha256) of the dump in `fmt` of the version served if it is kept now;
+    else None, and it is made in the background for the next request (nothing waits)."""
+    path = path_of(svc, fmt)
+    maker = _maker(svc, current_app.config["DUMP_TIMEOUT"])
+    maker.hold()
+    found = _kept(svc, path)
+    if found is None:
+        maker.want(fmt)
+        return None
+    return (path, *found)
+
+
 def prepare(svc, timeout: float) -> None:
     """Make every dump of the version served in the background, and again after each write
     (at start-up: so that a client rarely meets the 503 of a dump being made)."""

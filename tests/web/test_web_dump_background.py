@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import time
 
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
 from kazkg.web import dumps
+from kazkg.web.describe import dump_filenames
 from tests.web.test_web_dump_files import _counting, _forget
 from tests.web.test_web_write_abuse import UPDATE, writable_client
 
@@ -96,3 +101,32 @@ def test_two_servers_on_one_cache_keep_each_others_dumps(app, private_cache, tmp
         assert client.get("/download/kazkg.nt").status_code == 200
         assert not first_write.exists()  # what the writer itself superseded, no one holds
         assert kept.exists()
+
+
+@pytest.mark.parametrize("media, dump", [
+    ("text/turtle", "turtle"), ("application/n-triples", "nt"), ("application/n-quads", "nt"),
+    ("application/trig", "turtle"), ("application/rdf+xml", "xml")])
+def test_the_default_graph_is_sent_from_its_kept_dump(app, media, dump):
+    """GET /store?default is the union, which these dumps are: once one is kept it is sent
+    from its file (its first line names the version), not written again by a worker (at 100x
+    that ran past the time and answer limits); before, a worker writes the same graph."""
+    svc = app.extensions["kazkg"]
+    _forget(svc)
+    client = app.test_client()
+    first = client.get("/store?default", headers={"Accept": media})
+    assert first.status_code == 200 and b"kazkg dataset version" not in first.data  # a worker's
+    assert client.get(f"/download/kazkg.{dumps_suffix(dump)}").status_code == 200  # now kept
+    again = client.get("/store?default", headers={"Accept": media})
+    assert again.status_code == 200 and again.mimetype == media
+    assert b"kazkg dataset version" in again.data[:200]
+    assert again.headers["ETag"] == first.headers["ETag"]  # one representation per version
+    # one default graph: TriG's and N-Quads' documents are Turtle's and N-Triples' (rdflib's
+    # TriG parser warns of its ConjunctiveGraph)
+    graphs = [Graph().parse(data=reply.data, format=dump) for reply in (first, again)]
+    assert isomorphic(*graphs) and len(graphs[0]) > 0
+    assert client.get("/store?default", headers={"Accept": media,
+                                                 "If-None-Match": first.headers["ETag"]}).status_code == 304
+
+
+def dumps_suffix(fmt: str) -> str:
+    return next(name for name, value in dump_filenames().items() if value == fmt).split(".", 1)[1]
