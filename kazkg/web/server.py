@@ -48,6 +48,7 @@ def configure_logging() -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no second line per request
 
 
+SLOW_STEP = 2.0  # seconds: a start-up step that took longer is named in the log (_say_slow)
 # Connections the kernel holds before they are accepted (somaxconn caps it). A queue is worth
 # only what the loop drains well within a client's 2 s: a flood keeps it full, and a new
 # client waits behind all of it (4,096 queued: probes 2-6 s at load 9; 1,024: under 1.2 s).
@@ -173,13 +174,25 @@ def _warm(app: Flask) -> None:
             gave_up = ("gave up at start-up", compute.__module__, compute.__name__)
             if kept.read(svc, gave_up) is not kept.MISSING:
                 continue
+            started = time.monotonic()
             try:
                 compute()
             except lookup.LookupFailed as error:
                 if "X-Time-Limit" not in error.extra_headers:
                     return  # busy: a front's warm-up after it answers; the pages run them
                 kept.write(svc, gave_up, error.description)
+            _say_slow(f"the pages' lookup {compute.__module__}.{compute.__name__}", started)
+    started = time.monotonic()
     pagecache.prerender(app)  # and the first pages in each language, kept
+    _say_slow("the first pages in each language", started)
+
+
+def _say_slow(what: str, started: float) -> None:
+    """A line in the log for a start-up step that took a while: at 100x a first start takes
+    minutes before it is ready, and said nothing of what it was doing."""
+    seconds = time.monotonic() - started
+    if seconds >= SLOW_STEP:
+        log.info("kazkg serve: start-up: %s took %.1fs", what, seconds)
 
 
 class Supervisor:

@@ -152,3 +152,23 @@ def test_a_lookup_out_of_time_at_start_up_is_left_to_the_first_page_next_time(fi
         assert calls == [1]
     finally:
         kept.path(svc, gave_up).unlink(missing_ok=True)
+
+
+def test_a_slow_start_up_step_is_named_in_the_log(built, monkeypatch, caplog):
+    """At 100x a first start took 10 minutes before it was ready and said nothing meanwhile:
+    each step that takes SLOW_STEP seconds or more is now a line of the log."""
+    import logging
+
+    from kazkg.web import server
+
+    monkeypatch.setattr(server, "SLOW_STEP", 0.0)  # every step is slow
+    app = _app(built)
+    try:
+        with caplog.at_level(logging.INFO, logger="kazkg.web"):
+            server._warm(app)
+    finally:
+        app.extensions["kazkg"].close()
+    said = [r.getMessage() for r in caplog.records if "start-up:" in r.getMessage()]
+    assert any("lookup kazkg.web.reading.text took" in line for line in said), said
+    assert any("the first pages in each language took" in line for line in said), said
+    assert len(said) == 10  # nine lookups and the first pages
