@@ -9,6 +9,7 @@ dataset version, in a dict it keeps on the app's Service (kazkg.web.versioned).
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections import defaultdict
 
@@ -25,6 +26,8 @@ from .versioned import (LookupFailed, cached, forget_stale, is_patient, known, p
 __all__ = ["LookupFailed", "cached", "forget_stale", "known", "patient"]  # for the pages
 
 ROWS_LIMIT = 200_000  # page lookups are ours, not a client's: the result cap does not apply
+log = logging.getLogger("kazkg.web")
+_CUT: set = set()  # (data version, query) of the lookups said to be cut, once each
 
 
 def term(cell: dict | None):
@@ -61,6 +64,12 @@ def select(body: str, bindings: dict | None = None) -> list[dict]:
     answer = svc.run(job, timeout=timeout)
     if answer.status != 200:
         raise LookupFailed(answer.error or f"status {answer.status}", answer.headers)
+    if answer.headers.get("X-Result-Truncated") and (svc.data_version, body) not in _CUT:
+        # the pages then lack what the rows past the cap held: said, not silent (issue 14)
+        _CUT.add((svc.data_version, body))
+        first = " ".join(body.split())[:120]
+        log.warning("kazkg: a page lookup was cut at %s rows (kazkg.web.lookup.ROWS_LIMIT), so "
+                    "pages lack what the rest held: %s ...", f"{ROWS_LIMIT:,}", first)
     data = json.loads(answer.body)
     return [{name: term(cell) for name, cell in row.items()} for row in data["results"]["bindings"]]
 

@@ -172,3 +172,22 @@ def test_a_slow_start_up_step_is_named_in_the_log(built, monkeypatch, caplog):
     assert any("lookup kazkg.web.reading.text took" in line for line in said), said
     assert any("the first pages in each language took" in line for line in said), said
     assert len(said) == 10  # nine lookups and the first pages
+
+
+def test_a_page_lookup_cut_at_its_row_cap_is_said_once(built, monkeypatch, caplog):
+    """The pages' lookups have a row cap of their own (200,000): past it the pages silently
+    lacked names; now the log says which lookup was cut, once per data version."""
+    import logging
+
+    from kazkg.web import lookup
+
+    monkeypatch.setattr(lookup, "ROWS_LIMIT", 5)
+    app = _app(built)
+    try:
+        with app.app_context(), caplog.at_level(logging.WARNING, logger="kazkg.web"):
+            rows = lookup.select("SELECT ?s WHERE { ?s a ?type }")
+            lookup.select("SELECT ?s WHERE { ?s a ?type }")
+    finally:
+        app.extensions["kazkg"].close()
+    cut = [r.getMessage() for r in caplog.records if "was cut at 5 rows" in r.getMessage()]
+    assert len(rows) == 5 and len(cut) == 1 and "SELECT ?s WHERE { ?s a ?type }" in cut[0]
