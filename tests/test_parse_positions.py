@@ -29,3 +29,23 @@ def test_an_unclosed_brace_says_a_closing_one_could_come():
     with pytest.raises(QueryError) as error:
         parse("SELECT * WHERE { ?s ?p ?o", True)
     assert "'}'" in str(error.value).splitlines()[0]
+
+
+def test_a_comment_ends_at_a_carriage_return_on_rdflib_too():
+    """SPARQL ends a comment at CR as at LF, as Oxigraph and the guard read it; rdflib's parser
+    read on to the next LF: `#c\\rLIMIT 1` lost its LIMIT (10,000 rows, not 1), a valid
+    query was refused, and text after the comment went unread (the new user's review)."""
+    from rdflib import Graph, URIRef
+
+    from kazkg.query.sparql import parse
+
+    graph = Graph()
+    for n in range(3):
+        graph.add((URIRef(f"urn:s{n}"), URIRef("urn:p"), URIRef("urn:o")))
+    assert len(graph.query(parse("SELECT ?s WHERE { ?s ?p ?o } #c\rLIMIT 1"))) == 1
+    assert len(graph.query(parse("SELECT ?s WHERE { ?s ?p ?o #c\r FILTER(?s = <urn:s0>) }"))) == 1
+    with pytest.raises(QueryError) as refused:
+        parse("SELECT * WHERE { ?s ?p ?o } #x\r garbage")
+    assert refused.value.line == 2 and "unexpected 'garbage'" in str(refused.value)  # CR ends line 1
+    text = 'SELECT ?s WHERE { ?s ?p """a\rb""" }'  # a CR in a long string is the string's
+    assert parse(text).algebra is not None

@@ -109,6 +109,22 @@ def tokens(text: str):
             yield match
 
 
+def comments_end_at_cr(text: str) -> str:
+    """`text` with the carriage return that ends a comment (SPARQL's comment ends at CR or LF)
+    made a line feed, one character for one, so that positions stay: rdflib's parser reads a
+    comment on to the next line feed, so `# c\rLIMIT 1` lost its LIMIT and a query could mean
+    another, or be refused, on rdflib only (the new user's review)."""
+    if "\r" not in text:
+        return text
+    ends = [match.end() for match in tokens(text) if match.lastgroup == "skip"
+            and match.group().startswith("#") and text[match.end():match.end() + 1] == "\r"
+            and text[match.end() + 1:match.end() + 2] != "\n"]
+    chars = list(text) if ends else None
+    for end in ends:
+        chars[end] = "\n"
+    return "".join(chars) if ends else text
+
+
 @memo(maxsize=256)
 def measure(text: str, weigh: bool = True) -> tuple[int, int]:
     """(weight, depth) of a query or update: its operators, patterns, keywords and brackets,

@@ -144,6 +144,7 @@ def parse(text: str, project_prefixes: bool = False, base: str | None = None) ->
     from . import grouping
 
     sparql = _rdflib_sparql()
+    text = guard.comments_end_at_cr(text)  # as SPARQL reads them; positions stay
     try:
         tree = sparql.parser.parseQuery(text)
     except ParseException as error:
@@ -174,7 +175,8 @@ def parse_update(text: str, base: str | None = None, project_prefixes: bool = Fa
     guard.check_shape(text, update=True)
     sparql = _rdflib_sparql()
     try:
-        tree = _parse_operations(sparql, sparql.parser.expandUnicodeEscapes(text))
+        tree = _parse_operations(sparql, sparql.parser.expandUnicodeEscapes(
+            guard.comments_end_at_cr(text)))
     except ValueError as error:
         raise QueryError(f"SPARQL Update syntax error: {error}") from None
     known = PREFIXES if project_prefixes else {}
