@@ -109,7 +109,7 @@ def test_the_reading_edition_names_the_texts_past_its_size(two_texts, monkeypatc
         first, second = page.split('id="more"')
         assert "Екібастұзда" in first and "Өнеркәсіп" not in page  # the first text, whole
         assert '<a href="/text/industry-1956-1985">' in second and "29 sentences" in second
-        assert "1 of the 2 source texts are shown here in full" in first
+        assert "Shown here in full: 1 of 2 source texts" in first
         kk = client.get("/text?lang=kk", headers={"Accept": "text/html"}).get_data(as_text=True)
         assert "Басқа дереккөз мәтіндері" in kk
         one = client.get("/text/industry-1956-1985", headers={"Accept": "text/html"})

@@ -57,9 +57,12 @@ def error_response(status: int, message: str, *, position=None, headers=None) ->
 def _reload_after(status: int, headers: dict) -> int | None:
     """Seconds after which a browser's page asks again: a GET refused for a moment (503 or 429
     with Retry-After: a dump being made, the server's own lookups going first) reloads itself,
-    as browsers ignore Retry-After; a person who followed a link then gets what it names."""
+    as browsers ignore Retry-After; a person who followed a link then gets what it names. Not a
+    query's (?query=): a tab left open would run a heavy query again every 2 s while the
+    server is overloaded (the new user's review); running it again is the person's choice."""
     retry = str(headers.get("Retry-After", ""))
-    if status in (429, 503) and request.method in ("GET", "HEAD") and retry.isdigit():
+    if ("query" not in request.args and status in (429, 503)
+            and request.method in ("GET", "HEAD") and retry.isdigit()):
         return max(1, min(int(retry), 60))
     return None
 

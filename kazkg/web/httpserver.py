@@ -35,7 +35,7 @@ from .balance import Balance
 from .admission import client_of
 from .connections import CONNECTIONS, LOOK_SECONDS, ReaderWait, Table, Waiting, more_open_files
 from .fastquery import QueryFastPath
-from .wire import Utf8RequestParser, error_body, refusal
+from .wire import Utf8RequestParser, refusal
 
 HEADER_LIMIT = 64 * 1024  # request line and headers: a GET query up to about 60 KB
 WATERMARK = 1024 * 1024  # a response waits for its reader above this many unsent bytes
@@ -169,8 +169,8 @@ class ClientLimit:
     """WSGI middleware: at most `limit` requests of one client (address, IPv6 /64) in flight
     (until its answer is sent); the others get 429 at once instead of waiting for a thread."""
 
-    def __init__(self, app, limit: int):
-        self.app, self.limit = app, max(1, limit)
+    def __init__(self, app, limit: int, pages=None):
+        self.app, self.limit, self.pages = app, max(1, limit), pages  # pages: the Flask app
         self._active: dict[str, int] = {}
         self._lock = threading.Lock()
 
@@ -183,12 +183,14 @@ class ClientLimit:
             else:
                 refused = False
                 self._active[client] = count + 1
-        if refused:
-            body = error_body(429, "Too Many Requests",
-                              f"this client already has {self.limit} requests in progress; "
-                              "wait for their answers before sending more")
+        if refused:  # a browser's is the error page, which reloads itself after Retry-After
+            asked = {name: environ.get(f"HTTP_{name}", "") for name in ("ACCEPT", "ACCEPT_LANGUAGE", "COOKIE")}
+            media_type, body = refusal(self.pages, 429, "Too Many Requests",
+                                       f"this client already has {self.limit} requests in "
+                                       "progress; wait for their answers before sending more",
+                                       asked, environ.get("REQUEST_METHOD", "GET"), RETRY_SECONDS)
             start_response("429 Too Many Requests", [
-                ("Content-Type", "application/json"), ("Content-Length", str(len(body))),
+                ("Content-Type", media_type), ("Content-Length", str(len(body))),
                 ("Retry-After", str(RETRY_SECONDS)), ("Cache-Control", "no-store"),
                 ("Access-Control-Allow-Origin", "*")])
             return [body]
@@ -256,7 +258,7 @@ def serve(app, sockets, threads: int, body_limit: int, ready=None, balance=None,
     _Channel.waiting = Waiting(per_client=max(1, threads // 8), limit=max(1, threads // 2))
     waitress.server.Adjustments = _Adjustments  # create_server builds its adjustments by name
     server = create_server(
-        ClientLimit(QueryFastPath(app), threads // 2), sockets=sockets, threads=threads, ident="kazkg",
+        ClientLimit(QueryFastPath(app), threads // 2, app), sockets=sockets, threads=threads, ident="kazkg",
         clear_untrusted_proxy_headers=True, asyncore_use_poll=True, backlog=backlog,
         # waitress's own limit and clean-up are kazkg.web.connections's; its limit (stop
         # accepting) is only reached if a closing takes longer than a turn of the loop

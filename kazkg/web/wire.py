@@ -10,6 +10,7 @@ same query (a byte sequence that is not UTF-8 is then refused by the app, saying
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -123,21 +124,30 @@ def error_body(status: int, title: str, message: str) -> bytes:
     return (json.dumps(payload, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def refusal(app, status: int, title: str, message: str, headers: dict) -> tuple[str, bytes]:
+def refusal(app, status: int, title: str, message: str, headers: dict, method: str = "GET",
+            retry_after: int | None = None) -> tuple[str, bytes]:
     """(Content-Type, body) of an error answered outside Flask: the app's error page when the
     request's Accept prefers HTML (a browser), kazkg's JSON error otherwise. `headers` are
-    waitress's (ACCEPT, ACCEPT_LANGUAGE, COOKIE); `app` the Flask app, None if unknown."""
+    waitress's (ACCEPT, ACCEPT_LANGUAGE, COOKIE); `app` the Flask app, None if unknown;
+    `retry_after`: the Retry-After sent, by which a GET's page reloads itself."""
     from ..formats.negotiation import prefers_html
 
     accept = headers.get("ACCEPT")
     if app is not None and prefers_html(accept):
-        asked = {"Accept": accept, "Accept-Language": headers.get("ACCEPT_LANGUAGE", ""),
-                 "Cookie": headers.get("COOKIE", "")}  # the page's language, as Flask picks it
-        from .errors import error_response
+        return _page(app, status, title, message, accept, headers.get("ACCEPT_LANGUAGE", ""),
+                     headers.get("COOKIE", ""), method, retry_after)
+    return "application/json", error_body(status, title, message)
 
-        # the last resort must answer: else the JSON error, and the bug logged
-        with bug_contained(log, "the error page for a %d refused by waitress could not be made",
-                           status), app.test_request_context("/", headers=asked):
-            page = error_response(status, message)
-            return page.headers["Content-Type"], page.get_data()
+
+@functools.lru_cache(maxsize=64)  # a refusal is answered at once: its page is made once
+def _page(app, status, title, message, accept, languages, cookie, method, retry_after):
+    asked = {"Accept": accept, "Accept-Language": languages, "Cookie": cookie}  # its language
+    from .errors import error_response
+
+    # the last resort must answer: else the JSON error, and the bug logged
+    with bug_contained(log, "the error page for a %d refused by waitress could not be made",
+                       status), app.test_request_context("/", method=method, headers=asked):
+        page = error_response(status, message, headers={} if retry_after is None
+                              else {"Retry-After": str(retry_after)})
+        return page.headers["Content-Type"], page.get_data()
     return "application/json", error_body(status, title, message)

@@ -130,3 +130,16 @@ def test_the_default_graph_is_sent_from_its_kept_dump(app, media, dump):
 
 def dumps_suffix(fmt: str) -> str:
     return next(name for name, value in dump_filenames().items() if value == fmt).split(".", 1)[1]
+
+
+def test_a_refused_query_page_does_not_run_it_again(app):
+    """A 503 of a query (the quick lane's, a busy pool) does not reload itself: an open tab
+    ran a heavy query again every 2 s while the server was overloaded (the new user's
+    review). A page's or a download's does."""
+    from kazkg.web.errors import _reload_after
+
+    for path, expected in (("/sparql?query=ASK%7B%7D", None), ("/browse", 2), ("/download/kazkg.nt", 2)):
+        with app.test_request_context(path):
+            assert _reload_after(503, {"Retry-After": "2"}) == expected, path
+    with app.test_request_context("/browse", method="POST"):
+        assert _reload_after(503, {"Retry-After": "2"}) is None

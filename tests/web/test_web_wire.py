@@ -74,3 +74,33 @@ def test_an_error_page_that_cannot_be_made_is_answered_as_json(app, monkeypatch,
                               {"ACCEPT": "text/html"})
     assert kind == "application/json" and b'"status": 431' in body
     assert any(r.exc_info and r.exc_info[0] is RuntimeError for r in caplog.records)
+
+
+def test_a_browser_over_its_clients_cap_gets_the_page_that_reloads(app):
+    """The per-client cap's 429 was JSON whatever the client (the new user's review): a
+    browser now gets the error page, in its language, reloading itself after Retry-After when
+    it asked with GET; a program gets the JSON error as before."""
+    from kazkg.web.httpserver import ClientLimit
+
+    def slow(environ, start_response):  # a request still in progress
+        start_response("200 OK", [])
+        return [b"ok"]
+
+    limited = ClientLimit(slow, 1, app)
+    held = limited({"REMOTE_ADDR": "127.0.0.9"}, lambda *a: None)
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    answers = {}
+    for name, method, accept in (("get", "GET", browser), ("post", "POST", browser),
+                                 ("program", "GET", "application/sparql-results+json")):
+        found = {}
+        body = b"".join(limited({"REMOTE_ADDR": "127.0.0.9", "REQUEST_METHOD": method,
+                                 "HTTP_ACCEPT": accept, "HTTP_ACCEPT_LANGUAGE": "kk"},
+                                lambda status, headers, exc_info=None: found.update(
+                                    status=status, headers=dict(headers))))
+        answers[name] = (found["status"], found["headers"]["Content-Type"], body.decode())
+    held.close()
+    status, media_type, page = answers["get"]
+    assert status.startswith("429") and media_type.startswith("text/html")
+    assert 'http-equiv="refresh"' in page and 'lang="kk"' in page
+    assert "http-equiv" not in answers["post"][2] and answers["post"][1].startswith("text/html")
+    assert answers["program"][1] == "application/json" and '"status": 429' in answers["program"][2]
