@@ -21,7 +21,7 @@ bp = Blueprint("store", __name__)
 # The default graph is the union of every graph, which the Turtle, N-Triples and RDF/XML dumps
 # are (and N-Triples is N-Quads, Turtle is TriG, of one default graph): sent from the kept dump,
 # as /download sends it, instead of serialised again in a worker, which at 100x ran past the
-# time and answer limits. Until the dump is kept a worker writes it, as before.
+# time and answer limits. Until the dump is kept a worker writes the same bytes.
 DEFAULT_FROM_DUMP = {"turtle": "turtle", "trig": "turtle", "nt": "nt", "nquads": "nt", "xml": "xml"}
 
 
@@ -53,6 +53,7 @@ def get_graph():
     cached = not_modified(etag)
     if cached is not None:
         return cached
+    job = {"kind": "graph", "graph": graph, "format": fmt.name}
     if graph is None and fmt.name in DEFAULT_FROM_DUMP:
         kept = dumps.kept_now(service(), DEFAULT_FROM_DUMP[fmt.name])
         if kept is not None:
@@ -60,7 +61,7 @@ def get_graph():
             response.headers.update({"ETag": etag, "X-Dataset-Version": service().data_version,
                                      "Cache-Control": "public, max-age=0, must-revalidate"})
             return response
-    job = {"kind": "graph", "graph": graph, "format": fmt.name}
+        job.update(as_dump=DEFAULT_FROM_DUMP[fmt.name], version=service().data_version)
     return respond(service().run(job, cache_key=key, stream=True), etag)
 
 
