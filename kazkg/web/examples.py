@@ -44,9 +44,9 @@ GRAPHS = """SELECT ?graph (COUNT(*) AS ?triples) WHERE {
 GROUP BY ?graph
 ORDER BY DESC(?triples)
 """
-SHAPE_QUERY = """SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {
+SHAPE_QUERY = """SELECT ?class ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {
   ?s a ?class ; ?p ?o . FILTER (?p != rdf:type)
-} GROUP BY ?p"""
+} GROUP BY ?class ?p"""  # ?class projected, as a bound variable must be (lookup.select)
 CLASSES_SHOWN = 3  # the largest classes, each with an example of its own
 COLUMNS = 4  # the properties shown for a class's members: those most of them have
 

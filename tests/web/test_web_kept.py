@@ -175,7 +175,7 @@ def test_a_slow_start_up_step_is_named_in_the_log(built, monkeypatch, caplog):
 
 
 def test_a_page_lookup_cut_at_its_row_cap_is_said_once(built, monkeypatch, caplog):
-    """The pages' lookups have a row cap of their own (200,000): past it the pages silently
+    """The pages' lookups have a row cap of their own (2,000,000): past it the pages silently
     lacked names; now the log says which lookup was cut, once per data version."""
     import logging
 
