@@ -42,12 +42,17 @@ def not_modified(etag: str, exists: bool = False) -> Response | None:
         if not (wanted.star_tag or wanted.is_strong(etag.strip('"'))):
             return _failed()
     if held.contains_weak(etag.strip('"')) and not held.star_tag or exists and held.star_tag:
+        # as the 200 would say (RFC 9110 15.4.5): its Cache-Control, as `respond` gives every
+        # answer with an ETag, and no Content-Type, so that no page's headers (Vary:
+        # Accept-Language, Cookie) are added to an RDF answer's 304 (the new user's review)
         response = Response(status=304)
-        response.headers["ETag"] = etag
+        del response.headers["Content-Type"]
+        response.headers.update({"ETag": etag, "Cache-Control": CACHE_CONTROL})
         return response
     return None
 
 
+CACHE_CONTROL = "public, max-age=0, must-revalidate"  # an answer with an ETag: ask again each time
 KEPT_IN_304 = ("ETag", "Cache-Control", "Content-Location", "Expires", "Vary")
 
 
@@ -137,7 +142,7 @@ def respond(answer: Answer, etag: str | None = None) -> Response:
         response.headers[name] = value
     if etag and answer.status == 200:
         response.headers["ETag"] = etag
-        response.headers["Cache-Control"] = "public, max-age=0, must-revalidate"
+        response.headers["Cache-Control"] = CACHE_CONTROL
     return response
 
 

@@ -66,6 +66,7 @@ def download(filename: str):
     etag = service().etag(key + (("gzip",) if gzipped else ()))  # one tag per representation
     cached = not_modified(etag)
     if cached is not None:
+        cached.vary.add("Accept-Encoding")  # as its 200 says
         return cached
     kept = dumps.made(service(), fmt, gzipped)
     if isinstance(kept, Answer):

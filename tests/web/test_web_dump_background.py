@@ -147,3 +147,22 @@ def test_a_refused_query_page_does_not_run_it_again(app):
             assert _reload_after(503, {"Retry-After": "2"}) == expected, path
     with app.test_request_context("/browse", method="POST"):
         assert _reload_after(503, {"Retry-After": "2"}) is None
+
+
+@pytest.mark.parametrize("path, headers", [
+    ("/store?default", {"Accept": "text/turtle"}),
+    ("/sparql?query=ASK%7B%7D", {"Accept": "application/sparql-results+json"}),
+    ("/download/kazkg.ttl", {"Accept-Encoding": "gzip"}),
+    ("/download/kazkg.ttl", {})])
+def test_a_304_says_what_its_200_says(app, path, headers):
+    """RFC 9110 15.4.5: a 304 carries the Vary and Cache-Control its 200 would. The early 304
+    had a page's Vary (Accept-Language, Cookie) on RDF answers, no Accept-Encoding for a dump,
+    and no Cache-Control (the new user's review)."""
+    client = app.test_client()
+    full = client.get(path, headers=headers)
+    assert full.status_code == 200
+    again = client.get(path, headers={**headers, "If-None-Match": full.headers["ETag"]})
+    assert again.status_code == 304 and again.headers["ETag"] == full.headers["ETag"]
+    for name in ("Vary", "Cache-Control"):
+        assert set(again.headers.get(name, "").replace(" ", "").split(",")) == set(
+            full.headers.get(name, "").replace(" ", "").split(",")), name
