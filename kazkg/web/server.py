@@ -30,7 +30,7 @@ import traceback
 from flask import Flask
 
 from .app import local_root
-from . import pagecache
+from . import pagecache, warmup
 from .balance import Balance
 from .service import QUEUE_SECONDS
 
@@ -48,7 +48,6 @@ def configure_logging() -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no second line per request
 
 
-SLOW_STEP = 2.0  # seconds: a start-up step that took longer is named in the log (_say_slow)
 # Connections the kernel holds before they are accepted (somaxconn caps it). A queue is worth
 # only what the loop drains well within a client's 2 s: a flood keeps it full, and a new
 # client waits behind all of it (4,096 queued: probes 2-6 s at load 9; 1,024: under 1.2 s).
@@ -88,7 +87,7 @@ def run(app: Flask, listeners: list[socket.socket], host: str, port: int, *, thr
         processes: int = 1, debug: bool = False, announce=lambda: None) -> None:
     """Serve `app` on `listeners` until SIGINT or SIGTERM. The app's worker pool must not have
     been started: each HTTP process starts its own. `announce()` is called when the server
-    is ready, just before it answers (after the lookups and the first pages: _warm)."""
+    is ready, just before it answers (after the lookups and the first pages: kazkg.web.warmup)."""
     configure_logging()
     app.config["THREADS"] = threads  # the worker queue's length is taken from it
     app.config["DUMP_WAIT"] = QUEUE_SECONDS  # a dump being made: then 503 (kazkg.web.dumps)
@@ -106,7 +105,7 @@ def run(app: Flask, listeners: list[socket.socket], host: str, port: int, *, thr
     fds = [sock.fileno() for sock in listeners]
     if processes <= 1:
         service.start(close_fds=fds)
-        _warm(app)  # before answering: else the first requests all wait for it
+        warmup.warm(app)  # before answering: else the first requests all wait for it
         announce()
         _serve(app, listeners, threads)
         return
@@ -115,7 +114,7 @@ def run(app: Flask, listeners: list[socket.socket], host: str, port: int, *, thr
     # first requests for seconds (and every search waited for its index).
     service.start(close_fds=fds, poll=False)
     try:
-        _warm(app)
+        warmup.warm(app)
     finally:
         service.close()
     announce()
@@ -132,7 +131,7 @@ def _serve(app: Flask, listeners: list[socket.socket], threads: int, balance=Non
 
     service = app.extensions["kazkg"]
     def warm_up():
-        _warm(app)
+        warmup.warm(app)
         if app.config["DUMPS_AT_START"]:  # every dump, in the background at a low priority, so
             # that a client rarely waits for one (kazkg.web.making); and again after each write
             dumps.prepare(service, app.config["DUMP_TIMEOUT"])
@@ -149,50 +148,6 @@ def _serve(app: Flask, listeners: list[socket.socket], threads: int, balance=Non
               backlog=BACKLOG)
     finally:
         service.close()
-
-
-def _warm(app: Flask) -> None:
-    """Run the pages' shared lookups once, at start-up, then render the first pages
-    (kazkg.web.pagecache.prerender): the lookups are the only page queries that take more
-    than a moment, and under load a page query may get only the quick lane of
-    kazkg.web.admission (a front runs it again in a thread: at once when they are kept).
-    An earlier server of the same dataset kept them on disk (kazkg.web.kept): then they are
-    read, not computed. A lookup refused here (LookupFailed) is simply run again by the
-    first page, which says what is wrong; one that ran out of time is noted on disk, and
-    the next start-ups of the same dataset leave it to that first page (at 100x the facets'
-    sources query runs for minutes: each start waited for it). A bug is not caught: the
-    thread ends with its traceback in the server log (threading.excepthook)."""
-    from . import facets, kept, lookup, mapview, pages, premises, reading, timeline
-
-    svc = app.extensions["kazkg"]
-    with app.app_context(), lookup.patient():
-        # the reading edition's (for /text) and the premises' (every resource page) too: at
-        # 100x each took over the query time limit under load, and those pages answered 503
-        for compute in (lookup.names, lookup.counts, timeline.items, mapview.markers,
-                        mapview.soviet_names, facets.index, pages.search_index, reading.text,
-                        premises.weakest):
-            gave_up = ("gave up at start-up", compute.__module__, compute.__name__)
-            if kept.read(svc, gave_up) is not kept.MISSING:
-                continue
-            started = time.monotonic()
-            try:
-                compute()
-            except lookup.LookupFailed as error:
-                if "X-Time-Limit" not in error.extra_headers:
-                    return  # busy: a front's warm-up after it answers; the pages run them
-                kept.write(svc, gave_up, error.description)
-            _say_slow(f"the pages' lookup {compute.__module__}.{compute.__name__}", started)
-    started = time.monotonic()
-    pagecache.prerender(app)  # and the first pages in each language, kept
-    _say_slow("the first pages in each language", started)
-
-
-def _say_slow(what: str, started: float) -> None:
-    """A line in the log for a start-up step that took a while: at 100x a first start takes
-    minutes before it is ready, and said nothing of what it was doing."""
-    seconds = time.monotonic() - started
-    if seconds >= SLOW_STEP:
-        log.info("kazkg serve: start-up: %s took %.1fs", what, seconds)
 
 
 class Supervisor:

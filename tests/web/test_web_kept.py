@@ -20,11 +20,11 @@ def _app(build, **config):
 @pytest.fixture(scope="module")
 def first(built):
     """A server that computed the lookups and rendered the first pages (and kept them)."""
-    from kazkg.web import server
+    from kazkg.web import warmup
 
     app = _app(built)
     try:
-        server._warm(app)
+        warmup.warm(app)
         yield app
     finally:
         app.extensions["kazkg"].close()
@@ -49,7 +49,7 @@ def _no_queries(monkeypatch) -> list:
 
 
 def test_a_second_start_reads_the_lookups_and_pages_without_a_query(first, built, monkeypatch):
-    from kazkg.web import kept, lookup, pagecache, server
+    from kazkg.web import kept, lookup, pagecache, warmup
 
     svc = first.extensions["kazkg"]
     for key in WARMED:
@@ -59,7 +59,7 @@ def test_a_second_start_reads_the_lookups_and_pages_without_a_query(first, built
     asked = _no_queries(monkeypatch)
     second = _app(built)
     try:
-        server._warm(second)  # as kazkg serve does before it is ready: reads, computes nothing
+        warmup.warm(second)  # as kazkg serve does before it is ready: reads, computes nothing
         assert asked == []
         with second.app_context():
             again = lookup.names()
@@ -130,7 +130,7 @@ def test_nothing_is_kept_for_a_dataset_with_writes(first):
 
 def test_a_lookup_out_of_time_at_start_up_is_left_to_the_first_page_next_time(first, built,
                                                                             monkeypatch):
-    from kazkg.web import facets, kept, lookup, server
+    from kazkg.web import facets, kept, lookup, warmup
 
     svc = first.extensions["kazkg"]
     gave_up = ("gave up at start-up", "kazkg.web.facets", "index")
@@ -145,10 +145,10 @@ def test_a_lookup_out_of_time_at_start_up_is_left_to_the_first_page_next_time(fi
     monkeypatch.setattr(facets.index, "__module__", "kazkg.web.facets")
     monkeypatch.setattr(facets.index, "__name__", "index")
     try:
-        server._warm(first)  # the other lookups are kept: only this one runs, and is noted
+        warmup.warm(first)  # the other lookups are kept: only this one runs, and is noted
         assert calls == [1]
         assert kept.read(svc, gave_up) is not kept.MISSING
-        server._warm(first)  # the next start-up does not wait for it again
+        warmup.warm(first)  # the next start-up does not wait for it again
         assert calls == [1]
     finally:
         kept.path(svc, gave_up).unlink(missing_ok=True)
@@ -159,13 +159,13 @@ def test_a_slow_start_up_step_is_named_in_the_log(built, monkeypatch, caplog):
     each step that takes SLOW_STEP seconds or more is now a line of the log."""
     import logging
 
-    from kazkg.web import server
+    from kazkg.web import warmup
 
-    monkeypatch.setattr(server, "SLOW_STEP", 0.0)  # every step is slow
+    monkeypatch.setattr(warmup, "SLOW_STEP", 0.0)  # every step is slow
     app = _app(built)
     try:
         with caplog.at_level(logging.INFO, logger="kazkg.web"):
-            server._warm(app)
+            warmup.warm(app)
     finally:
         app.extensions["kazkg"].close()
     said = [r.getMessage() for r in caplog.records if "start-up:" in r.getMessage()]
