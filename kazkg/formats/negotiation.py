@@ -8,9 +8,8 @@ preference when the client does not care (no Accept, or */*).
 
 from __future__ import annotations
 
-import functools
 
-from .accept import Offer, negotiate
+from .accept import Offer, kept_when_short, negotiate
 from .table import PAGE_FORMATS, RDF_FORMATS, RESULT_FORMATS, Format  # noqa: F401 (offered here)
 
 HTML = "text/html"
@@ -59,7 +58,7 @@ def _from_param(values: tuple[str, ...], formats: tuple[Format, ...]) -> Format 
     return common[0]
 
 
-@functools.lru_cache(maxsize=512)  # clients repeat their headers
+@kept_when_short(maxsize=512)  # clients repeat their headers (a long one is not kept)
 def best_match(accept: str | None, formats: tuple[Format, ...],
                format_param: str | tuple[str, ...] | None = None, *, page: bool = False) -> Format:
     """The format to answer in: the one `format_param` names if given, else the best for

@@ -19,6 +19,7 @@ from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.utilities import Error, RequestEntityTooLarge
 
 from ..errors import bug_contained
+from ..formats.accept import KEPT_HEADER
 
 log = logging.getLogger("kazkg.web")
 _RAW = re.compile(rb"[\x80-\xff]")
@@ -134,8 +135,9 @@ def refusal(app, status: int, title: str, message: str, headers: dict, method: s
 
     accept = headers.get("ACCEPT")
     if app is not None and prefers_html(accept):
-        return _page(app, status, title, message, accept, headers.get("ACCEPT_LANGUAGE", ""),
-                     headers.get("COOKIE", ""), method, retry_after)
+        asked = (accept, headers.get("ACCEPT_LANGUAGE", ""), headers.get("COOKIE", ""))
+        page = _page if sum(map(len, asked)) <= KEPT_HEADER else _page.__wrapped__  # short ones
+        return page(app, status, title, message, *asked, method, retry_after)
     return "application/json", error_body(status, title, message)
 
 
