@@ -208,3 +208,4 @@ def require_write() -> None:
             token.strip().encode("utf-8"), expected.encode("utf-8")):
         throttle.failed(client)
         raise Forbidden("the bearer token is not valid for writes")
+    throttle.succeeded(client)

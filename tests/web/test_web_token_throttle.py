@@ -65,3 +65,22 @@ def test_many_addresses_of_one_network_share_its_allowance():
     for i in range(tokens.NETWORK_FREE):  # an IPv6 /64 (client_of's key) is one network
         throttle.failed("2001:db8::/64", now)
     assert throttle.wait("2001:db8::/64", now) > 0 and throttle.wait("2001:db8:0:1::/64", now) == 0
+
+
+def test_the_writer_is_not_locked_out_by_its_networks_guessers():
+    """Wrong tokens from other addresses of the writer's /24 refused the right token too (13
+    of 14 writes, the attacker's review): a client that gave the right token lately is held
+    to its own count only; one that never did still waits for the network's."""
+    now, throttle = 1000.0, tokens.Throttle()
+    throttle.succeeded("203.0.113.1", now - 60)  # the writer, a minute ago
+    for i in range(tokens.NETWORK_FREE):
+        throttle.failed(f"203.0.113.{10 + i % 4}", now)
+    assert throttle.wait("203.0.113.1", now) == 0
+    assert throttle.wait("203.0.113.99", now) > 0  # a neighbour that never proved the token
+    for _ in range(tokens.FREE):
+        throttle.failed("203.0.113.1", now)
+    assert throttle.wait("203.0.113.1", now) > 0  # its own guesses still count
+    later = now + tokens.PROVEN_SECONDS
+    for i in range(tokens.NETWORK_FREE):
+        throttle.failed(f"203.0.113.{10 + i % 4}", later)
+    assert throttle.wait("203.0.113.1", later) > 0  # its proof is over an hour old
