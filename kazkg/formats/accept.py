@@ -127,19 +127,25 @@ MAX_RANGES = 64
 
 
 def kept_when_short(maxsize: int):
-    """functools.lru_cache for a function of one header (and hashable extras) that keeps
-    only headers of at most KEPT_HEADER characters."""
+    """functools.lru_cache for a function of a header and other values from the request (a
+    ?format= list), keeping only calls whose texts come to at most KEPT_HEADER characters."""
     def decorate(fn):
         cached = functools.lru_cache(maxsize=maxsize)(fn)
 
         @functools.wraps(fn)
         def call(header, *args, **kwargs):
-            if header is not None and len(header) > KEPT_HEADER:
+            if text_length((header, *args)) > KEPT_HEADER:
                 return fn(header, *args, **kwargs)
             return cached(header, *args, **kwargs)
         call.cache_clear, call.cache_info = cached.cache_clear, cached.cache_info
         return call
     return decorate
+
+
+def text_length(values) -> int:
+    """The characters of the texts among `values` and in their tuples (a ?format= list)."""
+    return sum(len(v) if isinstance(v, str) else text_length(v) if isinstance(v, tuple) else 0
+               for v in values)
 
 
 @kept_when_short(maxsize=512)  # clients repeat their headers

@@ -270,3 +270,15 @@ def test_a_long_accept_header_is_read_for_its_first_ranges_and_never_kept(client
     assert {r.type for r in accept.parse(many)} == {"image"}  # past the first 64: not read
     assert client.get("/store?default", headers={"Accept": many}).status_code == 406
     assert client.get("/store?default", headers={"Accept": "image/png, text/turtle"}).mimetype == "text/turtle"
+
+
+def test_a_long_format_list_is_not_kept_either(client):
+    """?format=turtle,<60 KB> was a valid request whose list was part of the negotiation
+    caches' keys: 1,000 unique ones held 30 MB in an HTTP process (the attacker's re-check)."""
+    from kazkg.formats import negotiation
+
+    kept = negotiation.best_match.cache_info().currsize
+    for n in range(3):
+        reply = client.get("/store", query_string={"default": "", "format": f"turtle,{n}" + "x" * 60_000})
+        assert reply.status_code == 200 and reply.mimetype == "text/turtle"
+    assert negotiation.best_match.cache_info().currsize == kept
