@@ -80,7 +80,11 @@ def test_the_datas_spelling_read_by_a_query(engines):
         assert not on_oxigraph(ours, text), text
         assert answer(ours, text) == answer(reference, text), text
     reading = f"SELECT (STR(?v) AS ?x) {{ ?s ?p ?v . FILTER (?v = {original}) }}"
-    assert {row["x"]["value"] for row in answer(ours, reading)["results"]["bindings"]} == {original}
+    found = {row["x"]["value"] for row in answer(ours, reading)["results"]["bindings"]}
+    # the data's spelling, and any other term of the same value ("70" beside "70.0": which
+    # respelled decimal is picked depends on the process's hash seed, so this was flaky)
+    assert original in found and found == {
+        row["x"]["value"] for row in answer(reference, reading)["results"]["bindings"]}
 
 
 def test_queries_that_do_not_read_spellings_stay_on_oxigraph(engines):

@@ -246,7 +246,7 @@ def negotiate(job: dict, graph: bool):
     seen (each client sends the same one every time; parsing it took 0.05-0.1 ms a query)."""
     accept, asked = job.get("accept"), job.get("format")
     asked = (asked,) if isinstance(asked, str) else tuple(asked or ())
-    if len(accept or "") + sum(len(str(a)) for a in asked) > _ACCEPT_KEPT:  # a ?format= list as well
+    if len(accept or "") + sum(len(str(a)) for a in asked) > _ACCEPT_KEPT:  # ?format= too
         found = _negotiated.__wrapped__(accept, asked, graph)
     else:
         found = _negotiated(accept, asked, graph)

@@ -184,7 +184,8 @@ class ClientLimit:
                 refused = False
                 self._active[client] = count + 1
         if refused:  # a browser's is the error page, which reloads itself after Retry-After
-            asked = {name: environ.get(f"HTTP_{name}", "") for name in ("ACCEPT", "ACCEPT_LANGUAGE", "COOKIE")}
+            asked = {name: environ.get(f"HTTP_{name}", "")
+                     for name in ("ACCEPT", "ACCEPT_LANGUAGE", "COOKIE")}
             media_type, body = refusal(self.pages, 429, "Too Many Requests",
                                        f"this client already has {self.limit} requests in "
                                        "progress; wait for their answers before sending more",
@@ -258,7 +259,8 @@ def serve(app, sockets, threads: int, body_limit: int, ready=None, balance=None,
     _Channel.waiting = Waiting(per_client=max(1, threads // 8), limit=max(1, threads // 2))
     waitress.server.Adjustments = _Adjustments  # create_server builds its adjustments by name
     server = create_server(
-        ClientLimit(QueryFastPath(app), threads // 2, app), sockets=sockets, threads=threads, ident="kazkg",
+        ClientLimit(QueryFastPath(app), threads // 2, app), sockets=sockets, threads=threads,
+        ident="kazkg",
         clear_untrusted_proxy_headers=True, asyncore_use_poll=True, backlog=backlog,
         # waitress's own limit and clean-up are kazkg.web.connections's; its limit (stop
         # accepting) is only reached if a closing takes longer than a turn of the loop

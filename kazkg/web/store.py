@@ -14,7 +14,8 @@ from ..errors import QueryError
 from ..formats.negotiation import RDF_FORMATS, NotAcceptable, best_match
 from . import dumps, protocol
 from ..query import writes
-from .answers import not_modified, require_write, respond, service, write_precondition
+from .answers import (CACHE_CONTROL, not_modified, require_write, respond, service,
+                      write_precondition)
 from .errors import error_response
 
 bp = Blueprint("store", __name__)
@@ -59,7 +60,7 @@ def get_graph():
         if kept is not None:
             response = dumps.send(kept, fmt.name)  # the media type asked for
             response.headers.update({"ETag": etag, "X-Dataset-Version": service().data_version,
-                                     "Cache-Control": "public, max-age=0, must-revalidate"})
+                                     "Cache-Control": CACHE_CONTROL})
             return response
         job.update(as_dump=DEFAULT_FROM_DUMP[fmt.name], version=service().data_version)
     return respond(service().run(job, cache_key=key, stream=True), etag)
