@@ -72,6 +72,7 @@ def check(algebra, allowed_services: tuple[str, ...] = ()) -> None:
 
 
 _IRI = r"""<[^<>"{}|^`\\\x00-\x20()&!=+*,;]*>"""  # an IRI; `1<(2)&&3>0` is none
+_NUMBER_OR_WORD = r"\d*\.\d+(?:[eE][+-]?\d+)? | \d+(?:[eE][+-]?\d+)? | \w+"
 # Every token either matches where it starts or fails at once, so that a pass is linear in the
 # text: a string without its closing quote is a token to the end of its line (of the text, for a
 # long string), and a run of name characters with no colon after it is read once, as a "run"
@@ -88,12 +89,12 @@ _TOKEN = re.compile(r"""
     | (?P<run> (?=(?P<ahead>[^\W\d_](?:[\w.-]*[\w-])?))(?P=ahead)(?!:) )  # read once: no backtracking
     | (?P<word> (?:[^\W\d_](?:[\w.-]*[\w-])?)?:            # a prefixed name (ex:a\#b, ex:a-1.b)
                 (?:(?:[\w:%]|\\.)(?:(?:[\w.:%-]|\\.)*(?:[\w:%-]|\\.))?)?
-      | \d*\.\d+(?:[eE][+-]?\d+)? | \d+(?:[eE][+-]?\d+)? | \w+ )  # numbers (not 1-1), keywords
+      | """ + _NUMBER_OR_WORD + r""" )                     # numbers (not 1-1), keywords
     | (?P<open> [({\[] ) | (?P<close> [)}\]] )
     | (?P<op> \|\| | && | != | <= | >= | [.;,/|^!+*=<>-] )
     """, re.VERBOSE | re.DOTALL)
-_RUN = re.compile(r"(?P<word> \d*\.\d+(?:[eE][+-]?\d+)? | \d+(?:[eE][+-]?\d+)? | \w+ ) | (?P<op> [.-])",
-                  re.VERBOSE)  # a run's tokens, as _TOKEN reads them where no name can start
+# a run's tokens, as _TOKEN reads them where no name can start
+_RUN = re.compile(f"(?P<word> {_NUMBER_OR_WORD} ) | (?P<op> [.-])", re.VERBOSE)
 _IRI_ANYWHERE = re.compile(_IRI)
 _KEYWORDS = {"UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "GRAPH", "SERVICE", "SELECT",
              "EXISTS", "VALUES"}
@@ -116,13 +117,13 @@ def comments_end_at_cr(text: str) -> str:
     another, or be refused, on rdflib only (the new user's review)."""
     if "\r" not in text:
         return text
-    ends = [match.end() for match in tokens(text) if match.lastgroup == "skip"
-            and match.group().startswith("#") and text[match.end():match.end() + 1] == "\r"
-            and text[match.end() + 1:match.end() + 2] != "\n"]
-    chars = list(text) if ends else None
-    for end in ends:
-        chars[end] = "\n"
-    return "".join(chars) if ends else text
+    chars = list(text)
+    for match in tokens(text):
+        end = match.end()
+        lone_cr = text[end:end + 1] == "\r" and text[end + 1:end + 2] != "\n"  # LF after: ended
+        if lone_cr and match.group().startswith("#"):
+            chars[end] = "\n"
+    return "".join(chars)
 
 
 @memo(maxsize=256)

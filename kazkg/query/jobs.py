@@ -14,7 +14,6 @@ the form, "terminal" saying where it goes)}.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import gzip
 import hashlib
 import os
@@ -27,6 +26,7 @@ from rdflib import Graph, URIRef
 from ..build import cache, stats
 from ..errors import KazkgError, QueryError, QueryTimeout
 from ..formats import export, results
+from ..formats.accept import kept_when_short
 from ..formats.files import write_atomic
 from . import path, writes
 from .engines import GRAPH_FORMS
@@ -246,17 +246,11 @@ def negotiate(job: dict, graph: bool):
     seen (each client sends the same one every time; parsing it took 0.05-0.1 ms a query)."""
     accept, asked = job.get("accept"), job.get("format")
     asked = (asked,) if isinstance(asked, str) else tuple(asked or ())
-    if len(accept or "") + sum(len(str(a)) for a in asked) > _ACCEPT_KEPT:  # ?format= too
-        found = _negotiated.__wrapped__(accept, asked, graph)
-    else:
-        found = _negotiated(accept, asked, graph)
+    found = _negotiated(accept, asked, graph)
     return Answer(406, error=found) if isinstance(found, str) else found
 
 
-_ACCEPT_KEPT = 1024  # characters: a longer Accept header is parsed each time, not kept
-
-
-@functools.lru_cache(maxsize=256)
+@kept_when_short(maxsize=256)  # a long Accept header or ?format= list is read each time
 def _negotiated(accept: str | None, asked: tuple, graph: bool):
     """The format, or why none fits (kazkg.formats.negotiation is imported here: werkzeug,
     under it, is a quarter of the command line's start-up)."""

@@ -26,6 +26,9 @@ def content_type(media_type: str) -> str:
     return media_type + "; charset=utf-8" if media_type.startswith("text/") else media_type
 
 
+CACHE_CONTROL = "public, max-age=0, must-revalidate"  # an answer with an ETag: ask again each time
+
+
 def not_modified(etag: str, exists: bool = False) -> Response | None:
     """The answer to a conditional GET or HEAD before any work (RFC 9110, 13.1 and 13.2.2),
     else None: 412 when If-Match names no current tag (strong comparison), 304 when
@@ -52,7 +55,6 @@ def not_modified(etag: str, exists: bool = False) -> Response | None:
     return None
 
 
-CACHE_CONTROL = "public, max-age=0, must-revalidate"  # an answer with an ETag: ask again each time
 KEPT_IN_304 = ("ETag", "Cache-Control", "Content-Location", "Expires", "Vary")
 
 

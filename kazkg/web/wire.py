@@ -10,7 +10,6 @@ same query (a byte sequence that is not UTF-8 is then refused by the app, saying
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import re
@@ -19,7 +18,7 @@ from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.utilities import Error, RequestEntityTooLarge
 
 from ..errors import bug_contained
-from ..formats.accept import KEPT_HEADER
+from ..formats.accept import kept_when_short
 
 log = logging.getLogger("kazkg.web")
 _RAW = re.compile(rb"[\x80-\xff]")
@@ -135,13 +134,12 @@ def refusal(app, status: int, title: str, message: str, headers: dict, method: s
 
     accept = headers.get("ACCEPT")
     if app is not None and prefers_html(accept):
-        asked = (accept, headers.get("ACCEPT_LANGUAGE", ""), headers.get("COOKIE", ""))
-        page = _page if sum(map(len, asked)) <= KEPT_HEADER else _page.__wrapped__  # short ones
-        return page(app, status, title, message, *asked, method, retry_after)
+        return _page(app, status, title, message, accept, headers.get("ACCEPT_LANGUAGE", ""),
+                     headers.get("COOKIE", ""), method, retry_after)
     return "application/json", error_body(status, title, message)
 
 
-@functools.lru_cache(maxsize=64)  # a refusal is answered at once: its page is made once
+@kept_when_short(maxsize=64)  # a refusal is answered at once: its page is made once
 def _page(app, status, title, message, accept, languages, cookie, method, retry_after):
     asked = {"Accept": accept, "Accept-Language": languages, "Cookie": cookie}  # its language
     from .errors import error_response
