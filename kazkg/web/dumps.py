@@ -99,13 +99,16 @@ def made(svc, fmt: str, gzipped: bool = False) -> tuple[Path, int, str] | Answer
 
 def kept_now(svc, fmt: str) -> tuple[Path, int, str] | None:
     """(path, bytes, sha256) of the dump in `fmt` of the version served if it is kept now;
-    else None, and it is made in the background for the next request (nothing waits)."""
+    else None, and it is made in the background for the next request (nothing waits), unless
+    it failed lately: as `made`, a dump that ran out of time is not tried again at once (each
+    /store?default had started it anew)."""
     path = path_of(svc, fmt)
     maker = _maker(svc, current_app.config["DUMP_TIMEOUT"])
     maker.hold()
     found = _kept(svc, path)
     if found is None:
-        maker.want(fmt)
+        if maker.failure(fmt) is None:
+            maker.want(fmt)
         return None
     return (path, *found)
 

@@ -166,3 +166,24 @@ def test_a_304_says_what_its_200_says(app, path, headers):
     for name in ("Vary", "Cache-Control"):
         assert set(again.headers.get(name, "").replace(" ", "").split(",")) == set(
             full.headers.get(name, "").replace(" ", "").split(",")), name
+
+
+def test_a_dump_that_failed_lately_is_not_asked_for_again_by_the_graph_store(app):
+    """kept_now, which /store?default asks, backs off from a dump that failed as `made` does:
+    else each request started a dump that had just run out of time again."""
+    from kazkg.query.jobs import Answer
+
+    svc = app.extensions["kazkg"]
+    _forget(svc)
+    with app.test_request_context("/store?default"):
+        maker = dumps._maker(svc, app.config["DUMP_TIMEOUT"])
+        maker._failed[(svc.version, "nt")] = (time.monotonic(), Answer(503, error="timed out"))
+        asked = []
+        real = maker.want
+        maker.want = lambda fmt: asked.append(fmt) or real(fmt)
+        try:
+            assert dumps.kept_now(svc, "nt") is None and asked == []
+            maker._failed.clear()
+            assert dumps.kept_now(svc, "nt") is None and asked == ["nt"]
+        finally:
+            del maker.want
